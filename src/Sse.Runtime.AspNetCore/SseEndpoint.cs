@@ -1,0 +1,255 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.IO.Pipelines;
+using System.Net.ServerSentEvents;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Sse.Runtime.AspNetCore;
+
+/// <summary>
+/// Runs a generated endpoint: resolves the contract's implementation, calls the method with a token that ends
+/// when the client disconnects or the application stops, and writes each item as an event into the response pipe.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Advanced)]
+public static partial class SseEndpoint
+{
+    /// <summary>Above this many unflushed bytes a burst is flushed even when more items are ready, so memory stays bounded.</summary>
+    internal const int MaxUnflushedBytes = 64 * 1024;
+
+    /// <summary>Streams the items of a contract method whose items are <typeparamref name="T"/>.</summary>
+    /// <typeparam name="TService">The contract interface, resolved from the request's services.</typeparam>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <param name="context">The request.</param>
+    /// <param name="endpoint">The endpoint's descriptor.</param>
+    /// <param name="invoke">Calls the contract method with its bound arguments and the stream's cancellation token.</param>
+    /// <returns>A task that completes when the stream ends.</returns>
+    public static Task StreamAsync<TService, T>(HttpContext context, SseEndpointDescriptor<T> endpoint, Func<TService, CancellationToken, IAsyncEnumerable<T>> invoke)
+        where TService : notnull
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(invoke);
+        return StreamCoreAsync(context, endpoint, invoke, static (writer, format, item) => writer.WriteEvent(format, item, format.GetEventType(item), format.GetEventId(item), retry: null));
+    }
+
+    /// <summary>Streams the items of a contract method whose items are <see cref="SseItem{T}"/>: each item's event type, id and reconnection interval are written as given.</summary>
+    /// <typeparam name="TService">The contract interface, resolved from the request's services.</typeparam>
+    /// <typeparam name="T">The item's data type.</typeparam>
+    /// <param name="context">The request.</param>
+    /// <param name="endpoint">The endpoint's descriptor; its format serializes the data.</param>
+    /// <param name="invoke">Calls the contract method with its bound arguments and the stream's cancellation token.</param>
+    /// <returns>A task that completes when the stream ends.</returns>
+    public static Task StreamItemsAsync<TService, T>(HttpContext context, SseEndpointDescriptor<T> endpoint, Func<TService, CancellationToken, IAsyncEnumerable<SseItem<T>>> invoke)
+        where TService : notnull
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(invoke);
+        return StreamCoreAsync(context, endpoint, invoke, static (writer, format, item) =>
+            writer.WriteEvent(format, item.Data, NullIfDefault(item.EventType) ?? format.GetEventType(item.Data), item.EventId ?? format.GetEventId(item.Data), item.ReconnectionInterval));
+    }
+
+    private static string? NullIfDefault(string eventType) =>
+        string.Equals(eventType, SseDefaults.MessageEventType, StringComparison.Ordinal) ? null : eventType;
+
+    // CA2012: each MoveNextAsync ValueTask is awaited exactly once; IsCompleted is only peeked at before that.
+#pragma warning disable CA2012
+    private static async Task StreamCoreAsync<TService, TItem, T>(
+        HttpContext context,
+        SseEndpointDescriptor<T> endpoint,
+        Func<TService, CancellationToken, IAsyncEnumerable<TItem>> invoke,
+        Action<SseFrameWriter, SseEventFormat<T>, TItem> write)
+        where TService : notnull
+    {
+        var services = context.RequestServices;
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger(typeof(SseEndpoint).FullName!) ?? NullLogger.Instance;
+        var service = ResolveService<TService>(services, endpoint.DisplayName);
+        var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+
+        // One token for the implementation: the client went away, or the application is stopping.
+        using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var cancellationToken = streamCts.Token;
+
+        IAsyncEnumerator<TItem>? enumerator = null;
+        var started = false;
+        var count = 0L;
+        try
+        {
+            enumerator = invoke(service, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var next = enumerator.MoveNextAsync();
+            if (!next.IsCompleted)
+            {
+                // The first item is not ready: send the headers now so the client knows the stream is open.
+                await StartAsync(context).ConfigureAwait(false);
+                started = true;
+            }
+
+            if (!await next.ConfigureAwait(false))
+            {
+                if (!started)
+                {
+                    await StartAsync(context).ConfigureAwait(false);
+                    started = true;
+                }
+
+                return;
+            }
+
+            if (!started)
+            {
+                await StartAsync(context).ConfigureAwait(false);
+                started = true;
+            }
+
+            var pipe = context.Response.BodyWriter;
+            using var writer = new SseFrameWriter(pipe, encoder: null);
+            while (true)
+            {
+                write(writer, endpoint.Format, enumerator.Current);
+                count++;
+
+                // Flush when the producer has nothing more ready, so a burst shares one flush and a quiet stream
+                // never holds an event back; flush anyway once the unflushed burst grows large.
+                next = enumerator.MoveNextAsync();
+                if (!next.IsCompleted || (pipe.CanGetUnflushedBytes && pipe.UnflushedBytes > MaxUnflushedBytes))
+                {
+                    var flush = await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    if (flush.IsCompleted || flush.IsCanceled)
+                    {
+                        // The client is gone. The pending MoveNextAsync still has to finish before disposal.
+                        streamCts.Cancel();
+                        await ObserveAsync(next).ConfigureAwait(false);
+                        return;
+                    }
+                }
+
+                if (!await next.ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client disconnected or the application is stopping: a normal end of the stream.
+            Log.StreamCancelled(logger, endpoint.DisplayName, count);
+            return;
+        }
+        catch (Exception ex)
+        {
+            Log.StreamFailed(logger, endpoint.DisplayName, count, ex);
+            if (!started && !context.Response.HasStarted)
+            {
+                await SseProblemWriter.WriteAsync(context, StatusCodes.Status500InternalServerError, "The event stream failed", $"The stream '{endpoint.DisplayName}' failed before its first event.").ConfigureAwait(false);
+            }
+            else
+            {
+                // Ending the response cleanly would look like a normal end of stream; aborting makes the client fail.
+                context.Abort();
+            }
+
+            return;
+        }
+        finally
+        {
+            if (enumerator is not null)
+            {
+                await DisposeQuietlyAsync(enumerator, logger, endpoint.DisplayName).ConfigureAwait(false);
+            }
+        }
+
+        await context.Response.BodyWriter.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+#pragma warning restore CA2012
+
+    private static async Task StartAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        if (context.Request.Protocol == "HTTP/1.1")
+        {
+            response.Headers.Connection = "keep-alive";
+        }
+
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+        await response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task ObserveAsync(ValueTask<bool> next)
+    {
+        try
+        {
+            await next.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The stream is already over; what the producer does after the client left is not an error to report.
+        }
+    }
+
+    private static async Task DisposeQuietlyAsync<TItem>(IAsyncEnumerator<TItem> enumerator, ILogger logger, string displayName)
+    {
+        try
+        {
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Log.DisposeFailed(logger, displayName, ex);
+        }
+    }
+
+    private static TService ResolveService<TService>(IServiceProvider services, string displayName)
+        where TService : notnull
+    {
+        var service = services.GetService(typeof(TService));
+        if (service is null)
+        {
+            ThrowServiceNotRegistered(typeof(TService), displayName);
+        }
+
+        return (TService)service;
+    }
+
+    [DoesNotReturn]
+    private static void ThrowServiceNotRegistered(Type serviceType, string displayName) =>
+        throw new SseServiceNotRegisteredException(
+            $"The endpoint '{displayName}' needs an implementation of {serviceType.FullName}, but none is registered. " +
+            $"Register one, e.g. builder.Services.AddScoped<{serviceType.Name}, MyImplementation>().");
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Debug, "Stream '{Endpoint}' ended by the client or application shutdown after {Count} events.", EventName = "StreamCancelled")]
+        public static partial void StreamCancelled(ILogger logger, string endpoint, long count);
+
+        [LoggerMessage(2, LogLevel.Error, "Stream '{Endpoint}' failed after {Count} events.", EventName = "StreamFailed")]
+        public static partial void StreamFailed(ILogger logger, string endpoint, long count, Exception exception);
+
+        [LoggerMessage(3, LogLevel.Warning, "Disposing the enumerator of stream '{Endpoint}' failed.", EventName = "DisposeFailed")]
+        public static partial void DisposeFailed(ILogger logger, string endpoint, Exception exception);
+    }
+}
+
+/// <summary>A generated endpoint ran, but no implementation of its contract is registered in the service container.</summary>
+public sealed class SseServiceNotRegisteredException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">The message, naming the contract and how to register it.</param>
+    public SseServiceNotRegisteredException(string message)
+        : base(message)
+    {
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Buffers;
+using System.Buffers.Text;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Sse.Runtime.AspNetCore;
+
+/// <summary>
+/// Writes <c>text/event-stream</c> frames into a <see cref="PipeWriter"/>: optional <c>event:</c>, <c>id:</c> and
+/// <c>retry:</c> fields, then the item as one line of compact JSON after <c>data:</c>, then a blank line.
+/// One writer serves one response; its <see cref="Utf8JsonWriter"/> is reused for every frame.
+/// </summary>
+internal sealed class SseFrameWriter : IDisposable
+{
+    private readonly PipeWriter _pipe;
+    private readonly NewlineGuardBufferWriter _guard = new();
+    private readonly Utf8JsonWriter _json;
+
+    public SseFrameWriter(PipeWriter pipe, JavaScriptEncoder? encoder)
+    {
+        _pipe = pipe;
+        _guard.Reset(pipe);
+
+        // The writer's own options decide the layout, whatever the context's options say: never indented, so
+        // the payload stays on one data line. Validation is off because the serializer writes valid JSON.
+        _json = new Utf8JsonWriter(_guard, new JsonWriterOptions { Indented = false, SkipValidation = true, Encoder = encoder });
+    }
+
+    /// <summary>Writes one event. The event type and id are validated before anything is written.</summary>
+    public void WriteEvent<T>(SseEventFormat<T> format, T item, string? eventType, string? eventId, TimeSpan? retry)
+    {
+        if (eventType is not null)
+        {
+            SseFieldValidator.ValidateEventType(eventType);
+        }
+
+        if (eventId is not null)
+        {
+            SseFieldValidator.ValidateEventId(eventId);
+        }
+
+        if (eventType is not null)
+        {
+            WriteField("event: "u8, eventType);
+        }
+
+        if (eventId is not null)
+        {
+            WriteField("id: "u8, eventId);
+        }
+
+        if (retry is { } interval)
+        {
+            WriteRetry(interval);
+        }
+
+        _pipe.Write("data: "u8);
+        format.Serialize(_json, item);
+        _json.Flush();
+        _json.Reset(_guard);
+        _pipe.Write("\n\n"u8);
+    }
+
+    /// <summary>Writes a comment line (<c>: text</c>) followed by a blank line; clients ignore it.</summary>
+    public void WriteComment(ReadOnlySpan<byte> text)
+    {
+        _pipe.Write(": "u8);
+        _pipe.Write(text);
+        _pipe.Write("\n\n"u8);
+    }
+
+    public void Dispose() => _json.Dispose();
+
+    private void WriteField(ReadOnlySpan<byte> prefix, string value)
+    {
+        var max = prefix.Length + Encoding.UTF8.GetMaxByteCount(value.Length) + 1;
+        var span = _pipe.GetSpan(max);
+        prefix.CopyTo(span);
+        var written = prefix.Length + Encoding.UTF8.GetBytes(value, span[prefix.Length..]);
+        span[written++] = (byte)'\n';
+        _pipe.Advance(written);
+    }
+
+    private void WriteRetry(TimeSpan interval)
+    {
+        // Spec: "If the field value consists of only ASCII digits" — a whole number of milliseconds, never negative.
+        var milliseconds = (long)Math.Max(0, Math.Ceiling(interval.TotalMilliseconds));
+        var span = _pipe.GetSpan(32);
+        "retry: "u8.CopyTo(span);
+        Utf8Formatter.TryFormat(milliseconds, span[7..], out var digits);
+        span[7 + digits] = (byte)'\n';
+        _pipe.Advance(8 + digits);
+    }
+}

@@ -1,0 +1,99 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Sse.Runtime;
+
+/// <summary>
+/// How items of <typeparamref name="T"/> map to server-sent events and back: the event name, the event id and
+/// the JSON payload. Both sides of a contract use the same format, so what the server writes the client reads.
+/// </summary>
+/// <typeparam name="T">The item type a contract method streams.</typeparam>
+/// <remarks>
+/// Generated code creates one format per contract method and keeps it in a static field; it is immutable and
+/// thread-safe. <see cref="SseEventFormat.Json{T}(JsonTypeInfo{T}, string?, Func{T, string?}?)"/> covers items of one type;
+/// contracts with polymorphic items derive from this class.
+/// </remarks>
+public abstract class SseEventFormat<T>
+{
+    /// <summary>Gets the event name written for <paramref name="item"/>, or <see langword="null"/> for none (the client sees <c>message</c>).</summary>
+    /// <param name="item">The item being written.</param>
+    public abstract string? GetEventType(T item);
+
+    /// <summary>Gets the event id written for <paramref name="item"/>, or <see langword="null"/> for none.</summary>
+    /// <param name="item">The item being written.</param>
+    public abstract string? GetEventId(T item);
+
+    /// <summary>Writes <paramref name="item"/> as one JSON value to <paramref name="writer"/>.</summary>
+    /// <param name="writer">The writer; it always writes compact JSON.</param>
+    /// <param name="item">The item being written.</param>
+    public abstract void Serialize(Utf8JsonWriter writer, T item);
+
+    /// <summary>
+    /// Reads an item from the payload of an event named <paramref name="eventType"/>.
+    /// Returns <see langword="false"/> when this format does not know the event name, so the client skips the event.
+    /// </summary>
+    /// <param name="eventType">The event name (<c>message</c> when the event had no <c>event:</c> field).</param>
+    /// <param name="data">The event's data as UTF-8 bytes.</param>
+    /// <param name="item">The item read.</param>
+    /// <exception cref="JsonException">The payload is not valid JSON for the item type.</exception>
+    public abstract bool TryDeserialize(string eventType, ReadOnlySpan<byte> data, [MaybeNullWhen(false)] out T item);
+}
+
+/// <summary>Creates <see cref="SseEventFormat{T}"/> instances.</summary>
+public static class SseEventFormat
+{
+    /// <summary>
+    /// Creates the format for items of exactly one type: every item is one event, with an optional fixed event name
+    /// and an optional id taken from the item.
+    /// </summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <param name="typeInfo">The source-generated JSON metadata for <typeparamref name="T"/>.</param>
+    /// <param name="eventType">The event name of every item, or <see langword="null"/> for unnamed (<c>message</c>) events.</param>
+    /// <param name="eventId">Reads the event id from an item, or <see langword="null"/> when items carry no id.</param>
+    /// <returns>The format.</returns>
+    public static SseEventFormat<T> Json<T>(JsonTypeInfo<T> typeInfo, string? eventType = null, Func<T, string?>? eventId = null)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        if (eventType is not null)
+        {
+            SseFieldValidator.ValidateEventType(eventType);
+        }
+
+        return new JsonSseEventFormat<T>(typeInfo, eventType, eventId);
+    }
+}
+
+internal sealed class JsonSseEventFormat<T> : SseEventFormat<T>
+{
+    private readonly JsonTypeInfo<T> _typeInfo;
+    private readonly string? _eventType;
+    private readonly Func<T, string?>? _eventId;
+
+    public JsonSseEventFormat(JsonTypeInfo<T> typeInfo, string? eventType, Func<T, string?>? eventId)
+    {
+        _typeInfo = typeInfo;
+        _eventType = eventType;
+        _eventId = eventId;
+    }
+
+    public override string? GetEventType(T item) => _eventType;
+
+    public override string? GetEventId(T item) => _eventId?.Invoke(item);
+
+    public override void Serialize(Utf8JsonWriter writer, T item) => JsonSerializer.Serialize(writer, item, _typeInfo);
+
+    public override bool TryDeserialize(string eventType, ReadOnlySpan<byte> data, [MaybeNullWhen(false)] out T item)
+    {
+        // Spec: an event with no "event" field is dispatched as "message".
+        if (!string.Equals(eventType, _eventType ?? SseDefaults.MessageEventType, StringComparison.Ordinal))
+        {
+            item = default;
+            return false;
+        }
+
+        item = JsonSerializer.Deserialize(data, _typeInfo)!;
+        return true;
+    }
+}

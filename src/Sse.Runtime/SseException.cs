@@ -1,0 +1,99 @@
+using System;
+
+namespace Sse.Runtime;
+
+/// <summary>The base of the errors a server-sent-events stream reports about the stream itself.</summary>
+/// <remarks>Non-success HTTP responses are reported as <see cref="SseHttpException"/>, a <see cref="System.Net.Http.HttpRequestException"/>.</remarks>
+public class SseException : Exception
+{
+    /// <summary>Creates the exception with a message.</summary>
+    /// <param name="message">What went wrong.</param>
+    public SseException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with a message and the exception that caused it.</summary>
+    /// <param name="message">What went wrong.</param>
+    /// <param name="innerException">The cause.</param>
+    public SseException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>
+/// An <c>event</c> or <c>id</c> value contains CR, LF or NUL. Such a value is never written: a line break would let
+/// the rest of the value forge fields or whole events.
+/// </summary>
+public sealed class SseFieldException : SseException
+{
+    /// <summary>Creates the exception for the field <paramref name="field"/>.</summary>
+    /// <param name="field">The field name, <c>event</c> or <c>id</c>.</param>
+    /// <param name="value">The refused value.</param>
+    public SseFieldException(string field, string value)
+        : base($"The server-sent event '{field}' value {Quote(value)} contains CR, LF or NUL, which the '{field}' field cannot carry; it was not written.")
+    {
+        Field = field;
+        Value = value;
+    }
+
+    /// <summary>Gets the field name, <c>event</c> or <c>id</c>.</summary>
+    public string Field { get; }
+
+    /// <summary>Gets the refused value.</summary>
+    public string Value { get; }
+
+    private static string Quote(string value)
+    {
+        var shown = value.Length > 64 ? value[..64] + "…" : value;
+        return "\"" + shown.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\0", "\\0", StringComparison.Ordinal) + "\"";
+    }
+}
+
+/// <summary>The response is not an event stream: its content type is not <c>text/event-stream</c>.</summary>
+public sealed class SseContentTypeException : SseException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="requestUri">The request's URI.</param>
+    /// <param name="contentType">The content type the server sent, or <see langword="null"/> when it sent none.</param>
+    public SseContentTypeException(Uri? requestUri, string? contentType)
+        : base($"The response from {requestUri} has content type '{contentType ?? "(none)"}', not 'text/event-stream'; it is not a server-sent-events stream.")
+    {
+        RequestUri = requestUri;
+        ContentType = contentType;
+    }
+
+    /// <summary>Gets the request's URI.</summary>
+    public Uri? RequestUri { get; }
+
+    /// <summary>Gets the content type the server sent.</summary>
+    public string? ContentType { get; }
+}
+
+/// <summary>An event's data is not valid JSON for the contract's item type.</summary>
+public sealed class SsePayloadException : SseException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="eventType">The event name.</param>
+    /// <param name="eventId">The event id in effect, if any.</param>
+    /// <param name="itemType">The type the payload should have matched.</param>
+    /// <param name="excerpt">The start of the payload.</param>
+    /// <param name="innerException">The JSON error.</param>
+    public SsePayloadException(string eventType, string? eventId, Type itemType, string excerpt, Exception innerException)
+        : base($"The data of event '{eventType}'{(string.IsNullOrEmpty(eventId) ? "" : $" (id '{eventId}')")} is not valid JSON for {itemType.Name}: {innerException.Message} Data: {excerpt}", innerException)
+    {
+        EventType = eventType;
+        EventId = eventId;
+        Excerpt = excerpt;
+    }
+
+    /// <summary>Gets the event name.</summary>
+    public string EventType { get; }
+
+    /// <summary>Gets the event id in effect when the event was read, if any.</summary>
+    public string? EventId { get; }
+
+    /// <summary>Gets the start of the payload (at most 256 characters).</summary>
+    public string Excerpt { get; }
+}

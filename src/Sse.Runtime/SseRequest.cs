@@ -1,0 +1,112 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Sse.Runtime;
+
+/// <summary>
+/// Describes one stream request: method, relative URI, headers and an optional JSON body. A new
+/// <see cref="HttpRequestMessage"/> is created from it for every attempt, so it can be sent again on reconnect.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Advanced)]
+public sealed class SseRequest
+{
+    private List<KeyValuePair<string, string>>? _headers;
+    private byte[]? _body;
+
+    /// <summary>Creates a request.</summary>
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="relativeUri">The URI relative to the client's base address, starting with <c>/</c>.</param>
+    public SseRequest(HttpMethod method, string relativeUri)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(relativeUri);
+        Method = method;
+        RelativeUri = relativeUri;
+    }
+
+    /// <summary>Gets the HTTP method.</summary>
+    public HttpMethod Method { get; }
+
+    /// <summary>Gets the URI relative to the client's base address.</summary>
+    public string RelativeUri { get; }
+
+    /// <summary>Gets or sets the value sent in the <c>Last-Event-ID</c> header, or <see langword="null"/> for none.</summary>
+    public string? LastEventId { get; set; }
+
+    /// <summary>Adds a request header; nothing when <paramref name="value"/> is <see langword="null"/>.</summary>
+    /// <param name="name">The header name.</param>
+    /// <param name="value">The header value.</param>
+    public void AddHeader(string name, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (value is not null)
+        {
+            (_headers ??= new()).Add(new(name, value));
+        }
+    }
+
+    /// <summary>Sets the JSON request body, serialized once with <paramref name="typeInfo"/>.</summary>
+    /// <typeparam name="TBody">The body type.</typeparam>
+    /// <param name="body">The body.</param>
+    /// <param name="typeInfo">The source-generated JSON metadata for <typeparamref name="TBody"/>.</param>
+    public void SetJsonBody<TBody>(TBody body, JsonTypeInfo<TBody> typeInfo)
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        _body = JsonSerializer.SerializeToUtf8Bytes(body, typeInfo);
+    }
+
+    internal HttpRequestMessage CreateMessage(Uri? baseAddress)
+    {
+        var message = new HttpRequestMessage(Method, Resolve(baseAddress));
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(SseDefaults.EventStreamMediaType));
+        message.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
+        if (LastEventId is { Length: > 0 } lastEventId)
+        {
+            message.Headers.TryAddWithoutValidation(SseDefaults.LastEventIdHeader, lastEventId);
+        }
+
+        if (_headers is not null)
+        {
+            foreach (var header in _headers)
+            {
+                if (!message.Headers.TryAddWithoutValidation(header.Key, header.Value))
+                {
+                    throw new InvalidOperationException($"The header '{header.Key}' cannot be set on a request.");
+                }
+            }
+        }
+
+        if (_body is not null)
+        {
+            var content = new ByteArrayContent(_body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            message.Content = content;
+        }
+
+        return message;
+    }
+
+    private Uri Resolve(Uri? baseAddress)
+    {
+        if (baseAddress is null)
+        {
+            ThrowHelper.ThrowNoBaseAddress(RelativeUri);
+        }
+
+        // Keep the base address's own path ("http://host/api" + "/stocks" = "http://host/api/stocks"),
+        // which Uri's relative resolution would drop.
+        var root = baseAddress.AbsoluteUri;
+        var query = root.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0)
+        {
+            root = root[..query];
+        }
+
+        return new Uri(root.TrimEnd('/') + RelativeUri, UriKind.Absolute);
+    }
+}

@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.IO;
+using System.Net.Http;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Sse.Runtime;
+
+/// <summary>
+/// Sends a stream request and reads the <c>text/event-stream</c> response as typed items. Generated clients call
+/// it; it can also be used directly with a hand-written <see cref="SseEventFormat{T}"/>.
+/// </summary>
+/// <remarks>
+/// The response is read with <see cref="SseParser"/> (WHATWG event-stream rules) and each event's data is
+/// deserialized from its UTF-8 bytes, without an intermediate string. Cancelling the token or disposing the
+/// enumerator closes the response.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Advanced)]
+public static class SseStreamReader
+{
+    /// <summary>Reads the items of a stream.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <param name="httpClient">The client; its <see cref="HttpClient.BaseAddress"/> must be set.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="format">How events map to items.</param>
+    /// <param name="cancellationToken">Ends the stream and closes the response.</param>
+    /// <returns>The items, in the order the server wrote them.</returns>
+    /// <exception cref="SseHttpException">The server answered with a non-success status.</exception>
+    /// <exception cref="SseContentTypeException">The response is not <c>text/event-stream</c>.</exception>
+    /// <exception cref="SsePayloadException">An event's data is not valid JSON for <typeparamref name="T"/>.</exception>
+    public static async IAsyncEnumerable<T> ReadAsync<T>(
+        HttpClient httpClient,
+        SseRequest request,
+        SseEventFormat<T> format,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var item in ReadItemsAsync(httpClient, request, format, cancellationToken).ConfigureAwait(false))
+        {
+            yield return item.Data;
+        }
+    }
+
+    /// <summary>Reads the items of a stream with their event name, id and reconnection interval.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <param name="httpClient">The client; its <see cref="HttpClient.BaseAddress"/> must be set.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="format">How events map to items.</param>
+    /// <param name="cancellationToken">Ends the stream and closes the response.</param>
+    /// <returns>The items, in the order the server wrote them.</returns>
+    /// <exception cref="SseHttpException">The server answered with a non-success status.</exception>
+    /// <exception cref="SseContentTypeException">The response is not <c>text/event-stream</c>.</exception>
+    /// <exception cref="SsePayloadException">An event's data is not valid JSON for <typeparamref name="T"/>.</exception>
+    public static async IAsyncEnumerable<SseItem<T>> ReadItemsAsync<T>(
+        HttpClient httpClient,
+        SseRequest request,
+        SseEventFormat<T> format,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(format);
+
+        using var message = request.CreateMessage(httpClient.BaseAddress);
+        using var response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        await SseResponseValidator.EnsureEventStreamAsync(message, response, cancellationToken).ConfigureAwait(false);
+
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var decoder = new Decoder<T>(format);
+            var parser = SseParser.Create(stream, decoder.Decode);
+            decoder.Parser = parser;
+            await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (item.Data.IsKnown)
+                {
+                    yield return new SseItem<T>(item.Data.Value, item.EventType)
+                    {
+                        EventId = item.EventId,
+                        ReconnectionInterval = item.ReconnectionInterval,
+                    };
+                }
+            }
+        }
+    }
+
+    /// <summary>An event decoded by a format, or an event the format does not know (skipped).</summary>
+    private readonly struct Decoded<T>
+    {
+        public Decoded(T value)
+        {
+            Value = value;
+            IsKnown = true;
+        }
+
+        public T Value { get; }
+
+        public bool IsKnown { get; }
+    }
+
+    /// <summary>One per stream: the parser's item delegate, with the context an error message needs.</summary>
+    private sealed class Decoder<T>
+    {
+        private const int MaxExcerptChars = 256;
+        private readonly SseEventFormat<T> _format;
+
+        public Decoder(SseEventFormat<T> format) => _format = format;
+
+        public SseParser<Decoded<T>>? Parser { get; set; }
+
+        public Decoded<T> Decode(string eventType, ReadOnlySpan<byte> data)
+        {
+            try
+            {
+                return _format.TryDeserialize(eventType, data, out var item) ? new Decoded<T>(item) : default;
+            }
+            catch (JsonException ex)
+            {
+                throw new SsePayloadException(eventType, Parser?.LastEventId, typeof(T), Excerpt(data), ex);
+            }
+        }
+
+        private static string Excerpt(ReadOnlySpan<byte> data)
+        {
+            var text = Encoding.UTF8.GetString(data[..Math.Min(data.Length, MaxExcerptChars * 3)]);
+            return text.Length > MaxExcerptChars ? text[..MaxExcerptChars] + "…" : text;
+        }
+    }
+}
