@@ -6,7 +6,9 @@ using System.IO.Pipelines;
 using System.Net.ServerSentEvents;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +26,26 @@ public static partial class SseEndpoint
 {
     /// <summary>Above this many unflushed bytes a burst is flushed even when more items are ready, so memory stays bounded.</summary>
     internal const int MaxUnflushedBytes = 64 * 1024;
+
+    /// <summary>
+    /// Maps one generated endpoint: the route, the HTTP method, the endpoint name and metadata saying it produces
+    /// <c>text/event-stream</c> of <typeparamref name="T"/>, so OpenAPI and link generation can describe it.
+    /// </summary>
+    /// <typeparam name="T">The item type the endpoint streams.</typeparam>
+    /// <param name="endpoints">The route builder (the contract's route group).</param>
+    /// <param name="httpMethod">The HTTP method, <c>GET</c> or <c>POST</c>.</param>
+    /// <param name="pattern">The route pattern.</param>
+    /// <param name="endpointName">The endpoint's unique name.</param>
+    /// <param name="handler">The generated request handler.</param>
+    /// <returns>The endpoint's builder.</returns>
+    public static IEndpointConventionBuilder Map<T>(IEndpointRouteBuilder endpoints, string httpMethod, string pattern, string endpointName, RequestDelegate handler)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var builder = endpoints.MapMethods(pattern, [httpMethod], handler);
+        builder.WithName(endpointName);
+        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), [SseDefaults.EventStreamMediaType]));
+        return builder;
+    }
 
     /// <summary>Streams the items of a contract method whose items are <typeparamref name="T"/>.</summary>
     /// <typeparam name="TService">The contract interface, resolved from the request's services.</typeparam>

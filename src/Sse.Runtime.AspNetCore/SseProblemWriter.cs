@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +27,8 @@ internal static class SseProblemWriter
         }
 
         response.ContentType = "application/problem+json";
-        var writer = new Utf8JsonWriter(response.BodyWriter);
+        // Relaxed escaping keeps quotes readable; the body is JSON served as application/problem+json, never HTML.
+        var writer = new Utf8JsonWriter(response.BodyWriter, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         await using (writer.ConfigureAwait(false))
         {
             writer.WriteStartObject();

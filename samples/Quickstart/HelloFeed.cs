@@ -1,0 +1,37 @@
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization;
+using System.Threading;
+using System.Threading.Tasks;
+using Sse.Contracts;
+
+namespace Quickstart;
+
+/// <summary>The whole contract: one stream of greetings.</summary>
+[SseStream("/hello", JsonContext = typeof(QuickstartJson))]
+public interface IHelloFeed
+{
+    /// <summary>Streams <paramref name="count"/> greetings for <paramref name="name"/>.</summary>
+    [SseGet("/greetings/{name}")]
+    IAsyncEnumerable<Hello> Greetings(string name, int count = 10, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One greeting; <see cref="Idx"/> is also the event id.</summary>
+[SseEvent("hello")]
+public sealed record Hello(string Message, [property: SseEventId] int Idx);
+
+[JsonSerializable(typeof(Hello))]
+internal sealed partial class QuickstartJson : JsonSerializerContext;
+
+/// <summary>The server's implementation, registered in DI.</summary>
+internal sealed class HelloFeed : IHelloFeed
+{
+    public async IAsyncEnumerable<Hello> Greetings(string name, int count = 10, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return new Hello($"Hello, {name}!", i);
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+}

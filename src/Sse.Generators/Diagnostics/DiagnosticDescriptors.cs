@@ -1,0 +1,125 @@
+using Microsoft.CodeAnalysis;
+
+namespace Sse.Generators.Diagnostics;
+
+/// <summary>The catalog of every diagnostic the generator's rules report. Help links point to <c>docs/diagnostics/{id}.md</c>.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "Sse.Contracts";
+    private const string HelpRoot = "https://github.com/sse-contracts/sse-contracts/blob/main/docs/diagnostics/";
+
+    /// <summary>SSE001: "'{0}' must return IAsyncEnumerable&lt;T&gt;; a contract method streams items".</summary>
+    public static readonly DiagnosticDescriptor MustReturnAsyncEnumerable = Error(
+        DiagnosticIds.MustReturnAsyncEnumerable,
+        "Contract method must return IAsyncEnumerable<T>",
+        "'{0}' must return IAsyncEnumerable<T>; a contract method streams items",
+        "Every method of an [SseStream] interface is a stream: declare it as IAsyncEnumerable<T> or IAsyncEnumerable<SseItem<T>>.");
+
+    /// <summary>SSE002: "'{0}' is generic; contracts and their methods cannot have type parameters".</summary>
+    public static readonly DiagnosticDescriptor GenericNotSupported = Error(
+        DiagnosticIds.GenericNotSupported,
+        "Generic contracts and methods are not supported",
+        "'{0}' is generic; contracts and their methods cannot have type parameters",
+        "The generated endpoint and client need concrete types and their JSON metadata at compile time.");
+
+    /// <summary>SSE003: "'{0}' needs a JSON context: [SseStream(JsonContext = typeof(MyJsonContext))]".</summary>
+    public static readonly DiagnosticDescriptor MissingJsonContext = Error(
+        DiagnosticIds.MissingJsonContext,
+        "Contract has no JsonContext",
+        "'{0}' needs a JSON context: [SseStream(JsonContext = typeof(MyJsonContext))]",
+        "Items are serialized with System.Text.Json source-generated metadata so that the contract works under trimming and Native AOT.");
+
+    /// <summary>SSE004: "'{1}', the JsonContext of '{0}', does not derive from System.Text.Json.Serialization.JsonSerializerContext".</summary>
+    public static readonly DiagnosticDescriptor InvalidJsonContext = Error(
+        DiagnosticIds.InvalidJsonContext,
+        "JsonContext is not a JsonSerializerContext",
+        "'{1}', the JsonContext of '{0}', does not derive from System.Text.Json.Serialization.JsonSerializerContext",
+        "Declare a partial class deriving from JsonSerializerContext with a [JsonSerializable(typeof(T))] for each streamed type.");
+
+    /// <summary>SSE005: "'{0}' is not accessible from its namespace; make it public or internal".</summary>
+    public static readonly DiagnosticDescriptor InaccessibleContract = Error(
+        DiagnosticIds.InaccessibleContract,
+        "Contract is not accessible",
+        "'{0}' is not accessible from its namespace; make it public or internal",
+        "The generated client and endpoint classes live in the contract's namespace and must be able to name the interface.");
+
+    /// <summary>SSE006: "'{0}' is not a method; a contract declares only stream methods".</summary>
+    public static readonly DiagnosticDescriptor UnsupportedMember = Error(
+        DiagnosticIds.UnsupportedMember,
+        "Contract member is not a method",
+        "'{0}' is not a method; a contract declares only stream methods",
+        "Properties, events and indexers cannot be mapped to server-sent-event endpoints.");
+
+    /// <summary>SSE007: "'{0}' has both [SseGet] and [SsePost]; choose one".</summary>
+    public static readonly DiagnosticDescriptor ConflictingHttpAttributes = Error(
+        DiagnosticIds.ConflictingHttpAttributes,
+        "Method has more than one HTTP attribute",
+        "'{0}' has both [SseGet] and [SsePost]; choose one",
+        "A contract method maps to exactly one endpoint.");
+
+    /// <summary>SSE008: "'{0}' inherits '{1}'; a contract cannot inherit other interfaces".</summary>
+    public static readonly DiagnosticDescriptor InheritedInterface = Error(
+        DiagnosticIds.InheritedInterface,
+        "Contract inherits another interface",
+        "'{0}' inherits '{1}'; a contract cannot inherit other interfaces",
+        "The generated client implements the contract; members of other interfaces would have no endpoint to call.");
+
+    /// <summary>SSE100: "Parameter '{0}' of '{1}' has type '{2}', which cannot bind from the route or query string".</summary>
+    public static readonly DiagnosticDescriptor UnsupportedParameterType = Error(
+        DiagnosticIds.UnsupportedParameterType,
+        "Parameter type is not supported",
+        "Parameter '{0}' of '{1}' has type '{2}', which cannot bind from the route or query string",
+        "Route and query parameters are strings, numbers, bool, Guid, enums, DateTime, DateTimeOffset, DateOnly, TimeOnly, TimeSpan or their nullable forms.");
+
+    /// <summary>SSE101: "The route of '{0}' has the parameter '{1}', but the method has no parameter of that name".</summary>
+    public static readonly DiagnosticDescriptor UnknownRouteParameter = Error(
+        DiagnosticIds.UnknownRouteParameter,
+        "Route parameter has no method parameter",
+        "The route of '{0}' has the parameter '{1}', but the method has no parameter of that name",
+        "Every {name} in a route template binds to the method parameter of the same name (case-insensitive).");
+
+    /// <summary>SSE102: "The route '{0}' of '{1}' is not valid: {2}".</summary>
+    public static readonly DiagnosticDescriptor InvalidRouteTemplate = Error(
+        DiagnosticIds.InvalidRouteTemplate,
+        "Route template is not valid",
+        "The route '{0}' of '{1}' is not valid: {2}",
+        "Route templates follow ASP.NET Core's syntax: literal text and {parameter} parts.");
+
+    /// <summary>SSE103: "'{0}' and '{1}' both map {2} '{3}'".</summary>
+    public static readonly DiagnosticDescriptor DuplicateRoute = Error(
+        DiagnosticIds.DuplicateRoute,
+        "Two methods map the same route",
+        "'{0}' and '{1}' both map {2} '{3}'",
+        "Each contract method needs a route of its own, or requests would be ambiguous at run time.");
+
+    /// <summary>SSE104: "Parameter '{0}' of '{1}' is ref, out, in or params, which a stream request cannot carry".</summary>
+    public static readonly DiagnosticDescriptor UnsupportedParameterModifier = Error(
+        DiagnosticIds.UnsupportedParameterModifier,
+        "Parameter modifier is not supported",
+        "Parameter '{0}' of '{1}' is ref, out, in or params, which a stream request cannot carry",
+        "Parameters travel from the client to the server once, by value.");
+
+    /// <summary>SSE200: "'{0}' has no [JsonSerializable(typeof({1}))], which '{2}' needs to stream or send {1}".</summary>
+    public static readonly DiagnosticDescriptor ItemTypeNotInJsonContext = Error(
+        DiagnosticIds.ItemTypeNotInJsonContext,
+        "Type is missing from the JsonContext",
+        "'{0}' has no [JsonSerializable(typeof({1}))], which '{2}' needs to stream or send {1}",
+        "The generated code reads each type's JsonTypeInfo from the contract's JsonContext; list every streamed and sent type on it.");
+
+    /// <summary>SSE201: "[SseEvent] on '{0}' names '{1}'; an event name must not be empty or contain CR, LF or NUL".</summary>
+    public static readonly DiagnosticDescriptor InvalidEventName = Error(
+        DiagnosticIds.InvalidEventName,
+        "Event name is not valid",
+        "[SseEvent] on '{0}' names '{1}'; an event name must not be empty or contain CR, LF or NUL",
+        "The event name is written in the single-line 'event:' field; a line break would end the field early.");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message, string description) => new(
+        id,
+        title,
+        message,
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        description: description,
+        helpLinkUri: HelpRoot + id + ".md");
+}

@@ -1,0 +1,26 @@
+namespace Sse.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic id. Ranges: SSE001+ contract shape, SSE100+ parameters and routes, SSE200+ events and JSON,
+/// SSE900+ internal. An id is never renumbered or reused.
+/// </summary>
+internal static class DiagnosticIds
+{
+    public const string MustReturnAsyncEnumerable = "SSE001";
+    public const string GenericNotSupported = "SSE002";
+    public const string MissingJsonContext = "SSE003";
+    public const string InvalidJsonContext = "SSE004";
+    public const string InaccessibleContract = "SSE005";
+    public const string UnsupportedMember = "SSE006";
+    public const string ConflictingHttpAttributes = "SSE007";
+    public const string InheritedInterface = "SSE008";
+
+    public const string UnsupportedParameterType = "SSE100";
+    public const string UnknownRouteParameter = "SSE101";
+    public const string InvalidRouteTemplate = "SSE102";
+    public const string DuplicateRoute = "SSE103";
+    public const string UnsupportedParameterModifier = "SSE104";
+
+    public const string ItemTypeNotInJsonContext = "SSE200";
+    public const string InvalidEventName = "SSE201";
+}

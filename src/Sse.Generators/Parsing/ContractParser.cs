@@ -1,0 +1,275 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Sse.Generators.Diagnostics;
+using Sse.Generators.Model;
+
+namespace Sse.Generators.Parsing;
+
+/// <summary>
+/// Turns an <c>[SseStream]</c> interface into a <see cref="ContractModel"/>. Every rule lives here: the generator
+/// parses with a sink that only notes errors (and then generates nothing), the analyzer with one that reports.
+/// </summary>
+internal static class ContractParser
+{
+    public const string StreamAttributeName = "Sse.Contracts.SseStreamAttribute";
+    private const string GetAttributeName = "Sse.Contracts.SseGetAttribute";
+    private const string PostAttributeName = "Sse.Contracts.SsePostAttribute";
+    private const string AsyncEnumerableName = "System.Collections.Generic.IAsyncEnumerable<T>";
+    private const string SseItemName = "System.Net.ServerSentEvents.SseItem<T>";
+
+    public static ContractModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        context.TargetSymbol is INamedTypeSymbol contract && context.Attributes.Length > 0
+            ? Parse(contract, context.Attributes[0], DiagnosticSink.ForGenerator(), cancellationToken)
+            : null;
+
+    public static ContractModel? Parse(INamedTypeSymbol contract, AttributeData streamAttribute, DiagnosticSink sink, CancellationToken cancellationToken)
+    {
+        var location = contract.Locations.FirstOrDefault();
+        var contractName = contract.Name;
+        if (contract.IsGenericType)
+        {
+            sink.Report(DiagnosticDescriptors.GenericNotSupported, location, contractName);
+        }
+
+        var accessibility = EffectiveAccessibility(contract);
+        if (accessibility is null)
+        {
+            sink.Report(DiagnosticDescriptors.InaccessibleContract, location, contractName);
+        }
+
+        foreach (var inherited in contract.Interfaces)
+        {
+            sink.Report(DiagnosticDescriptors.InheritedInterface, location, contractName, TypeNames.Short(inherited));
+        }
+
+        var prefix = streamAttribute.ConstructorArguments.Length > 0 && streamAttribute.ConstructorArguments[0].Value is string p ? p : string.Empty;
+        var jsonContext = ReadJsonContext(contract, streamAttribute, sink, cancellationToken);
+
+        var methods = new List<MethodModel>();
+        var routes = new Dictionary<string, MethodModel>();
+        foreach (var member in contract.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsStatic || !member.IsAbstract)
+            {
+                continue;
+            }
+
+            if (member is IMethodSymbol method)
+            {
+                if (method.MethodKind != MethodKind.Ordinary)
+                {
+                    continue;
+                }
+
+                var model = ParseMethod(contract, method, prefix, jsonContext, sink, cancellationToken);
+                if (model is null)
+                {
+                    continue;
+                }
+
+                var key = model.HttpMethod + " " + RouteTemplate.Shape(model.RouteParts);
+                if (routes.TryGetValue(key, out var existing))
+                {
+                    sink.Report(DiagnosticDescriptors.DuplicateRoute, method.Locations.FirstOrDefault(), contractName + "." + existing.Name, contractName + "." + model.Name, model.HttpMethod, RouteTemplate.Combine(prefix, model.Route));
+                    continue;
+                }
+
+                routes.Add(key, model);
+                methods.Add(model);
+            }
+            else
+            {
+                sink.Report(DiagnosticDescriptors.UnsupportedMember, member.Locations.FirstOrDefault(), contractName + "." + member.Name);
+            }
+        }
+
+        if (sink.HasErrors || accessibility is null || jsonContext is null)
+        {
+            return null;
+        }
+
+        var ns = contract.ContainingNamespace.IsGlobalNamespace ? string.Empty : contract.ContainingNamespace.ToDisplayString();
+        return new ContractModel(
+            ns,
+            contractName,
+            TypeNames.Full(contract),
+            BaseName(contractName),
+            accessibility,
+            RouteTemplate.Normalize(prefix),
+            TypeNames.Full(jsonContext),
+            methods.ToEquatableArray());
+    }
+
+    private static MethodModel? ParseMethod(INamedTypeSymbol contract, IMethodSymbol method, string prefix, INamedTypeSymbol? jsonContext, DiagnosticSink sink, CancellationToken cancellationToken)
+    {
+        var display = contract.Name + "." + method.Name;
+        var location = method.Locations.FirstOrDefault();
+        var errorsBefore = sink.HasErrors;
+        if (method.IsGenericMethod)
+        {
+            sink.Report(DiagnosticDescriptors.GenericNotSupported, location, display);
+        }
+
+        AttributeData? get = null, post = null;
+        foreach (var attribute in method.GetAttributes())
+        {
+            switch (attribute.AttributeClass?.ToDisplayString())
+            {
+                case GetAttributeName: get = attribute; break;
+                case PostAttributeName: post = attribute; break;
+            }
+        }
+
+        if (get is not null && post is not null)
+        {
+            sink.Report(DiagnosticDescriptors.ConflictingHttpAttributes, location, display);
+            return null;
+        }
+
+        var httpAttribute = get ?? post;
+        var httpMethod = post is not null ? "POST" : "GET";
+        var route = httpAttribute is null
+            ? "/" + KebabCase(method.Name)
+            : httpAttribute.ConstructorArguments.Length > 0 && httpAttribute.ConstructorArguments[0].Value is string r ? r : string.Empty;
+        var routeLocation = httpAttribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location;
+
+        if (method.ReturnType is not INamedTypeSymbol { IsGenericType: true } returnType
+            || returnType.OriginalDefinition.ToDisplayString() != AsyncEnumerableName)
+        {
+            sink.Report(DiagnosticDescriptors.MustReturnAsyncEnumerable, location, display);
+            return null;
+        }
+
+        var element = returnType.TypeArguments[0];
+        var returnsSseItem = element is INamedTypeSymbol { IsGenericType: true } wrapper && wrapper.OriginalDefinition.ToDisplayString() == SseItemName;
+        var itemType = returnsSseItem ? ((INamedTypeSymbol)element).TypeArguments[0] : element;
+
+        var fullRoute = RouteTemplate.Combine(prefix, route);
+        if (!RouteTemplate.TryParse(fullRoute, out var routeParts, out var routeError))
+        {
+            sink.Report(DiagnosticDescriptors.InvalidRouteTemplate, routeLocation, route, display, routeError);
+            return null;
+        }
+
+        var routeNames = new HashSet<string>(routeParts.Where(static part => part.IsParameter).Select(static part => part.Text), System.StringComparer.OrdinalIgnoreCase);
+        var parameters = new List<ParameterModel>();
+        foreach (var parameter in method.Parameters)
+        {
+            var model = ParameterClassifier.Classify(parameter, display, routeNames, sink);
+            if (model is not null)
+            {
+                parameters.Add(model.Source == ParameterSource.Route ? WithRoutePart(model, routeParts) : model);
+            }
+        }
+
+        foreach (var routeName in routeNames)
+        {
+            if (!method.Parameters.Any(parameter => string.Equals(parameter.Name, routeName, System.StringComparison.OrdinalIgnoreCase)))
+            {
+                sink.Report(DiagnosticDescriptors.UnknownRouteParameter, routeLocation, display, routeName);
+            }
+        }
+
+        var item = ItemParser.Parse(itemType, jsonContext, display, sink);
+        if (item is null || (!errorsBefore && sink.HasErrors))
+        {
+            return null;
+        }
+
+        return new MethodModel(
+            method.Name,
+            httpMethod,
+            RouteTemplate.Normalize(route),
+            routeParts.ToEquatableArray(),
+            TypeNames.Full(method.ReturnType),
+            item,
+            returnsSseItem,
+            parameters.ToEquatableArray());
+    }
+
+    private static ParameterModel WithRoutePart(ParameterModel parameter, List<RoutePart> parts)
+    {
+        var part = parts.First(p => p.IsParameter && string.Equals(p.Text, parameter.WireName, System.StringComparison.OrdinalIgnoreCase));
+        return parameter with { WireName = part.Text, IsCatchAll = part.IsCatchAll };
+    }
+
+    private static INamedTypeSymbol? ReadJsonContext(INamedTypeSymbol contract, AttributeData attribute, DiagnosticSink sink, CancellationToken cancellationToken)
+    {
+        var location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? contract.Locations.FirstOrDefault();
+        foreach (var named in attribute.NamedArguments)
+        {
+            if (named.Key != "JsonContext")
+            {
+                continue;
+            }
+
+            if (named.Value.Value is INamedTypeSymbol context && JsonContextReader.IsJsonContext(context))
+            {
+                return context;
+            }
+
+            sink.Report(DiagnosticDescriptors.InvalidJsonContext, location, contract.Name, named.Value.Value is ITypeSymbol t ? TypeNames.Short(t) : "null");
+            return null;
+        }
+
+        sink.Report(DiagnosticDescriptors.MissingJsonContext, location, contract.Name);
+        return null;
+    }
+
+    /// <summary>The accessibility the generated types get: <c>public</c>, <c>internal</c>, or <see langword="null"/> when the contract cannot be named from its namespace.</summary>
+    private static string? EffectiveAccessibility(INamedTypeSymbol contract)
+    {
+        var result = "public";
+        for (ISymbol? current = contract; current is INamedTypeSymbol type; current = type.ContainingType)
+        {
+            switch (type.DeclaredAccessibility)
+            {
+                case Accessibility.Public:
+                    break;
+                case Accessibility.Internal:
+                case Accessibility.ProtectedOrInternal:
+                    result = "internal";
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary><c>IStockFeed</c> gives <c>StockFeed</c>; a name without the <c>I</c> convention is kept.</summary>
+    private static string BaseName(string interfaceName) =>
+        interfaceName.Length > 1 && interfaceName[0] == 'I' && char.IsUpper(interfaceName[1]) ? interfaceName.Substring(1) : interfaceName;
+
+    /// <summary>The documented default route of a method without <c>[SseGet]</c> or <c>[SsePost]</c>: <c>GetPrices</c> gives <c>get-prices</c>.</summary>
+    internal static string KebabCase(string name)
+    {
+        var builder = new StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (char.IsUpper(c))
+            {
+                var previousIsLower = i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]));
+                var nextIsLower = i + 1 < name.Length && char.IsLower(name[i + 1]);
+                if (i > 0 && (previousIsLower || (nextIsLower && char.IsUpper(name[i - 1]))))
+                {
+                    builder.Append('-');
+                }
+
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Sse.Generators.Parsing;
+
+/// <summary>How types, identifiers and constants are printed into generated code.</summary>
+internal static class TypeNames
+{
+    /// <summary><c>global::</c>-qualified, keywords for special types, nullable reference annotations kept.</summary>
+    public static readonly SymbolDisplayFormat FullyQualified = SymbolDisplayFormat.FullyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary>As a user writes it, for messages: <c>int?</c>, <c>PriceTick</c>.</summary>
+    public static readonly SymbolDisplayFormat Display = SymbolDisplayFormat.MinimallyQualifiedFormat
+        .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    public static string Full(ITypeSymbol type) => type.ToDisplayString(FullyQualified);
+
+    public static string Short(ITypeSymbol type) => type.ToDisplayString(Display);
+
+    /// <summary>An identifier as it must appear in code: <c>@event</c> for the keyword <c>event</c>.</summary>
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) is SyntaxKind.AwaitKeyword
+            ? "@" + name
+            : name;
+
+    public static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+
+    /// <summary>The C# literal of a parameter's default value, or <see langword="null"/> when it has none.</summary>
+    public static string? DefaultValue(IParameterSymbol parameter)
+    {
+        if (!parameter.HasExplicitDefaultValue)
+        {
+            return null;
+        }
+
+        var type = parameter.Type;
+        var value = parameter.ExplicitDefaultValue;
+        if (value is null)
+        {
+            return type.IsValueType && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T ? "default" : "null";
+        }
+
+        var underlying = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T
+            ? ((INamedTypeSymbol)type).TypeArguments[0]
+            : type;
+        if (underlying.TypeKind == TypeKind.Enum)
+        {
+            return "(" + Full(underlying) + ")(" + Primitive(value) + ")";
+        }
+
+        return Primitive(value);
+    }
+
+    private static string Primitive(object value) => value switch
+    {
+        string s => SymbolDisplay.FormatLiteral(s, quote: true),
+        char c => SymbolDisplay.FormatLiteral(c, quote: true),
+        bool b => b ? "true" : "false",
+        float f when float.IsNaN(f) => "float.NaN",
+        float f when float.IsPositiveInfinity(f) => "float.PositiveInfinity",
+        float f when float.IsNegativeInfinity(f) => "float.NegativeInfinity",
+        float f => f.ToString("R", CultureInfo.InvariantCulture) + "F",
+        double d when double.IsNaN(d) => "double.NaN",
+        double d when double.IsPositiveInfinity(d) => "double.PositiveInfinity",
+        double d when double.IsNegativeInfinity(d) => "double.NegativeInfinity",
+        double d => d.ToString("R", CultureInfo.InvariantCulture) + "D",
+        decimal m => m.ToString(CultureInfo.InvariantCulture) + "M",
+        long l => l.ToString(CultureInfo.InvariantCulture) + "L",
+        ulong ul => ul.ToString(CultureInfo.InvariantCulture) + "UL",
+        uint ui => ui.ToString(CultureInfo.InvariantCulture) + "U",
+        _ => System.Convert.ToString(value, CultureInfo.InvariantCulture)!,
+    };
+}
