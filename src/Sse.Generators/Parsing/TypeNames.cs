@@ -47,6 +47,14 @@ internal static class TypeNames
             : type;
         if (underlying.TypeKind == TypeKind.Enum)
         {
+            foreach (var member in underlying.GetMembers())
+            {
+                if (member is IFieldSymbol { HasConstantValue: true } field && Equals(field.ConstantValue, value))
+                {
+                    return Full(underlying) + "." + Identifier(field.Name);
+                }
+            }
+
             return "(" + Full(underlying) + ")(" + Primitive(value) + ")";
         }
 

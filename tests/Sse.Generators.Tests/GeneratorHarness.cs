@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Sse.Generators.Diagnostics;
+using Xunit;
+
+namespace Sse.Generators.Tests;
+
+/// <summary>Drives <see cref="SseGenerator"/> (and the System.Text.Json generator, as a real build does) over source text.</summary>
+internal static class GeneratorHarness
+{
+    private static readonly Lazy<ImmutableArray<MetadataReference>> AllReferences = new(LoadReferences);
+    private static readonly Lazy<ISourceGenerator?> JsonGenerator = new(LoadJsonGenerator);
+
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    /// <summary>Which runtime assemblies the compilation references, which decides what the generator emits.</summary>
+    public enum Runtimes
+    {
+        ServerAndClient,
+        ClientOnly,
+        ContractsOnly,
+    }
+
+    public static CSharpCompilation CreateCompilation(string source, Runtimes runtimes = Runtimes.ServerAndClient, string assemblyName = "TestContracts") =>
+        CSharpCompilation.Create(
+            assemblyName,
+            [CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Contract.cs")],
+            References(runtimes),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static IEnumerable<MetadataReference> References(Runtimes runtimes)
+    {
+        foreach (var reference in AllReferences.Value)
+        {
+            var name = Path.GetFileNameWithoutExtension(reference.Display);
+            var excluded = runtimes switch
+            {
+                Runtimes.ClientOnly => name is "Sse.Runtime.AspNetCore" || name!.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal),
+                Runtimes.ContractsOnly => name is "Sse.Runtime.AspNetCore" or "Sse.Runtime",
+                _ => false,
+            };
+            if (!excluded)
+            {
+                yield return reference;
+            }
+        }
+    }
+
+    public static GeneratorDriver CreateDriver(bool withJsonGenerator = true)
+    {
+        var generators = new List<ISourceGenerator> { new SseGenerator().AsSourceGenerator() };
+        if (withJsonGenerator && JsonGenerator.Value is { } json)
+        {
+            generators.Add(json);
+        }
+
+        return CSharpGeneratorDriver.Create(
+            generators,
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+    }
+
+    /// <summary>Runs the generators; returns our generated files (hint name → text) and the updated compilation.</summary>
+    public static (Dictionary<string, string> Files, Compilation Output, GeneratorDriver Driver) Run(CSharpCompilation compilation)
+    {
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        Assert.Empty(generatorDiagnostics.Where(static d => d.Severity >= DiagnosticSeverity.Warning));
+        var files = driver.GetRunResult().Results
+            .Where(static r => r.Generator.GetGeneratorType() == typeof(SseGenerator))
+            .SelectMany(static r => r.GeneratedSources)
+            .ToDictionary(static s => s.HintName, static s => s.SourceText.ToString());
+        return (files, output, driver);
+    }
+
+    /// <summary>Compile errors and warnings of the generated output, with nullable warnings as errors.</summary>
+    public static ImmutableArray<Diagnostic> CompileDiagnostics(Compilation output) =>
+        output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
+
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(string source)
+    {
+        var compilation = CreateCompilation(source);
+        var analyzed = compilation.WithAnalyzers([new SseContractAnalyzer()]);
+        return await analyzed.GetAnalyzerDiagnosticsAsync();
+    }
+
+    /// <summary>Compares <paramref name="actual"/> with the snapshot file; rewrites it when SSE_UPDATE_SNAPSHOTS=1.</summary>
+    public static void MatchSnapshot(string name, string actual, [CallerFilePath] string callerPath = "")
+    {
+        var path = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots", name);
+        actual = actual.Replace("\r\n", "\n", StringComparison.Ordinal);
+        if (Environment.GetEnvironmentVariable("SSE_UPDATE_SNAPSHOTS") == "1")
+        {
+            File.WriteAllText(path, actual);
+            return;
+        }
+
+        Assert.True(File.Exists(path), $"Snapshot '{name}' does not exist. Run the tests with SSE_UPDATE_SNAPSHOTS=1 to create it, then review it.");
+        var expected = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal);
+        if (!string.Equals(expected, actual, StringComparison.Ordinal))
+        {
+            File.WriteAllText(path + ".received.cs", actual);
+            Assert.Fail($"Generated output differs from snapshot '{name}'. The new output is in '{path}.received.cs'; if the change is intended, rerun with SSE_UPDATE_SNAPSHOTS=1.\n{FirstDifference(expected, actual)}");
+        }
+    }
+
+    private static string FirstDifference(string expected, string actual)
+    {
+        var expectedLines = expected.Split('\n');
+        var actualLines = actual.Split('\n');
+        for (var i = 0; i < Math.Max(expectedLines.Length, actualLines.Length); i++)
+        {
+            var e = i < expectedLines.Length ? expectedLines[i] : "<end>";
+            var a = i < actualLines.Length ? actualLines[i] : "<end>";
+            if (e != a)
+            {
+                return $"Line {i + 1}:\n  expected: {e}\n  actual:   {a}";
+            }
+        }
+
+        return string.Empty;
+    }
+
+    private static ImmutableArray<MetadataReference> LoadReferences()
+    {
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(static p => Path.GetFileName(p) is var f && (f.StartsWith("System", StringComparison.Ordinal) || f.StartsWith("Microsoft", StringComparison.Ordinal) || f == "netstandard.dll" || f == "mscorlib.dll"))
+            .Where(static p => !Path.GetFileName(p).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal))
+            .ToList();
+        paths.Add(typeof(Sse.Contracts.SseStreamAttribute).Assembly.Location);
+        paths.Add(typeof(Sse.Runtime.SseStreamReader).Assembly.Location);
+        paths.Add(typeof(Sse.Runtime.AspNetCore.SseEndpoint).Assembly.Location);
+        return paths.Distinct().Select(static p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    }
+
+    /// <summary>The System.Text.Json source generator from the SDK's targeting pack, as a build would run it.</summary>
+    private static ISourceGenerator? LoadJsonGenerator()
+    {
+        var runtimeVersion = Environment.Version;
+        var packs = Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", "..", "packs", "Microsoft.NETCore.App.Ref");
+        var candidates = Directory.Exists(packs)
+            ? Directory.GetDirectories(packs)
+                .Where(d => Path.GetFileName(d).StartsWith($"{runtimeVersion.Major}.", StringComparison.Ordinal))
+                .OrderByDescending(static d => d, StringComparer.Ordinal)
+                .Select(static d => Path.Combine(d, "analyzers", "dotnet", "cs", "System.Text.Json.SourceGeneration.dll"))
+                .Where(File.Exists)
+            : [];
+        var path = candidates.FirstOrDefault()
+            ?? throw new InvalidOperationException($"The System.Text.Json source generator was not found under '{packs}'; the .NET SDK's targeting pack is needed to compile generated code.");
+        var assembly = Assembly.LoadFrom(path);
+        var type = assembly.GetTypes().First(static t => t.Name == "JsonSourceGenerator");
+        var instance = Activator.CreateInstance(type)!;
+        return instance is IIncrementalGenerator incremental ? incremental.AsSourceGenerator() : (ISourceGenerator)instance;
+    }
+}
