@@ -1,0 +1,149 @@
+using System.Linq;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace Sse.Generators.Tests;
+
+/// <summary>One test per diagnostic id: the rule fires, with its id, at the offending code, and the contract gets no generated code.</summary>
+public class DiagnosticTests
+{
+    private const string Json = """
+
+        public sealed record Item(int Value);
+
+        [JsonSerializable(typeof(Item))]
+        internal partial class ItemJson : JsonSerializerContext;
+
+        public sealed class NotAContext { }
+        """;
+
+    [Theory]
+    [InlineData("SSE001", "[SseGet(\"/a\")] IEnumerable<Item> A();", "A")]
+    [InlineData("SSE002", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A<T>();", "A")]
+    [InlineData("SSE006", "int Count { get; }", "Count")]
+    [InlineData("SSE007", "[SseGet(\"/a\")][SsePost(\"/a\")] IAsyncEnumerable<Item> A();", "A")]
+    [InlineData("SSE100", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(Item filter);", "filter")]
+    [InlineData("SSE100", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(char letter);", "letter")]
+    [InlineData("SSE101", "[SseGet(\"/a/{id}\")] IAsyncEnumerable<Item> A();", "SseGet(\"/a/{id}\")")]
+    [InlineData("SSE102", "[SseGet(\"/a/{id\")] IAsyncEnumerable<Item> A(int id);", "SseGet(\"/a/{id\")")]
+    [InlineData("SSE102", "[SseGet(\"/a/{}\")] IAsyncEnumerable<Item> A();", "SseGet(\"/a/{}\")")]
+    [InlineData("SSE103", "[SseGet(\"/a/{id}\")] IAsyncEnumerable<Item> A(int id); [SseGet(\"/A/{key}\")] IAsyncEnumerable<Item> B(int key);", "B")]
+    [InlineData("SSE104", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(ref int x);", "x")]
+    [InlineData("SSE104", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(params int[] xs);", "xs")]
+    [InlineData("SSE200", "[SseGet(\"/a\")] IAsyncEnumerable<string> A();", "ItemJson")]
+    public async Task MemberRule_Reported(string id, string members, string locationText)
+    {
+        var source = TestSources.Usings + $$"""
+            [SseStream(JsonContext = typeof(ItemJson))]
+            public interface IFeed
+            {
+                {{members}}
+            }
+            """ + Json;
+
+        await AssertReportedAsync(source, id, locationText);
+    }
+
+    [Fact]
+    public Task SSE002_GenericInterface_Reported() => AssertReportedAsync(
+        TestSources.Usings + """
+            [SseStream(JsonContext = typeof(ItemJson))]
+            public interface IFeed<T> { [SseGet("/a")] IAsyncEnumerable<Item> A(); }
+            """ + Json,
+        "SSE002",
+        "IFeed");
+
+    [Fact]
+    public Task SSE003_MissingJsonContext_Reported() => AssertReportedAsync(
+        TestSources.Usings + """
+            [SseStream("/x")]
+            public interface IFeed { [SseGet("/a")] IAsyncEnumerable<Item> A(); }
+            """ + Json,
+        "SSE003",
+        "SseStream(\"/x\")");
+
+    [Fact]
+    public Task SSE004_JsonContextNotAContext_Reported() => AssertReportedAsync(
+        TestSources.Usings + """
+            [SseStream(JsonContext = typeof(NotAContext))]
+            public interface IFeed { [SseGet("/a")] IAsyncEnumerable<Item> A(); }
+            """ + Json,
+        "SSE004",
+        "SseStream(JsonContext = typeof(NotAContext))");
+
+    [Fact]
+    public Task SSE005_PrivateNestedContract_Reported() => AssertReportedAsync(
+        TestSources.Usings + """
+            public class Outer
+            {
+                [SseStream(JsonContext = typeof(ItemJson))]
+                private interface IFeed { [SseGet("/a")] IAsyncEnumerable<Item> A(); }
+            }
+            """ + Json,
+        "SSE005",
+        "IFeed");
+
+    [Fact]
+    public Task SSE008_InheritedInterface_Reported() => AssertReportedAsync(
+        TestSources.Usings + """
+            public interface IBase { }
+
+            [SseStream(JsonContext = typeof(ItemJson))]
+            public interface IFeed : IBase { [SseGet("/a")] IAsyncEnumerable<Item> A(); }
+            """ + Json,
+        "SSE008",
+        "IFeed");
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("bad\\nname")]
+    public Task SSE201_InvalidEventName_Reported(string name) => AssertReportedAsync(
+        TestSources.Usings + $$"""
+            [SseStream(JsonContext = typeof(EvJson))]
+            public interface IFeed { [SseGet("/a")] IAsyncEnumerable<Ev> A(); }
+
+            [SseEvent("{{name}}")]
+            public sealed record Ev(int Value);
+
+            [JsonSerializable(typeof(Ev))]
+            internal partial class EvJson : JsonSerializerContext;
+            """,
+        "SSE201",
+        "SseEvent(");
+
+    [Fact]
+    public async Task ValidContract_NoDiagnostics()
+    {
+        Assert.Empty(await GeneratorHarness.AnalyzeAsync(TestSources.AllShapes));
+        Assert.Empty(await GeneratorHarness.AnalyzeAsync(TestSources.Basic));
+    }
+
+    [Fact]
+    public void EveryDescriptor_HasReleaseEntryAndHelpPage()
+    {
+        var unshipped = System.IO.File.ReadAllText(RepoFile("src/Sse.Generators/AnalyzerReleases.Unshipped.md"));
+        foreach (var descriptor in new Sse.Generators.Diagnostics.SseContractAnalyzer().SupportedDiagnostics)
+        {
+            Assert.Contains(descriptor.Id + " |", unshipped, System.StringComparison.Ordinal);
+            Assert.EndsWith($"docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri, System.StringComparison.Ordinal);
+            Assert.True(System.IO.File.Exists(RepoFile($"docs/diagnostics/{descriptor.Id}.md")), $"docs/diagnostics/{descriptor.Id}.md is missing");
+        }
+    }
+
+    private static async Task AssertReportedAsync(string source, string id, string locationText)
+    {
+        var diagnostics = await GeneratorHarness.AnalyzeAsync(source);
+        var match = diagnostics.FirstOrDefault(d => d.Id == id);
+        Assert.True(match is not null, $"Expected {id}; got: {string.Join("; ", diagnostics.Select(static d => d.ToString()))}");
+        var located = match!.Location.SourceTree!.GetText().ToString(match.Location.SourceSpan);
+        Assert.Contains(locationText, located, System.StringComparison.Ordinal);
+        Assert.Contains("'", match.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+
+        // A contract with an error gets no generated code.
+        var (files, _, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(source));
+        Assert.Empty(files);
+    }
+
+    private static string RepoFile(string relative, [System.Runtime.CompilerServices.CallerFilePath] string caller = "") =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(caller)!, "..", "..", relative);
+}

@@ -1,0 +1,137 @@
+using System;
+using System.Collections;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Sse.Generators.Model;
+using Sse.Generators.Parsing;
+using Xunit;
+
+namespace Sse.Generators.Tests;
+
+public class IncrementalTests
+{
+    private static readonly string[] TrackedSteps = [TrackingNames.Contracts, TrackingNames.ServerContracts, TrackingNames.ClientContracts];
+
+    [Fact]
+    public void AddUnrelatedType_DoesNotRegenerate()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(TestSources.AllShapes);
+        var driver = GeneratorHarness.CreateDriver(withJsonGenerator: false).RunGenerators(compilation);
+
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("public class Unrelated { public int X; }", GeneratorHarness.ParseOptions));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        foreach (var step in TrackedSteps)
+        {
+            var outputs = result.TrackedSteps[step].SelectMany(static s => s.Outputs).ToList();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, output => Assert.True(
+                output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+                $"Step '{step}' output was {output.Reason}"));
+        }
+
+        Assert.All(result.TrackedOutputSteps.SelectMany(static s => s.Value).SelectMany(static s => s.Outputs), output =>
+            Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"An output was {output.Reason}"));
+    }
+
+    [Fact]
+    public void CloneCompilation_AllStepsCached()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(TestSources.Basic);
+        var driver = GeneratorHarness.CreateDriver(withJsonGenerator: false).RunGenerators(compilation);
+        var result = driver.RunGenerators(compilation.Clone()).GetRunResult().Results.Single();
+
+        foreach (var step in TrackedSteps)
+        {
+            Assert.All(result.TrackedSteps[step].SelectMany(static s => s.Outputs), output =>
+                Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"Step '{step}' output was {output.Reason}"));
+        }
+    }
+
+    [Fact]
+    public void AddMethod_RegeneratesTheContract()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(TestSources.Basic);
+        var driver = GeneratorHarness.CreateDriver(withJsonGenerator: false).RunGenerators(compilation);
+
+        var tree = compilation.SyntaxTrees.Single();
+        var newSource = tree.ToString().Replace(
+            "    /// <summary>Streams prices.</summary>",
+            "    IAsyncEnumerable<PriceTick> Latest(CancellationToken cancellationToken = default);\n\n    /// <summary>Streams prices.</summary>",
+            StringComparison.Ordinal);
+        Assert.NotEqual(tree.ToString(), newSource);
+        var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(newSource, GeneratorHarness.ParseOptions, path: tree.FilePath));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        var contractOutputs = result.TrackedSteps[TrackingNames.Contracts].SelectMany(static s => s.Outputs).ToList();
+        Assert.Contains(contractOutputs, static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(result.GeneratedSources, static s => s.SourceText.ToString().Contains("Latest(", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PipelineOutputs_HoldNoRoslynObjects()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(TestSources.AllShapes);
+        var result = GeneratorHarness.CreateDriver(withJsonGenerator: false).RunGenerators(compilation).GetRunResult().Results.Single();
+
+        foreach (var step in result.TrackedSteps.Where(static s => TrackedSteps.Contains(s.Key)).SelectMany(static s => s.Value))
+        {
+            foreach (var (value, _) in step.Outputs)
+            {
+                AssertNoRoslynObjects(value, depth: 0);
+            }
+        }
+    }
+
+    [Fact]
+    public void ParseTwice_ModelsAreEqual()
+    {
+        var first = Parse(TestSources.AllShapes);
+        var second = Parse(TestSources.AllShapes);
+
+        Assert.NotSame(first, second);
+        Assert.Equal(first, second);
+        Assert.Equal(first.GetHashCode(), second.GetHashCode());
+        Assert.Equal(3, first.Methods.Count);
+    }
+
+    private static ContractModel Parse(string source)
+    {
+        var compilation = GeneratorHarness.CreateCompilation(source);
+        var contract = compilation.GetSymbolsWithName(static n => n.StartsWith('I'), SymbolFilter.Type).OfType<INamedTypeSymbol>()
+            .Single(static t => t.GetAttributes().Any(static a => a.AttributeClass?.Name == "SseStreamAttribute"));
+        var sink = DiagnosticSink.ForAnalyzer();
+        var model = ContractParser.Parse(contract, contract.GetAttributes().Single(), sink, default);
+        Assert.Empty(sink.Diagnostics);
+        return model!;
+    }
+
+    private static void AssertNoRoslynObjects(object? value, int depth)
+    {
+        if (value is null || depth > 8 || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum)
+        {
+            return;
+        }
+
+        Assert.False(value is ISymbol or SyntaxNode or Compilation or SemanticModel or Location, $"A pipeline output holds a {value.GetType().Name}.");
+        if (value is IEnumerable sequence)
+        {
+            foreach (var item in sequence)
+            {
+                AssertNoRoslynObjects(item, depth + 1);
+            }
+
+            return;
+        }
+
+        foreach (var property in value.GetType().GetProperties(BindingFlags.Instance | BindingFlags.Public))
+        {
+            if (property.GetIndexParameters().Length == 0)
+            {
+                AssertNoRoslynObjects(property.GetValue(value), depth + 1);
+            }
+        }
+    }
+}
