@@ -12,7 +12,7 @@ namespace Sse.Runtime;
 /// <typeparam name="T">The item type a contract method streams.</typeparam>
 /// <remarks>
 /// Generated code creates one format per contract method and keeps it in a static field; it is immutable and
-/// thread-safe. <see cref="SseEventFormat.Json{T}(JsonTypeInfo{T}, string?, Func{T, string?}?)"/> covers items of one type;
+/// thread-safe. <see cref="SseEventFormat.Json{T}(JsonTypeInfo{T}, string?, Func{T, string?}?, bool)"/> covers items of one type;
 /// contracts with polymorphic items derive from this class.
 /// </remarks>
 public abstract class SseEventFormat<T>
@@ -52,8 +52,13 @@ public static class SseEventFormat
     /// <param name="typeInfo">The source-generated JSON metadata for <typeparamref name="T"/>.</param>
     /// <param name="eventType">The event name of every item, or <see langword="null"/> for unnamed (<c>message</c>) events.</param>
     /// <param name="eventId">Reads the event id from an item, or <see langword="null"/> when items carry no id.</param>
+    /// <param name="readsAnyEventType">
+    /// When <see langword="true"/>, the client reads every event's data as <typeparamref name="T"/> whatever its name:
+    /// for <c>SseItem&lt;T&gt;</c> streams, where each item names its own event. Otherwise it reads only events named
+    /// <paramref name="eventType"/> (<c>message</c> when that is <see langword="null"/>) and skips the rest.
+    /// </param>
     /// <returns>The format.</returns>
-    public static SseEventFormat<T> Json<T>(JsonTypeInfo<T> typeInfo, string? eventType = null, Func<T, string?>? eventId = null)
+    public static SseEventFormat<T> Json<T>(JsonTypeInfo<T> typeInfo, string? eventType = null, Func<T, string?>? eventId = null, bool readsAnyEventType = false)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         if (eventType is not null)
@@ -61,7 +66,7 @@ public static class SseEventFormat
             SseFieldValidator.ValidateEventType(eventType);
         }
 
-        return new JsonSseEventFormat<T>(typeInfo, eventType, eventId);
+        return new JsonSseEventFormat<T>(typeInfo, eventType, eventId, readsAnyEventType);
     }
 }
 
@@ -70,12 +75,14 @@ internal sealed class JsonSseEventFormat<T> : SseEventFormat<T>
     private readonly JsonTypeInfo<T> _typeInfo;
     private readonly string? _eventType;
     private readonly Func<T, string?>? _eventId;
+    private readonly bool _readsAnyEventType;
 
-    public JsonSseEventFormat(JsonTypeInfo<T> typeInfo, string? eventType, Func<T, string?>? eventId)
+    public JsonSseEventFormat(JsonTypeInfo<T> typeInfo, string? eventType, Func<T, string?>? eventId, bool readsAnyEventType)
     {
         _typeInfo = typeInfo;
         _eventType = eventType;
         _eventId = eventId;
+        _readsAnyEventType = readsAnyEventType;
     }
 
     public override string? GetEventType(T item) => _eventType;
@@ -87,7 +94,7 @@ internal sealed class JsonSseEventFormat<T> : SseEventFormat<T>
     public override bool TryDeserialize(string eventType, ReadOnlySpan<byte> data, [MaybeNullWhen(false)] out T item)
     {
         // Spec: an event with no "event" field is dispatched as "message".
-        if (!string.Equals(eventType, _eventType ?? SseDefaults.MessageEventType, StringComparison.Ordinal))
+        if (!_readsAnyEventType && !string.Equals(eventType, _eventType ?? SseDefaults.MessageEventType, StringComparison.Ordinal))
         {
             item = default;
             return false;

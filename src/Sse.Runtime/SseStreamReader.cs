@@ -73,18 +73,32 @@ public static class SseStreamReader
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var decoder = new Decoder<T>(format);
-            var parser = SseParser.Create(stream, decoder.Decode);
-            decoder.Parser = parser;
-            await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            var completed = false;
+            try
             {
-                if (item.Data.IsKnown)
+                var decoder = new Decoder<T>(format);
+                var parser = SseParser.Create(stream, decoder.Decode);
+                decoder.Parser = parser;
+                await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    yield return new SseItem<T>(item.Data.Value, item.EventType)
+                    if (item.Data.IsKnown)
                     {
-                        EventId = item.EventId,
-                        ReconnectionInterval = item.ReconnectionInterval,
-                    };
+                        yield return new SseItem<T>(item.Data.Value, item.EventType)
+                        {
+                            EventId = item.EventId,
+                            ReconnectionInterval = item.ReconnectionInterval,
+                        };
+                    }
+                }
+
+                completed = true;
+            }
+            finally
+            {
+                if (!completed)
+                {
+                    // The consumer left early (break, dispose, cancellation or an error): close, don't drain.
+                    await ResponseStreamCloser.AbortAsync(stream).ConfigureAwait(false);
                 }
             }
         }

@@ -31,7 +31,8 @@ internal static class EmitterCommon
         var typeInfo = contract.JsonContextFullName + ".Default." + item.JsonTypeInfoProperty;
         var eventType = item.EventType is null ? "null" : Parsing.TypeNames.Literal(item.EventType);
         var eventId = item.EventIdExpression is null ? "null" : "static item => " + item.EventIdExpression;
-        return $"global::Sse.Runtime.SseEventFormat.Json<{item.TypeFullName}>({typeInfo}, eventType: {eventType}, eventId: {eventId})";
+        var anyEventType = method.ReturnsSseItem ? ", readsAnyEventType: true" : string.Empty;
+        return $"global::Sse.Runtime.SseEventFormat.Json<{item.TypeFullName}>({typeInfo}, eventType: {eventType}, eventId: {eventId}{anyEventType})";
     }
 
     /// <summary>A parameter as declared in a signature: type, name and default.</summary>

@@ -95,7 +95,7 @@ namespace Demo.Shapes
         public static readonly global::Sse.Runtime.SseEventFormat<global::Demo.Shapes.Tick> Items =
             global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Tick>(global::Demo.Shapes.ShapesJson.Default.Tick, eventType: "tick", eventId: static item => item.Id?.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture));
         public static readonly global::Sse.Runtime.SseEventFormat<global::Demo.Shapes.Note> Notes =
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Note>(global::Demo.Shapes.ShapesJson.Default.NoteInfo, eventType: null, eventId: null);
+            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Note>(global::Demo.Shapes.ShapesJson.Default.NoteInfo, eventType: null, eventId: null, readsAnyEventType: true);
         public static readonly global::Sse.Runtime.SseEventFormat<global::Demo.Shapes.Note> RecentNotes =
             global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Note>(global::Demo.Shapes.ShapesJson.Default.NoteInfo, eventType: null, eventId: null);
     }

@@ -154,7 +154,7 @@ namespace Demo.Shapes
 
         public static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescriptor<global::Demo.Shapes.Note> NotesEndpoint = new(
             "IShapes.Notes",
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Note>(global::Demo.Shapes.ShapesJson.Default.NoteInfo, eventType: null, eventId: null));
+            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Note>(global::Demo.Shapes.ShapesJson.Default.NoteInfo, eventType: null, eventId: null, readsAnyEventType: true));
 
         public static global::System.Threading.Tasks.Task Notes(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {

@@ -1,0 +1,97 @@
+using System;
+using System.Collections.Generic;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Sse.EndToEnd.Tests;
+
+/// <summary>Lets tests observe the server side of a stream: when an iterator starts and when its finally runs.</summary>
+public sealed class StreamProbe
+{
+    private TaskCompletionSource _started = New();
+    private TaskCompletionSource _finished = New();
+
+    public Task Started => _started.Task;
+
+    public Task Finished => _finished.Task;
+
+    public void Reset()
+    {
+        _started = New();
+        _finished = New();
+    }
+
+    public void OnStarted() => _started.TrySetResult();
+
+    public void OnFinished() => _finished.TrySetResult();
+
+    private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+internal sealed class TestFeed(StreamProbe probe) : ITestFeed
+{
+    public async IAsyncEnumerable<Echo> Echo(int id, string path, string? text = null, Mood mood = Mood.Calm, DateTimeOffset? at = null, Guid? tenant = null, bool flag = false, DateTime? local = null, double ratio = 1.5, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        yield return new Echo(id, text, mood, at, tenant, flag, local, ratio, path);
+    }
+
+    public async IAsyncEnumerable<Counted> Count(int n, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            if (i % 1000 == 0)
+            {
+                await Task.Yield();
+            }
+
+            yield return new Counted(i, Payload(i));
+        }
+    }
+
+    public async IAsyncEnumerable<Counted> Endless([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        probe.OnStarted();
+        try
+        {
+            for (var i = 0L; ; i++)
+            {
+                yield return new Counted(i, Payload(i));
+                await Task.Delay(10, cancellationToken);
+            }
+        }
+        finally
+        {
+            probe.OnFinished();
+        }
+    }
+
+    public async IAsyncEnumerable<SseItem<Counted>> Items(int n, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        for (var i = 0; i < n; i++)
+        {
+            yield return new SseItem<Counted>(new Counted(i, Payload(i)), i % 2 == 0 ? "even" : "odd")
+            {
+                EventId = "item-" + i,
+                ReconnectionInterval = i == 0 ? TimeSpan.FromMilliseconds(1500) : null,
+            };
+        }
+    }
+
+    public async IAsyncEnumerable<Counted> Fail(int after, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; i < after; i++)
+        {
+            yield return new Counted(i, Payload(i));
+            await Task.Delay(1, cancellationToken);
+        }
+
+        throw new InvalidOperationException("The feed broke on purpose.");
+    }
+
+    /// <summary>A payload with characters that must survive JSON and the wire: quotes, backslashes, line breaks, non-ASCII.</summary>
+    public static string Payload(long i) => $"item {i}: \"quoted\" \\ line\nbreak\r\n ünïcødé 🚀 data: fake\n\nevent: forged";
+}
