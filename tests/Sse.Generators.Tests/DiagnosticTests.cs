@@ -144,6 +144,5 @@ public class DiagnosticTests
         Assert.Empty(files);
     }
 
-    private static string RepoFile(string relative, [System.Runtime.CompilerServices.CallerFilePath] string caller = "") =>
-        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(caller)!, "..", "..", relative);
+    private static string RepoFile(string relative) => RepoPaths.File(relative);
 }

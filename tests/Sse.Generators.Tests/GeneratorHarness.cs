@@ -4,7 +4,6 @@ using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -93,9 +92,9 @@ internal static class GeneratorHarness
     }
 
     /// <summary>Compares <paramref name="actual"/> with the snapshot file; rewrites it when SSE_UPDATE_SNAPSHOTS=1.</summary>
-    public static void MatchSnapshot(string name, string actual, [CallerFilePath] string callerPath = "")
+    public static void MatchSnapshot(string name, string actual)
     {
-        var path = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots", name);
+        var path = RepoPaths.File(Path.Combine("tests", "Sse.Generators.Tests", "Snapshots", name));
         actual = actual.Replace("\r\n", "\n", StringComparison.Ordinal);
         if (Environment.GetEnvironmentVariable("SSE_UPDATE_SNAPSHOTS") == "1")
         {
