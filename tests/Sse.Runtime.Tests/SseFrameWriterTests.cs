@@ -1,0 +1,123 @@
+using System;
+using System.IO;
+using System.IO.Pipelines;
+using System.Text;
+using System.Threading.Tasks;
+using Sse.Runtime.AspNetCore;
+using Xunit;
+
+namespace Sse.Runtime.Tests;
+
+public class SseFrameWriterTests
+{
+    private static readonly SseEventFormat<Point> PointFormat = SseEventFormat.Json(RuntimeTestJson.Default.Point, eventType: "point", eventId: static p => p.X.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
+    public async Task WriteEvent_WritesFieldsThenCompactDataThenBlankLine()
+    {
+        var text = await WriteAsync(w => w.WriteEvent(PointFormat, new Point(1, 2, "a"), "point", "1", TimeSpan.FromSeconds(1.5)));
+
+        Assert.Equal("event: point\nid: 1\nretry: 1500\ndata: {\"X\":1,\"Y\":2,\"Label\":\"a\"}\n\n", text);
+    }
+
+    [Fact]
+    public async Task WriteEvent_IndentedContext_StillOneDataLine()
+    {
+        // RuntimeTestJson has WriteIndented = true; the frame writer's own options win.
+        var text = await WriteAsync(w => w.WriteEvent(PointFormat, new Point(1, 2, "line\nbreak"), null, null, null));
+
+        Assert.Equal("data: {\"X\":1,\"Y\":2,\"Label\":\"line\\nbreak\"}\n\n", text);
+    }
+
+    [Fact]
+    public async Task WriteEvent_ConverterWritesRawLineBreaks_TheyBecomeSpaces()
+    {
+        var format = SseEventFormat.Json(RuntimeTestJson.Default.Multiline);
+
+        var text = await WriteAsync(w => w.WriteEvent(format, new Multiline(5), null, null, null));
+
+        Assert.Equal("data: {   \"a\": 5,    \"b\": \"x\" }\n\n", text);
+        Assert.Equal(new Multiline(5), System.Text.Json.JsonSerializer.Deserialize(text["data: ".Length..^2], RuntimeTestJson.Default.Multiline));
+    }
+
+    [Fact]
+    public async Task WriteEvent_ManyEvents_ReusesTheJsonWriter()
+    {
+        var text = await WriteAsync(w =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                w.WriteEvent(PointFormat, new Point(i, i, "p"), null, null, null);
+            }
+        });
+
+        Assert.Equal(string.Concat(Repeat(i => $"data: {{\"X\":{i},\"Y\":{i},\"Label\":\"p\"}}\n\n")), text);
+    }
+
+    [Theory]
+    [InlineData("a\nb", null, "event")]
+    [InlineData("a\rb", null, "event")]
+    [InlineData("a\0b", null, "event")]
+    [InlineData(null, "1\n", "id")]
+    [InlineData(null, "1\r", "id")]
+    [InlineData(null, "1\0", "id")]
+    public async Task WriteEvent_LineBreakOrNulInField_RefusedAndNothingWritten(string? eventType, string? eventId, string field)
+    {
+        SseFieldException? refused = null;
+        var written = await WriteAsync(w =>
+        {
+            w.WriteEvent(PointFormat, new Point(0, 0, "before"), null, null, null);
+            refused = Assert.Throws<SseFieldException>(() => w.WriteEvent(PointFormat, new Point(1, 2, "a"), eventType, eventId, null));
+        });
+
+        Assert.Equal(field, refused!.Field);
+        Assert.Contains($"'{field}'", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("data: {\"X\":0,\"Y\":0,\"Label\":\"before\"}\n\n", written);
+    }
+
+    [Theory]
+    [InlineData(0, "0")]
+    [InlineData(1, "1")]
+    [InlineData(0.2, "1")]
+    [InlineData(-5, "0")]
+    [InlineData(3_600_000, "3600000")]
+    public async Task WriteEvent_Retry_WholeMillisecondsNeverNegative(double milliseconds, string expected)
+    {
+        var text = await WriteAsync(w => w.WriteEvent(PointFormat, new Point(0, 0, ""), null, null, TimeSpan.FromMilliseconds(milliseconds)));
+
+        Assert.StartsWith($"retry: {expected}\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteEvent_NonAsciiFields_WrittenAsUtf8()
+    {
+        var text = await WriteAsync(w => w.WriteEvent(PointFormat, new Point(0, 0, "ü"), "ünïcødé", "🚀", null));
+
+        Assert.Equal("event: ünïcødé\nid: 🚀\ndata: {\"X\":0,\"Y\":0,\"Label\":\"\\u00FC\"}\n\n", text);
+    }
+
+    [Fact]
+    public async Task WriteComment_IsACommentLineAndBlankLine()
+    {
+        Assert.Equal(": ping\n\n", await WriteAsync(static w => w.WriteComment("ping"u8)));
+    }
+
+    private static string[] Repeat(Func<int, string> f) => [f(0), f(1), f(2)];
+
+    private static async Task<string> WriteAsync(Action<SseFrameWriter> write)
+    {
+        var stream = new MemoryStream();
+        var pipe = PipeWriter.Create(stream);
+        try
+        {
+            using var writer = new SseFrameWriter(pipe, encoder: null);
+            write(writer);
+        }
+        finally
+        {
+            await pipe.FlushAsync();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

@@ -1,0 +1,29 @@
+using System;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Sse.Runtime.Tests;
+
+public sealed record Point(int X, int Y, string Label);
+
+/// <summary>A converter that writes raw JSON containing line breaks, as a careless custom converter might.</summary>
+public sealed class RawMultilineConverter : JsonConverter<Multiline>
+{
+    public override Multiline Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var document = JsonDocument.ParseValue(ref reader);
+        return new Multiline(document.RootElement.GetProperty("a").GetInt32());
+    }
+
+    public override void Write(Utf8JsonWriter writer, Multiline value, JsonSerializerOptions options) =>
+        writer.WriteRawValue("{\n  \"a\": " + value.A + ",\r\n  \"b\": \"x\"\r}", skipInputValidation: true);
+}
+
+[JsonConverter(typeof(RawMultilineConverter))]
+public sealed record Multiline(int A);
+
+[JsonSourceGenerationOptions(WriteIndented = true)]
+[JsonSerializable(typeof(Point))]
+[JsonSerializable(typeof(Multiline))]
+[JsonSerializable(typeof(string))]
+internal sealed partial class RuntimeTestJson : JsonSerializerContext;
