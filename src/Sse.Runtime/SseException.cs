@@ -97,3 +97,33 @@ public sealed class SsePayloadException : SseException
     /// <summary>Gets the start of the payload (at most 256 characters).</summary>
     public string Excerpt { get; }
 }
+
+/// <summary>An event exceeded <see cref="SseClientOptions.MaxEventSize"/>: an endless line, or data that never ends with a blank line.</summary>
+public sealed class SseEventTooLargeException : SseException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="maxEventSize">The limit that was exceeded, in bytes.</param>
+    public SseEventTooLargeException(int maxEventSize)
+        : base($"An event exceeded the maximum event size of {maxEventSize} bytes (SseClientOptions.MaxEventSize); the stream was closed instead of buffering it.")
+    {
+        MaxEventSize = maxEventSize;
+    }
+
+    /// <summary>Gets the limit that was exceeded, in bytes.</summary>
+    public int MaxEventSize { get; }
+}
+
+/// <summary>The stream received no byte, heartbeats included, within <see cref="SseClientOptions.IdleTimeout"/>.</summary>
+public sealed class SseIdleTimeoutException : SseException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="idleTimeout">The timeout that passed.</param>
+    public SseIdleTimeoutException(TimeSpan idleTimeout)
+        : base($"The event stream received nothing, not even a heartbeat, for {idleTimeout.TotalSeconds:0.###} s (SseClientOptions.IdleTimeout); the connection is presumed dead.")
+    {
+        IdleTimeout = idleTimeout;
+    }
+
+    /// <summary>Gets the timeout that passed.</summary>
+    public TimeSpan IdleTimeout { get; }
+}

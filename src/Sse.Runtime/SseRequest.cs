@@ -60,6 +60,15 @@ public sealed class SseRequest
         _body = JsonSerializer.SerializeToUtf8Bytes(body, typeInfo);
     }
 
+    internal HttpRequestMessage CreateMessage(HttpClient httpClient)
+    {
+        // A new HttpRequestMessage is HTTP/1.1 whatever the client says; take the client's version settings (h2c, HTTP/3).
+        var message = CreateMessage(httpClient.BaseAddress);
+        message.Version = httpClient.DefaultRequestVersion;
+        message.VersionPolicy = httpClient.DefaultVersionPolicy;
+        return message;
+    }
+
     internal HttpRequestMessage CreateMessage(Uri? baseAddress)
     {
         var message = new HttpRequestMessage(Method, Resolve(baseAddress));

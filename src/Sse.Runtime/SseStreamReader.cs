@@ -29,18 +29,22 @@ public static class SseStreamReader
     /// <param name="httpClient">The client; its <see cref="HttpClient.BaseAddress"/> must be set.</param>
     /// <param name="request">The request.</param>
     /// <param name="format">How events map to items.</param>
+    /// <param name="options">Limits and timeouts, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Ends the stream and closes the response.</param>
     /// <returns>The items, in the order the server wrote them.</returns>
     /// <exception cref="SseHttpException">The server answered with a non-success status.</exception>
     /// <exception cref="SseContentTypeException">The response is not <c>text/event-stream</c>.</exception>
     /// <exception cref="SsePayloadException">An event's data is not valid JSON for <typeparamref name="T"/>.</exception>
+    /// <exception cref="SseEventTooLargeException">An event exceeded <see cref="SseClientOptions.MaxEventSize"/>.</exception>
+    /// <exception cref="SseIdleTimeoutException">Nothing arrived within <see cref="SseClientOptions.IdleTimeout"/>.</exception>
     public static async IAsyncEnumerable<T> ReadAsync<T>(
         HttpClient httpClient,
         SseRequest request,
         SseEventFormat<T> format,
+        SseClientOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var item in ReadItemsAsync(httpClient, request, format, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in ReadItemsAsync(httpClient, request, format, options, cancellationToken).ConfigureAwait(false))
         {
             yield return item.Data;
         }
@@ -51,22 +55,27 @@ public static class SseStreamReader
     /// <param name="httpClient">The client; its <see cref="HttpClient.BaseAddress"/> must be set.</param>
     /// <param name="request">The request.</param>
     /// <param name="format">How events map to items.</param>
+    /// <param name="options">Limits and timeouts, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Ends the stream and closes the response.</param>
     /// <returns>The items, in the order the server wrote them.</returns>
     /// <exception cref="SseHttpException">The server answered with a non-success status.</exception>
     /// <exception cref="SseContentTypeException">The response is not <c>text/event-stream</c>.</exception>
     /// <exception cref="SsePayloadException">An event's data is not valid JSON for <typeparamref name="T"/>.</exception>
+    /// <exception cref="SseEventTooLargeException">An event exceeded <see cref="SseClientOptions.MaxEventSize"/>.</exception>
+    /// <exception cref="SseIdleTimeoutException">Nothing arrived within <see cref="SseClientOptions.IdleTimeout"/>.</exception>
     public static async IAsyncEnumerable<SseItem<T>> ReadItemsAsync<T>(
         HttpClient httpClient,
         SseRequest request,
         SseEventFormat<T> format,
+        SseClientOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(format);
+        options ??= SseClientOptions.Default;
 
-        using var message = request.CreateMessage(httpClient.BaseAddress);
+        using var message = request.CreateMessage(httpClient);
         using var response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         await SseResponseValidator.EnsureEventStreamAsync(message, response, cancellationToken).ConfigureAwait(false);
 
@@ -76,19 +85,9 @@ public static class SseStreamReader
             var completed = false;
             try
             {
-                var decoder = new Decoder<T>(format);
-                var parser = SseParser.Create(stream, decoder.Decode);
-                decoder.Parser = parser;
-                await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+                await foreach (var item in ReadEventsAsync(stream, format, options, cancellationToken).ConfigureAwait(false))
                 {
-                    if (item.Data.IsKnown)
-                    {
-                        yield return new SseItem<T>(item.Data.Value, item.EventType)
-                        {
-                            EventId = item.EventId,
-                            ReconnectionInterval = item.ReconnectionInterval,
-                        };
-                    }
+                    yield return item;
                 }
 
                 completed = true;
@@ -99,6 +98,33 @@ public static class SseStreamReader
                 {
                     // The consumer left early (break, dispose, cancellation or an error): close, don't drain.
                     await ResponseStreamCloser.AbortAsync(stream).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads events from a <c>text/event-stream</c> body: the parser behind every client, with the size and idle guards.</summary>
+    internal static async IAsyncEnumerable<SseItem<T>> ReadEventsAsync<T>(
+        Stream stream,
+        SseEventFormat<T> format,
+        SseClientOptions options,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var guarded = new SseReadGuardStream(stream, options);
+        await using (guarded.ConfigureAwait(false))
+        {
+            var decoder = new Decoder<T>(format);
+            var parser = SseParser.Create(guarded, decoder.Decode);
+            decoder.Parser = parser;
+            await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (item.Data.IsKnown)
+                {
+                    yield return new SseItem<T>(item.Data.Value, item.EventType)
+                    {
+                        EventId = item.EventId,
+                        ReconnectionInterval = item.ReconnectionInterval,
+                    };
                 }
             }
         }

@@ -85,7 +85,7 @@ public class SseUriBuilderTests
     [Fact]
     public void Request_NoBaseAddress_SaysHowToSetIt()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => new SseRequest(HttpMethod.Get, "/x").CreateMessage(null));
+        var ex = Assert.Throws<InvalidOperationException>(() => new SseRequest(HttpMethod.Get, "/x").CreateMessage((Uri?)null));
 
         Assert.Contains("BaseAddress", ex.Message, StringComparison.Ordinal);
     }

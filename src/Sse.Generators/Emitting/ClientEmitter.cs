@@ -32,14 +32,17 @@ internal static class ClientEmitter
             {
                 writer.WriteLine($"""
                     private readonly global::System.Net.Http.HttpClient _httpClient;
+                    private readonly global::Sse.Runtime.SseClientOptions? _options;
 
                     /// <summary>Creates the client.</summary>
                     /// <param name="httpClient">Sends the requests; its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/> must be the server's address.</param>
+                    /// <param name="options">Limits and timeouts of the streams, or <see langword="null"/> for the defaults.</param>
                     """);
-                using (writer.Block($"public {clientName}(global::System.Net.Http.HttpClient httpClient)"))
+                using (writer.Block($"public {clientName}(global::System.Net.Http.HttpClient httpClient, global::Sse.Runtime.SseClientOptions? options = null)"))
                 {
                     writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(httpClient);");
                     writer.WriteLine("this._httpClient = httpClient;");
+                    writer.WriteLine("this._options = options;");
                 }
 
                 foreach (var (method, field) in formats)
@@ -109,7 +112,7 @@ internal static class ClientEmitter
             var httpMethod = method.HttpMethod == "POST" ? "Post" : "Get";
             writer.WriteLine($"var {request} = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.{httpMethod}, {uri}.ToString());");
             var read = method.ReturnsSseItem ? "ReadItemsAsync" : "ReadAsync";
-            writer.WriteLine($"return global::Sse.Runtime.SseStreamReader.{read}(this._httpClient, {request}, {format}, {token});");
+            writer.WriteLine($"return global::Sse.Runtime.SseStreamReader.{read}(this._httpClient, {request}, {format}, this._options, {token});");
         }
     }
 
@@ -139,6 +142,7 @@ internal static class ClientEmitter
     private static void WriteRegistration(SourceWriter writer, ContractModel contract, string clientName)
     {
         var clientFullName = (contract.Namespace.Length == 0 ? "global::" : "global::" + contract.Namespace + ".") + clientName;
+        var name = contract.InterfaceFullName.Substring("global::".Length);
         writer.WriteLine($"""
             /// <summary>Registers <see cref="{contract.InterfaceFullName}"/> as a typed client.</summary>
             {EmitterCommon.GeneratedCodeAttribute}
@@ -148,28 +152,25 @@ internal static class ClientEmitter
             writer.WriteLine($"""
                 /// <summary>
                 /// Registers <see cref="{contract.InterfaceFullName}"/>, implemented by <see cref="{clientFullName}"/>, as a typed client
-                /// created through <see cref="global::System.Net.Http.IHttpClientFactory"/>.
+                /// created through <see cref="global::System.Net.Http.IHttpClientFactory"/>. The client and its
+                /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <c>{name}</c>.
                 /// </summary>
                 /// <param name="services">The service collection.</param>
                 /// <param name="configureClient">Configures the client, typically its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/>.</param>
+                /// <param name="configureOptions">Configures the streams' limits and timeouts.</param>
                 /// <returns>The client's builder, to add handlers, resilience or further configuration.</returns>
                 """);
-            using (writer.Block($"public static global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder Add{clientName}(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::System.Net.Http.HttpClient>? configureClient = null)"))
+            using (writer.Block($"public static global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder Add{clientName}(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::System.Net.Http.HttpClient>? configureClient = null, global::System.Action<global::Sse.Runtime.SseClientOptions>? configureOptions = null)"))
             {
-                writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(services);");
-                writer.WriteLine($"var builder = global::Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions.AddHttpClient<{contract.InterfaceFullName}, {clientFullName}>(");
+                writer.WriteLine($"return global::Sse.Runtime.SseClientRegistration.AddClient<{contract.InterfaceFullName}, {clientFullName}>(");
                 using (writer.Indent())
                 {
                     writer.WriteLine("services,");
-                    writer.WriteLine($"static (httpClient, _) => new {clientFullName}(httpClient));");
+                    writer.WriteLine($"{TypeNames.Literal(name)},");
+                    writer.WriteLine($"static (httpClient, options) => new {clientFullName}(httpClient, options),");
+                    writer.WriteLine("configureClient,");
+                    writer.WriteLine("configureOptions);");
                 }
-
-                using (writer.Block("if (configureClient is not null)"))
-                {
-                    writer.WriteLine("global::Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions.ConfigureHttpClient(builder, configureClient);");
-                }
-
-                writer.WriteLine("return builder;");
             }
         }
     }

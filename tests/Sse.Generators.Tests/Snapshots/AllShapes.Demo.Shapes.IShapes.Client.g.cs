@@ -12,13 +12,16 @@ namespace Demo.Shapes
     public sealed partial class ShapesClient : global::Demo.Shapes.IShapes
     {
         private readonly global::System.Net.Http.HttpClient _httpClient;
+        private readonly global::Sse.Runtime.SseClientOptions? _options;
 
         /// <summary>Creates the client.</summary>
         /// <param name="httpClient">Sends the requests; its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/> must be the server's address.</param>
-        public ShapesClient(global::System.Net.Http.HttpClient httpClient)
+        /// <param name="options">Limits and timeouts of the streams, or <see langword="null"/> for the defaults.</param>
+        public ShapesClient(global::System.Net.Http.HttpClient httpClient, global::Sse.Runtime.SseClientOptions? options = null)
         {
             global::System.ArgumentNullException.ThrowIfNull(httpClient);
             this._httpClient = httpClient;
+            this._options = options;
         }
 
         /// <inheritdoc />
@@ -37,7 +40,7 @@ namespace Demo.Shapes
             uri.AppendQuery("big", big);
             uri.AppendQuery("event", @event);
             var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
-            return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, ShapesClientFormats.Items, cancellationToken);
+            return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, ShapesClientFormats.Items, this._options, cancellationToken);
         }
 
         /// <inheritdoc />
@@ -51,7 +54,7 @@ namespace Demo.Shapes
             uri.AppendQuery("min", min);
             uri.AppendQuery("color", color);
             var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
-            return global::Sse.Runtime.SseStreamReader.ReadItemsAsync(this._httpClient, request, ShapesClientFormats.Notes, default);
+            return global::Sse.Runtime.SseStreamReader.ReadItemsAsync(this._httpClient, request, ShapesClientFormats.Notes, this._options, default);
         }
 
         /// <inheritdoc />
@@ -60,7 +63,7 @@ namespace Demo.Shapes
             var uri = new global::Sse.Runtime.SseUriBuilder("/api/shapes/recent-notes");
             uri.AppendQuery("author", author);
             var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
-            return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, ShapesClientFormats.RecentNotes, cancellationToken);
+            return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, ShapesClientFormats.RecentNotes, this._options, cancellationToken);
         }
     }
 
@@ -70,22 +73,21 @@ namespace Demo.Shapes
     {
         /// <summary>
         /// Registers <see cref="global::Demo.Shapes.IShapes"/>, implemented by <see cref="global::Demo.Shapes.ShapesClient"/>, as a typed client
-        /// created through <see cref="global::System.Net.Http.IHttpClientFactory"/>.
+        /// created through <see cref="global::System.Net.Http.IHttpClientFactory"/>. The client and its
+        /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <c>Demo.Shapes.IShapes</c>.
         /// </summary>
         /// <param name="services">The service collection.</param>
         /// <param name="configureClient">Configures the client, typically its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/>.</param>
+        /// <param name="configureOptions">Configures the streams' limits and timeouts.</param>
         /// <returns>The client's builder, to add handlers, resilience or further configuration.</returns>
-        public static global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder AddShapesClient(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::System.Net.Http.HttpClient>? configureClient = null)
+        public static global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder AddShapesClient(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::System.Net.Http.HttpClient>? configureClient = null, global::System.Action<global::Sse.Runtime.SseClientOptions>? configureOptions = null)
         {
-            global::System.ArgumentNullException.ThrowIfNull(services);
-            var builder = global::Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions.AddHttpClient<global::Demo.Shapes.IShapes, global::Demo.Shapes.ShapesClient>(
+            return global::Sse.Runtime.SseClientRegistration.AddClient<global::Demo.Shapes.IShapes, global::Demo.Shapes.ShapesClient>(
                 services,
-                static (httpClient, _) => new global::Demo.Shapes.ShapesClient(httpClient));
-            if (configureClient is not null)
-            {
-                global::Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions.ConfigureHttpClient(builder, configureClient);
-            }
-            return builder;
+                "Demo.Shapes.IShapes",
+                static (httpClient, options) => new global::Demo.Shapes.ShapesClient(httpClient, options),
+                configureClient,
+                configureOptions);
         }
     }
 

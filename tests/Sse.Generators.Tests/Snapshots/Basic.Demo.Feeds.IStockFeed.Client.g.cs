@@ -12,13 +12,16 @@ namespace Demo.Feeds
     public sealed partial class StockFeedClient : global::Demo.Feeds.IStockFeed
     {
         private readonly global::System.Net.Http.HttpClient _httpClient;
+        private readonly global::Sse.Runtime.SseClientOptions? _options;
 
         /// <summary>Creates the client.</summary>
         /// <param name="httpClient">Sends the requests; its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/> must be the server's address.</param>
-        public StockFeedClient(global::System.Net.Http.HttpClient httpClient)
+        /// <param name="options">Limits and timeouts of the streams, or <see langword="null"/> for the defaults.</param>
+        public StockFeedClient(global::System.Net.Http.HttpClient httpClient, global::Sse.Runtime.SseClientOptions? options = null)
         {
             global::System.ArgumentNullException.ThrowIfNull(httpClient);
             this._httpClient = httpClient;
+            this._options = options;
         }
 
         /// <inheritdoc />
@@ -28,7 +31,7 @@ namespace Demo.Feeds
             uri.AppendPathValue(symbol, "symbol");
             uri.AppendQuery("limit", limit);
             var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
-            return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, StockFeedClientFormats.Prices, cancellationToken);
+            return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, StockFeedClientFormats.Prices, this._options, cancellationToken);
         }
     }
 
@@ -38,22 +41,21 @@ namespace Demo.Feeds
     {
         /// <summary>
         /// Registers <see cref="global::Demo.Feeds.IStockFeed"/>, implemented by <see cref="global::Demo.Feeds.StockFeedClient"/>, as a typed client
-        /// created through <see cref="global::System.Net.Http.IHttpClientFactory"/>.
+        /// created through <see cref="global::System.Net.Http.IHttpClientFactory"/>. The client and its
+        /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <c>Demo.Feeds.IStockFeed</c>.
         /// </summary>
         /// <param name="services">The service collection.</param>
         /// <param name="configureClient">Configures the client, typically its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/>.</param>
+        /// <param name="configureOptions">Configures the streams' limits and timeouts.</param>
         /// <returns>The client's builder, to add handlers, resilience or further configuration.</returns>
-        public static global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder AddStockFeedClient(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::System.Net.Http.HttpClient>? configureClient = null)
+        public static global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder AddStockFeedClient(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::System.Net.Http.HttpClient>? configureClient = null, global::System.Action<global::Sse.Runtime.SseClientOptions>? configureOptions = null)
         {
-            global::System.ArgumentNullException.ThrowIfNull(services);
-            var builder = global::Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions.AddHttpClient<global::Demo.Feeds.IStockFeed, global::Demo.Feeds.StockFeedClient>(
+            return global::Sse.Runtime.SseClientRegistration.AddClient<global::Demo.Feeds.IStockFeed, global::Demo.Feeds.StockFeedClient>(
                 services,
-                static (httpClient, _) => new global::Demo.Feeds.StockFeedClient(httpClient));
-            if (configureClient is not null)
-            {
-                global::Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions.ConfigureHttpClient(builder, configureClient);
-            }
-            return builder;
+                "Demo.Feeds.IStockFeed",
+                static (httpClient, options) => new global::Demo.Feeds.StockFeedClient(httpClient, options),
+                configureClient,
+                configureOptions);
         }
     }
 

@@ -10,13 +10,16 @@
 internal sealed partial class PingClient : global::IPing
 {
     private readonly global::System.Net.Http.HttpClient _httpClient;
+    private readonly global::Sse.Runtime.SseClientOptions? _options;
 
     /// <summary>Creates the client.</summary>
     /// <param name="httpClient">Sends the requests; its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/> must be the server's address.</param>
-    public PingClient(global::System.Net.Http.HttpClient httpClient)
+    /// <param name="options">Limits and timeouts of the streams, or <see langword="null"/> for the defaults.</param>
+    public PingClient(global::System.Net.Http.HttpClient httpClient, global::Sse.Runtime.SseClientOptions? options = null)
     {
         global::System.ArgumentNullException.ThrowIfNull(httpClient);
         this._httpClient = httpClient;
+        this._options = options;
     }
 
     /// <inheritdoc />
@@ -24,7 +27,7 @@ internal sealed partial class PingClient : global::IPing
     {
         var uri = new global::Sse.Runtime.SseUriBuilder("/ping");
         var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
-        return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, PingClientFormats.Ping, cancellationToken);
+        return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, PingClientFormats.Ping, this._options, cancellationToken);
     }
 }
 
@@ -34,22 +37,21 @@ internal static class PingClientServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="global::IPing"/>, implemented by <see cref="global::PingClient"/>, as a typed client
-    /// created through <see cref="global::System.Net.Http.IHttpClientFactory"/>.
+    /// created through <see cref="global::System.Net.Http.IHttpClientFactory"/>. The client and its
+    /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <c>IPing</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configureClient">Configures the client, typically its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/>.</param>
+    /// <param name="configureOptions">Configures the streams' limits and timeouts.</param>
     /// <returns>The client's builder, to add handlers, resilience or further configuration.</returns>
-    public static global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder AddPingClient(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::System.Net.Http.HttpClient>? configureClient = null)
+    public static global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder AddPingClient(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::System.Net.Http.HttpClient>? configureClient = null, global::System.Action<global::Sse.Runtime.SseClientOptions>? configureOptions = null)
     {
-        global::System.ArgumentNullException.ThrowIfNull(services);
-        var builder = global::Microsoft.Extensions.DependencyInjection.HttpClientFactoryServiceCollectionExtensions.AddHttpClient<global::IPing, global::PingClient>(
+        return global::Sse.Runtime.SseClientRegistration.AddClient<global::IPing, global::PingClient>(
             services,
-            static (httpClient, _) => new global::PingClient(httpClient));
-        if (configureClient is not null)
-        {
-            global::Microsoft.Extensions.DependencyInjection.HttpClientBuilderExtensions.ConfigureHttpClient(builder, configureClient);
-        }
-        return builder;
+            "IPing",
+            static (httpClient, options) => new global::PingClient(httpClient, options),
+            configureClient,
+            configureOptions);
     }
 }
 

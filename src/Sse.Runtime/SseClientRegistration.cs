@@ -1,0 +1,53 @@
+using System;
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Net.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Sse.Runtime;
+
+/// <summary>Registers generated clients as typed clients of <see cref="IHttpClientFactory"/>, without reflection.</summary>
+[EditorBrowsable(EditorBrowsableState.Advanced)]
+public static class SseClientRegistration
+{
+    /// <summary>
+    /// Registers <typeparamref name="TContract"/>, implemented by <typeparamref name="TClient"/>, as a typed client named
+    /// <paramref name="name"/>, with its <see cref="SseClientOptions"/> as named options of the same name.
+    /// </summary>
+    /// <typeparam name="TContract">The contract interface.</typeparam>
+    /// <typeparam name="TClient">The generated client.</typeparam>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The client's name: the contract's full name.</param>
+    /// <param name="create">Creates the client from its <see cref="HttpClient"/> and options.</param>
+    /// <param name="configureClient">Configures the <see cref="HttpClient"/>, or <see langword="null"/>.</param>
+    /// <param name="configureOptions">Configures the client's options, or <see langword="null"/>.</param>
+    /// <returns>The client's builder.</returns>
+    public static IHttpClientBuilder AddClient<TContract, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TClient>(
+        IServiceCollection services,
+        string name,
+        Func<HttpClient, SseClientOptions, TClient> create,
+        Action<HttpClient>? configureClient,
+        Action<SseClientOptions>? configureOptions)
+        where TContract : class
+        where TClient : class, TContract
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(create);
+
+        var builder = services.AddHttpClient<TContract, TClient>(name, (httpClient, serviceProvider) =>
+            create(httpClient, serviceProvider.GetRequiredService<IOptionsMonitor<SseClientOptions>>().Get(name)));
+        if (configureClient is not null)
+        {
+            builder.ConfigureHttpClient(configureClient);
+        }
+
+        if (configureOptions is not null)
+        {
+            services.Configure(name, configureOptions);
+        }
+
+        return builder;
+    }
+}
