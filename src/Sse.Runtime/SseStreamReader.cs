@@ -5,8 +5,6 @@ using System.IO;
 using System.Net.Http;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -17,8 +15,8 @@ namespace Sse.Runtime;
 /// it; it can also be used directly with a hand-written <see cref="SseEventFormat{T}"/>.
 /// </summary>
 /// <remarks>
-/// The response is read with <see cref="SseParser"/> (WHATWG event-stream rules) and each event's data is
-/// deserialized from its UTF-8 bytes, without an intermediate string. Cancelling the token or disposing the
+/// The response is read by the WHATWG event-stream rules and each event's data is deserialized from its UTF-8
+/// bytes, without an intermediate string. Cancelling the token or disposing the
 /// enumerator closes the response.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Advanced)]
@@ -103,73 +101,23 @@ public static class SseStreamReader
         }
     }
 
-    /// <summary>Reads events from a <c>text/event-stream</c> body: the parser behind every client, with the size and idle guards.</summary>
+    /// <summary>Reads events from a <c>text/event-stream</c> body: the parser behind every client.</summary>
     internal static async IAsyncEnumerable<SseItem<T>> ReadEventsAsync<T>(
         Stream stream,
         SseEventFormat<T> format,
         SseClientOptions options,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var guarded = new SseReadGuardStream(stream, options);
-        await using (guarded.ConfigureAwait(false))
+        using var parser = new SseEventParser<T>(stream, format, options);
+        while (true)
         {
-            var decoder = new Decoder<T>(format);
-            var parser = SseParser.Create(guarded, decoder.Decode);
-            decoder.Parser = parser;
-            await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+            var (hasItem, item) = await parser.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (!hasItem)
             {
-                if (item.Data.IsKnown)
-                {
-                    yield return new SseItem<T>(item.Data.Value, item.EventType)
-                    {
-                        EventId = item.EventId,
-                        ReconnectionInterval = item.ReconnectionInterval,
-                    };
-                }
+                yield break;
             }
-        }
-    }
 
-    /// <summary>An event decoded by a format, or an event the format does not know (skipped).</summary>
-    private readonly struct Decoded<T>
-    {
-        public Decoded(T value)
-        {
-            Value = value;
-            IsKnown = true;
-        }
-
-        public T Value { get; }
-
-        public bool IsKnown { get; }
-    }
-
-    /// <summary>One per stream: the parser's item delegate, with the context an error message needs.</summary>
-    private sealed class Decoder<T>
-    {
-        private const int MaxExcerptChars = 256;
-        private readonly SseEventFormat<T> _format;
-
-        public Decoder(SseEventFormat<T> format) => _format = format;
-
-        public SseParser<Decoded<T>>? Parser { get; set; }
-
-        public Decoded<T> Decode(string eventType, ReadOnlySpan<byte> data)
-        {
-            try
-            {
-                return _format.TryDeserialize(eventType, data, out var item) ? new Decoded<T>(item) : default;
-            }
-            catch (JsonException ex)
-            {
-                throw new SsePayloadException(eventType, Parser?.LastEventId, typeof(T), Excerpt(data), ex);
-            }
-        }
-
-        private static string Excerpt(ReadOnlySpan<byte> data)
-        {
-            var text = Encoding.UTF8.GetString(data[..Math.Min(data.Length, MaxExcerptChars * 3)]);
-            return text.Length > MaxExcerptChars ? text[..MaxExcerptChars] + "…" : text;
+            yield return item;
         }
     }
 }

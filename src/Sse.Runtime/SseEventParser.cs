@@ -1,0 +1,372 @@
+using System;
+using System.Buffers;
+using System.Diagnostics;
+using System.IO;
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Sse.Runtime;
+
+/// <summary>
+/// Reads <c>text/event-stream</c> by the WHATWG event-stream interpretation rules
+/// (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation) and hands each
+/// event's data, as UTF-8 bytes from a pooled buffer, to an <see cref="SseEventFormat{T}"/>.
+/// </summary>
+/// <remarks>
+/// It also enforces what a reader of an untrusted stream needs: the maximum size of one event (counted in wire bytes,
+/// so an endless line fails as early as endless data) and the idle timeout between reads. Any byte sequence may be
+/// split across reads, a CR and its LF included.
+/// </remarks>
+internal sealed class SseEventParser<T> : IDisposable
+{
+    private const int InitialBufferSize = 4096;
+    private const int MaxExcerptChars = 256;
+    private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
+
+    private readonly Stream _stream;
+    private readonly SseEventFormat<T> _format;
+    private readonly int _maxEventSize;
+    private readonly TimeSpan _idleTimeout;
+    private CancellationTokenSource? _idleCts;
+
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+    private int _start;
+    private int _end;
+    private bool _eof;
+    private bool _bomChecked;
+    private bool _skipLeadingLf;
+
+    private byte[] _data = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+    private int _dataLength;
+    private bool _hasData;
+    private string? _eventType;
+    private TimeSpan? _retry;
+    private long _eventBytes;
+
+    /// <summary>The last event type's bytes and string, so a repeated name costs no allocation.</summary>
+    private byte[] _cachedTypeBytes = [];
+    private string _cachedType = string.Empty;
+
+    public SseEventParser(Stream stream, SseEventFormat<T> format, SseClientOptions options)
+    {
+        _stream = stream;
+        _format = format;
+        _maxEventSize = options.MaxEventSize;
+        _idleTimeout = options.IdleTimeout;
+    }
+
+    /// <summary>Spec: the last event ID string; it persists across events until an <c>id</c> field changes it.</summary>
+    public string LastEventId { get; private set; } = string.Empty;
+
+    /// <summary>Spec: the reconnection time, as last set by a <c>retry</c> field, whether or not an event followed it.</summary>
+    public TimeSpan? ReconnectionInterval { get; private set; }
+
+    /// <summary>Reads the next event the format accepts; <see langword="false"/> at the end of the stream.</summary>
+    public async ValueTask<(bool HasItem, SseItem<T> Item)> ReadAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (TryParseBuffered(out var item))
+            {
+                return (true, item);
+            }
+
+            if (_eof)
+            {
+                // Spec: "Once the end of the file is reached, any pending data must be discarded."
+                return (false, default);
+            }
+
+            await FillAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose()
+    {
+        _idleCts?.Dispose();
+        ArrayPool<byte>.Shared.Return(_buffer);
+        ArrayPool<byte>.Shared.Return(_data);
+        _buffer = _data = [];
+    }
+
+    /// <summary>Processes complete lines until one dispatches an event or the buffer has no complete line.</summary>
+    private bool TryParseBuffered(out SseItem<T> item)
+    {
+        item = default;
+        if (!_bomChecked && !SkipBom())
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            var available = _buffer.AsSpan(_start, _end - _start);
+            if (_skipLeadingLf && !available.IsEmpty)
+            {
+                _skipLeadingLf = false;
+                if (available[0] == (byte)'\n')
+                {
+                    _start++;
+                    continue;
+                }
+            }
+
+            var lineEnd = available.IndexOfAny((byte)'\r', (byte)'\n');
+            if (lineEnd < 0)
+            {
+                // An unfinished line: fail now if it already makes the event too large, rather than buffer it all.
+                ThrowIfTooLarge(_eventBytes + available.Length);
+                return false;
+            }
+
+            var line = available[..lineEnd];
+            var terminator = 1;
+            if (available[lineEnd] == (byte)'\r')
+            {
+                // Spec: CRLF is one line end. Its LF may not have arrived yet.
+                if (lineEnd + 1 < available.Length)
+                {
+                    terminator = available[lineEnd + 1] == (byte)'\n' ? 2 : 1;
+                }
+                else
+                {
+                    _skipLeadingLf = true;
+                }
+            }
+
+            _eventBytes += lineEnd + terminator;
+            ThrowIfTooLarge(_eventBytes);
+            _start += lineEnd + terminator;
+            if (line.IsEmpty)
+            {
+                if (Dispatch(out item))
+                {
+                    return true;
+                }
+
+                continue; // No data, or an event the format does not know: nothing to hand out.
+            }
+
+            ProcessLine(line);
+        }
+    }
+
+    private void ProcessLine(ReadOnlySpan<byte> line)
+    {
+        // Spec: a line starting with a colon is a comment.
+        if (line[0] == (byte)':')
+        {
+            return;
+        }
+
+        ReadOnlySpan<byte> field, value;
+        var colon = line.IndexOf((byte)':');
+        if (colon < 0)
+        {
+            // Spec: a line with no colon is a field name with an empty value.
+            field = line;
+            value = default;
+        }
+        else
+        {
+            field = line[..colon];
+            value = line[(colon + 1)..];
+            if (!value.IsEmpty && value[0] == (byte)' ')
+            {
+                value = value[1..]; // Spec: "If value starts with a U+0020 SPACE character, remove it."
+            }
+        }
+
+        if (field.SequenceEqual("data"u8))
+        {
+            AppendData(value);
+        }
+        else if (field.SequenceEqual("event"u8))
+        {
+            _eventType = EventTypeString(value);
+        }
+        else if (field.SequenceEqual("id"u8))
+        {
+            // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field value."
+            if (value.IndexOf((byte)0) < 0)
+            {
+                LastEventId = value.IsEmpty ? string.Empty : Encoding.UTF8.GetString(value);
+            }
+        }
+        else if (field.SequenceEqual("retry"u8))
+        {
+            // Spec: "If the field value consists of only ASCII digits, then interpret it as an integer in base ten."
+            if (!value.IsEmpty && value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0 && long.TryParse(value, out var milliseconds))
+            {
+                _retry = TimeSpan.FromMilliseconds(milliseconds);
+                ReconnectionInterval = _retry;
+            }
+        }
+
+        // Spec: any other field is ignored.
+    }
+
+    private void AppendData(ReadOnlySpan<byte> value)
+    {
+        // Spec: "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF) character."
+        var needed = _dataLength + value.Length + 1;
+        if (needed > _data.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _data.Length * 2));
+            _data.AsSpan(0, _dataLength).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_data);
+            _data = larger;
+        }
+
+        value.CopyTo(_data.AsSpan(_dataLength));
+        _dataLength += value.Length;
+        _data[_dataLength++] = (byte)'\n';
+        _hasData = true;
+    }
+
+    /// <summary>Spec: "dispatch the event" on a blank line.</summary>
+    private bool Dispatch(out SseItem<T> item)
+    {
+        item = default;
+        _eventBytes = 0;
+        var eventType = _eventType ?? SseDefaults.MessageEventType;
+        var retry = _retry;
+        _eventType = null;
+        _retry = null;
+
+        // Spec: "If the data buffer is an empty string, set the data buffer and the event type buffer to the empty string and return."
+        if (!_hasData)
+        {
+            return false;
+        }
+
+        // Spec: "If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove the last character."
+        Debug.Assert(_dataLength > 0 && _data[_dataLength - 1] == (byte)'\n', "Every data line ends with LF.");
+        var data = _data.AsSpan(0, _dataLength - 1);
+        _dataLength = 0;
+        _hasData = false;
+
+        T value;
+        try
+        {
+            if (!_format.TryDeserialize(eventType, data, out value!))
+            {
+                return false;
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new SsePayloadException(eventType, LastEventId, typeof(T), Excerpt(data), ex);
+        }
+
+        item = new SseItem<T>(value, eventType) { EventId = LastEventId.Length == 0 ? null : LastEventId, ReconnectionInterval = retry };
+        return true;
+    }
+
+    private string EventTypeString(ReadOnlySpan<byte> value)
+    {
+        // Spec: an empty event type buffer dispatches as "message".
+        if (value.IsEmpty)
+        {
+            return SseDefaults.MessageEventType;
+        }
+
+        if (!value.SequenceEqual(_cachedTypeBytes))
+        {
+            _cachedTypeBytes = value.ToArray();
+            _cachedType = Encoding.UTF8.GetString(value);
+        }
+
+        return _cachedType;
+    }
+
+    /// <summary>Spec: "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark (BOM), if any."</summary>
+    private bool SkipBom()
+    {
+        var available = _buffer.AsSpan(_start, _end - _start);
+        if (available.Length < Bom.Length && !_eof && Bom.AsSpan().StartsWith(available))
+        {
+            return false; // Could still be a BOM: wait for more bytes.
+        }
+
+        if (available.StartsWith(Bom))
+        {
+            _start += Bom.Length;
+        }
+
+        _bomChecked = true;
+        return true;
+    }
+
+    /// <summary>An event over the limit fails instead of buffering without bound.</summary>
+    private void ThrowIfTooLarge(long eventBytes)
+    {
+        if (eventBytes > _maxEventSize)
+        {
+            throw new SseEventTooLargeException(_maxEventSize);
+        }
+    }
+
+    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    {
+        if (_start > 0)
+        {
+            // Keep the unfinished line at the front.
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _end -= _start;
+            _start = 0;
+        }
+
+        if (_end == _buffer.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            _buffer.AsSpan(0, _end).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = larger;
+        }
+
+        var read = await ReadWithIdleTimeoutAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            _eof = true;
+        }
+
+        _end += read;
+    }
+
+    private async ValueTask<int> ReadWithIdleTimeoutAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        if (_idleTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return await _stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_idleCts is null || !_idleCts.TryReset())
+        {
+            _idleCts?.Dispose();
+            _idleCts = new CancellationTokenSource();
+        }
+
+        _idleCts.CancelAfter(_idleTimeout);
+        try
+        {
+            using (cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _idleCts))
+            {
+                return await _stream.ReadAsync(buffer, _idleCts.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _idleCts.IsCancellationRequested)
+        {
+            throw new SseIdleTimeoutException(_idleTimeout);
+        }
+    }
+
+    private static string Excerpt(ReadOnlySpan<byte> data)
+    {
+        var text = Encoding.UTF8.GetString(data[..Math.Min(data.Length, MaxExcerptChars * 3)]);
+        return text.Length > MaxExcerptChars ? text[..MaxExcerptChars] + "…" : text;
+    }
+}

@@ -1,0 +1,121 @@
+using System;
+using System.Diagnostics;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace Sse.Runtime.Tests;
+
+/// <summary>The maximum event size and the idle timeout, each fed whole and in chunkings.</summary>
+public class ReadingLimitsTests
+{
+    private static readonly string[] Chunkings = ["whole", "bytes", "random1"];
+
+    public static TheoryData<string> AllChunkings() => new(Chunkings);
+
+    [Theory]
+    [MemberData(nameof(AllChunkings))]
+    public async Task EndlessLine_FailsAtTheLimit(string chunking)
+    {
+        var options = new SseClientOptions { MaxEventSize = 1000 };
+        var input = "data: " + new string('x', 5000);
+
+        var ex = await Assert.ThrowsAsync<SseEventTooLargeException>(() => Reading.ReadAllAsync(Chunked(input, chunking), options));
+
+        Assert.Equal(1000, ex.MaxEventSize);
+        Assert.Contains("1000 bytes", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllChunkings))]
+    public async Task DataWithoutBlankLine_FailsAtTheLimit(string chunking)
+    {
+        var options = new SseClientOptions { MaxEventSize = 1000 };
+        var input = string.Concat(Enumerable.Repeat("data: 0123456789\n", 200));
+
+        await Assert.ThrowsAsync<SseEventTooLargeException>(() => Reading.ReadAllAsync(Chunked(input, chunking), options));
+    }
+
+    [Theory]
+    [MemberData(nameof(AllChunkings))]
+    public async Task ManyEventsEachUnderTheLimit_AllRead(string chunking)
+    {
+        var options = new SseClientOptions { MaxEventSize = 100 };
+        var input = string.Concat(Enumerable.Range(0, 500).Select(static i => $"id: {i}\ndata: {new string('y', 60)}\n\n"));
+
+        var items = await Reading.ReadAllAsync(Chunked(input, chunking), options);
+
+        Assert.Equal(500, items.Count);
+        Assert.Equal("499", items[^1].EventId);
+    }
+
+    [Fact]
+    public async Task EventExactlyAtTheLimit_Read()
+    {
+        const string Event = "data: abc\n\n"; // 10 bytes before the blank line's terminator, 11 with it
+        var items = await Reading.ReadAllAsync(Chunked(Event, "whole"), new SseClientOptions { MaxEventSize = Event.Length });
+
+        Assert.Equal("abc", Assert.Single(items).Data);
+        await Assert.ThrowsAsync<SseEventTooLargeException>(() => Reading.ReadAllAsync(Chunked(Event, "whole"), new SseClientOptions { MaxEventSize = Event.Length - 2 }));
+    }
+
+    [Fact]
+    public async Task NothingArrives_FailsWithIdleTimeout()
+    {
+        var options = new SseClientOptions { IdleTimeout = TimeSpan.FromMilliseconds(200) };
+        var stopwatch = Stopwatch.StartNew();
+
+        var ex = await Assert.ThrowsAsync<SseIdleTimeoutException>(() => Reading.ReadAllAsync(new TrickleStream("data: a\n\n"u8.ToArray(), TimeSpan.FromMilliseconds(10), chunks: 2), options));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(200), ex.IdleTimeout);
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(200), "The timeout fired early.");
+    }
+
+    [Fact]
+    public async Task HeartbeatsKeepAQuietStreamAlive()
+    {
+        var options = new SseClientOptions { IdleTimeout = TimeSpan.FromMilliseconds(300) };
+
+        var stopwatch = Stopwatch.StartNew();
+
+        // 12 heartbeats 50 ms apart: 600 ms without an event, but never 300 ms without a byte. Only after they stop
+        // does the timeout fire, so the whole read lasts at least 600 + 300 ms.
+        await Assert.ThrowsAsync<SseIdleTimeoutException>(() => Reading.ReadAllAsync(new TrickleStream(": hb\n"u8.ToArray(), TimeSpan.FromMilliseconds(50), chunks: 12), options));
+
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(900), $"Timed out after {stopwatch.ElapsedMilliseconds} ms, while heartbeats were still arriving.");
+    }
+
+    [Fact]
+    public async Task CallerCancellation_IsNotAnIdleTimeout()
+    {
+        var options = new SseClientOptions { IdleTimeout = TimeSpan.FromSeconds(30) };
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var item in SseStreamReader.ReadEventsAsync(new TrickleStream("x"u8.ToArray(), TimeSpan.FromMilliseconds(10), chunks: 0), RawFormat.Instance, options, cts.Token))
+            {
+            }
+        });
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void Options_RejectNonPositiveSizes(int size) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SseClientOptions { MaxEventSize = size });
+
+    [Fact]
+    public void Options_RejectZeroIdleTimeoutButAcceptInfinite()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SseClientOptions { IdleTimeout = TimeSpan.Zero });
+        Assert.Equal(Timeout.InfiniteTimeSpan, new SseClientOptions { IdleTimeout = Timeout.InfiniteTimeSpan }.IdleTimeout);
+        Assert.Equal(1024 * 1024, new SseClientOptions().MaxEventSize);
+        Assert.Equal(TimeSpan.FromSeconds(45), new SseClientOptions().IdleTimeout);
+    }
+
+    private static ChunkedStream Chunked(string input, string chunking) =>
+        new(Encoding.UTF8.GetBytes(input), WhatwgReadingTests.Chunker(chunking));
+}

@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.IO;
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Sse.Runtime.Tests;
+
+/// <summary>Reads every event's data as its raw UTF-8 text, whatever its name, so parser tests see exactly what was framed.</summary>
+internal sealed class RawFormat : SseEventFormat<string>
+{
+    public static readonly RawFormat Instance = new();
+
+    public override string? GetEventType(string item) => null;
+
+    public override string? GetEventId(string item) => null;
+
+    public override void Serialize(System.Text.Json.Utf8JsonWriter writer, string item) => throw new NotSupportedException();
+
+    public override bool TryDeserialize(string eventType, ReadOnlySpan<byte> data, [MaybeNullWhen(false)] out string item)
+    {
+        item = Encoding.UTF8.GetString(data);
+        return true;
+    }
+}
+
+/// <summary>Hands out a byte sequence in the given chunk sizes, one chunk per read, sometimes completing asynchronously.</summary>
+internal sealed class ChunkedStream(byte[] bytes, Func<int, int> nextChunkSize) : Stream
+{
+    private int _position;
+    private int _reads;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (++_reads % 3 == 0)
+        {
+            await Task.Yield();
+        }
+
+        var count = Math.Min(Math.Min(nextChunkSize(_reads), buffer.Length), bytes.Length - _position);
+        bytes.AsSpan(_position, count).CopyTo(buffer.Span);
+        _position += count;
+        return count;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Async only.");
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>A stream whose reads never complete until cancelled, except for the chunks it is told to deliver.</summary>
+internal sealed class TrickleStream(byte[] chunk, TimeSpan interval, int chunks) : Stream
+{
+    private int _delivered;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_delivered >= chunks)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        await Task.Delay(interval, cancellationToken);
+        _delivered++;
+        chunk.CopyTo(buffer);
+        return chunk.Length;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Async only.");
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+internal static class Reading
+{
+    public static async Task<List<SseItem<string>>> ReadAllAsync(Stream stream, SseClientOptions? options = null)
+    {
+        var items = new List<SseItem<string>>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var item in SseStreamReader.ReadEventsAsync(stream, RawFormat.Instance, options ?? new SseClientOptions(), cts.Token))
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+}
