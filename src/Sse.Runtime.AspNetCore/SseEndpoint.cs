@@ -14,6 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Sse.Runtime.AspNetCore;
 
@@ -96,6 +97,7 @@ public static partial class SseEndpoint
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger(typeof(SseEndpoint).FullName!) ?? NullLogger.Instance;
         var service = ResolveService<TService>(services, endpoint.DisplayName);
         var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        var heartbeat = HeartbeatInterval(context);
 
         // One token for the implementation: the client went away, or the application is stopping.
         using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
@@ -148,13 +150,16 @@ public static partial class SseEndpoint
                     if (flush.IsCompleted || flush.IsCanceled)
                     {
                         // The client is gone. The pending MoveNextAsync still has to finish before disposal.
-                        streamCts.Cancel();
+                        await streamCts.CancelAsync().ConfigureAwait(false);
                         await ObserveAsync(next).ConfigureAwait(false);
                         return;
                     }
                 }
 
-                if (!await next.ConfigureAwait(false))
+                var hasNext = next.IsCompleted || heartbeat == Timeout.InfiniteTimeSpan
+                    ? await next.ConfigureAwait(false)
+                    : await WaitWithHeartbeatsAsync(next, writer, pipe, heartbeat, streamCts).ConfigureAwait(false);
+                if (!hasNext)
                 {
                     break;
                 }
@@ -192,6 +197,40 @@ public static partial class SseEndpoint
         await context.Response.BodyWriter.FlushAsync(CancellationToken.None).ConfigureAwait(false);
     }
 #pragma warning restore CA2012
+
+    private static TimeSpan HeartbeatInterval(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<SseHeartbeatMetadata>()?.Interval
+        ?? context.RequestServices.GetService<IOptions<SseServerOptions>>()?.Value.HeartbeatInterval
+        ?? SseServerOptions.DefaultHeartbeatInterval;
+
+    /// <summary>
+    /// Waits for the producer's next item, writing a heartbeat comment whenever it stays quiet for a whole interval.
+    /// Heartbeats are written only here, between frames, never inside one. This allocates a little per wait, which
+    /// only happens when the producer has nothing ready, never on a busy stream's hot path.
+    /// </summary>
+    private static async ValueTask<bool> WaitWithHeartbeatsAsync(ValueTask<bool> next, SseFrameWriter writer, PipeWriter pipe, TimeSpan interval, CancellationTokenSource streamCts)
+    {
+        var pending = next.AsTask();
+        while (true)
+        {
+            using var delayCts = CancellationTokenSource.CreateLinkedTokenSource(streamCts.Token);
+            var first = await Task.WhenAny(pending, Task.Delay(interval, delayCts.Token)).ConfigureAwait(false);
+            if (first == pending || streamCts.IsCancellationRequested)
+            {
+                await delayCts.CancelAsync().ConfigureAwait(false);
+                return await pending.ConfigureAwait(false);
+            }
+
+            writer.WriteComment("heartbeat"u8);
+            var flush = await pipe.FlushAsync(streamCts.Token).ConfigureAwait(false);
+            if (flush.IsCompleted || flush.IsCanceled)
+            {
+                // The client is gone: stop the producer and let it finish.
+                await streamCts.CancelAsync().ConfigureAwait(false);
+                return await pending.ConfigureAwait(false);
+            }
+        }
+    }
 
     private static async Task StartAsync(HttpContext context)
     {

@@ -33,6 +33,9 @@ public interface ITestFeed
 
     [SseGet("/fail")]
     IAsyncEnumerable<Counted> Fail(int after, CancellationToken cancellationToken = default);
+
+    [SseGet("/slow")]
+    IAsyncEnumerable<Counted> Slow(int count, int delayMs, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -53,6 +56,14 @@ public interface ISkewedFeed
     /// <summary>A plain JSON endpoint, not an event stream.</summary>
     [SseGet("/not-a-stream")]
     IAsyncEnumerable<Counted> NotAStream(CancellationToken cancellationToken = default);
+
+    /// <summary>Written by System.Net.ServerSentEvents' SseFormatter.</summary>
+    [SseGet("/interop/formatter")]
+    IAsyncEnumerable<SseItem<Counted>> FromFormatter(int n, CancellationToken cancellationToken = default);
+
+    /// <summary>Written by ASP.NET Core's TypedResults.ServerSentEvents.</summary>
+    [SseGet("/interop/typed-results")]
+    IAsyncEnumerable<Counted> FromTypedResults(int n, CancellationToken cancellationToken = default);
 
     /// <summary>A stream whose payloads do not match <see cref="Counted"/>.</summary>
     [SseGet("/wrong-payload")]

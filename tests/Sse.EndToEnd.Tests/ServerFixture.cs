@@ -2,30 +2,127 @@ using System;
 using System.Collections.Concurrent;
 using System.Linq;
 using System.Net;
-using System.Net.Http;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Sse.Runtime.AspNetCore;
 using Xunit;
 
 namespace Sse.EndToEnd.Tests;
 
-/// <summary>A real Kestrel server on 127.0.0.1 with a free port, serving the generated endpoints and a few hand-written ones.</summary>
+/// <summary>Starts real Kestrel servers on 127.0.0.1 with free ports, serving the generated endpoints and a few hand-written ones.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private TestServer(WebApplication app, Uri baseAddress, Uri? http2Address)
+    {
+        App = app;
+        BaseAddress = baseAddress;
+        Http2Address = http2Address;
+    }
+
+    public WebApplication App { get; }
+
+    /// <summary>The HTTP/1.1 (and HTTP/2 with TLS-less upgrade disabled) address.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>An h2c (HTTP/2 without TLS, prior knowledge) address, when requested.</summary>
+    public Uri? Http2Address { get; }
+
+    public static async Task<TestServer> StartAsync(StreamProbe probe, TestLoggerProvider logs, bool http2 = false)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(options =>
+        {
+            options.Listen(IPAddress.Loopback, 0);
+            if (http2)
+            {
+                options.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+        });
+        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddSingleton(probe);
+        builder.Services.AddScoped<ITestFeed, TestFeed>();
+        // TypedResults.ServerSentEvents serializes with the app's JSON options; match the contract's naming.
+        builder.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.PropertyNamingPolicy = null);
+
+        var app = builder.Build();
+        app.MapTestFeed();
+        app.MapGroup("/hb").MapTestFeed(endpointNamePrefix: "Heartbeat.").WithSseHeartbeat(TimeSpan.FromMilliseconds(100));
+        MapHandWritten(app);
+        await app.StartAsync();
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(static a => new Uri(a)).ToList();
+        return new TestServer(app, addresses[0], http2 ? addresses[1] : null);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    private static void MapHandWritten(WebApplication app)
+    {
+        app.MapGet("/e2e/not-a-stream", static context =>
+        {
+            context.Response.ContentType = "application/json";
+            return context.Response.WriteAsync("""{"hello":"json"}""");
+        });
+        app.MapGet("/e2e/wrong-payload", static async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync("event: counted\nid: 7\ndata: {\"Seq\":\"not a number\",\"Payload\":\"x\"}\n\n");
+        });
+        app.MapGet("/e2e/interop/formatter", static async (HttpContext context) =>
+        {
+            var n = int.Parse(context.Request.Query["n"]!, System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.ContentType = "text/event-stream";
+            await SseFormatter.WriteAsync(InteropItems(n), context.Response.Body, static (item, buffer) =>
+            {
+                using var writer = new Utf8JsonWriter(buffer);
+                JsonSerializer.Serialize(writer, item.Data, E2EJson.Default.Counted);
+            }, context.RequestAborted);
+        });
+        app.MapGet("/e2e/interop/typed-results", static (int n) =>
+            TypedResults.ServerSentEvents(InteropItems(n).Select(static item => item.Data), eventType: "counted"));
+    }
+
+    /// <summary>Items as other writers frame them: every other one named, ids, a retry, and multi-line-free JSON.</summary>
+    private static async System.Collections.Generic.IAsyncEnumerable<SseItem<Counted>> InteropItems(int n, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            await Task.Yield();
+            yield return new SseItem<Counted>(new Counted(i, TestFeed.Payload(i)), i % 2 == 0 ? "counted" : "other")
+            {
+                EventId = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ReconnectionInterval = i == 0 ? TimeSpan.FromSeconds(2) : null,
+            };
+        }
+    }
+}
+
+/// <summary>One server shared by a test class, with the generated clients registered as users register them.</summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
-    private WebApplication? _app;
+    private TestServer? _server;
     private ServiceProvider? _clientServices;
 
     public StreamProbe Probe { get; } = new();
 
     public TestLoggerProvider Logs { get; } = new();
 
-    public Uri BaseAddress { get; private set; } = null!;
+    public Uri BaseAddress => _server!.BaseAddress;
 
     /// <summary>The generated client, resolved the way users resolve it: AddTestFeedClient + IHttpClientFactory.</summary>
     public ITestFeed Client => _clientServices!.GetRequiredService<ITestFeed>();
@@ -34,29 +131,7 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(static options => options.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders().AddProvider(Logs).SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddSingleton(Probe);
-        builder.Services.AddScoped<ITestFeed, TestFeed>();
-
-        _app = builder.Build();
-        _app.MapTestFeed();
-        _app.MapGet("/e2e/not-a-stream", static context =>
-        {
-            context.Response.ContentType = "application/json";
-            return context.Response.WriteAsync("""{"hello":"json"}""");
-        });
-        _app.MapGet("/e2e/wrong-payload", static async context =>
-        {
-            context.Response.ContentType = "text/event-stream";
-            await context.Response.WriteAsync("event: counted\nid: 7\ndata: {\"Seq\":\"not a number\",\"Payload\":\"x\"}\n\n");
-        });
-        await _app.StartAsync();
-
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        BaseAddress = new Uri(address);
-
+        _server = await TestServer.StartAsync(Probe, Logs);
         var services = new ServiceCollection();
         services.AddTestFeedClient(http => http.BaseAddress = BaseAddress);
         services.AddSkewedFeedClient(http => http.BaseAddress = BaseAddress);
@@ -70,10 +145,9 @@ public sealed class ServerFixture : IAsyncLifetime
             await _clientServices.DisposeAsync();
         }
 
-        if (_app is not null)
+        if (_server is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            await _server.DisposeAsync();
         }
     }
 }

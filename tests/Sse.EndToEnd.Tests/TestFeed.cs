@@ -10,6 +10,8 @@ namespace Sse.EndToEnd.Tests;
 /// <summary>Lets tests observe the server side of a stream: when an iterator starts and when its finally runs.</summary>
 public sealed class StreamProbe
 {
+    private int _open;
+
     private TaskCompletionSource _started = New();
     private TaskCompletionSource _finished = New();
 
@@ -23,9 +25,20 @@ public sealed class StreamProbe
         _finished = New();
     }
 
-    public void OnStarted() => _started.TrySetResult();
+    /// <summary>Gets how many probed streams are running now.</summary>
+    public int Open => Volatile.Read(ref _open);
 
-    public void OnFinished() => _finished.TrySetResult();
+    public void OnStarted()
+    {
+        Interlocked.Increment(ref _open);
+        _started.TrySetResult();
+    }
+
+    public void OnFinished()
+    {
+        Interlocked.Decrement(ref _open);
+        _finished.TrySetResult();
+    }
 
     private static TaskCompletionSource New() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
@@ -90,6 +103,23 @@ internal sealed class TestFeed(StreamProbe probe) : ITestFeed
         }
 
         throw new InvalidOperationException("The feed broke on purpose.");
+    }
+
+    public async IAsyncEnumerable<Counted> Slow(int count, int delayMs, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        probe.OnStarted();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await Task.Delay(delayMs, cancellationToken);
+                yield return new Counted(i, "slow");
+            }
+        }
+        finally
+        {
+            probe.OnFinished();
+        }
     }
 
     /// <summary>A payload with characters that must survive JSON and the wire: quotes, backslashes, line breaks, non-ASCII.</summary>

@@ -68,16 +68,20 @@ internal static class ServerEmitter
                 /// Each request resolves the contract's implementation from the request's services.
                 /// </summary>
                 /// <param name="endpoints">The application or route group to map the endpoints into.</param>
+                /// <param name="endpointNamePrefix">
+                /// Prefixes the endpoint names (<c>{Name}.{Method}</c>), which must be unique in an application: pass one when
+                /// mapping the contract more than once, e.g. under <c>/v1</c> and <c>/v2</c>.
+                /// </param>
                 /// <returns>The contract's route group: conventions added to it, such as <c>RequireAuthorization()</c>, apply to every endpoint.</returns>
                 """);
-            using (writer.Block($"public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder Map{contract.BaseName}(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints)"))
+            using (writer.Block($"public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder Map{contract.BaseName}(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string? endpointNamePrefix = null)"))
             {
                 writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(endpoints);");
                 writer.WriteLine($"var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, {TypeNames.Literal(contract.RoutePrefix)});");
                 foreach (var (method, handler, _) in handlers)
                 {
                     var route = method.Route.Length == 0 ? "/" : method.Route;
-                    writer.WriteLine($"global::Sse.Runtime.AspNetCore.SseEndpoint.Map<{method.Item.TypeFullName}>(group, {TypeNames.Literal(method.HttpMethod)}, {TypeNames.Literal(route)}, {TypeNames.Literal(contract.BaseName + "." + method.Name)}, {handlersClass}.{handler});");
+                    writer.WriteLine($"global::Sse.Runtime.AspNetCore.SseEndpoint.Map<{method.Item.TypeFullName}>(group, {TypeNames.Literal(method.HttpMethod)}, {TypeNames.Literal(route)}, endpointNamePrefix + {TypeNames.Literal(contract.BaseName + "." + method.Name)}, {handlersClass}.{handler});");
                 }
 
                 writer.WriteLine("return group;");

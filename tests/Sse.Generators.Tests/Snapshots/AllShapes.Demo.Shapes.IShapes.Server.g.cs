@@ -18,14 +18,18 @@ namespace Demo.Shapes
         /// Each request resolves the contract's implementation from the request's services.
         /// </summary>
         /// <param name="endpoints">The application or route group to map the endpoints into.</param>
+        /// <param name="endpointNamePrefix">
+        /// Prefixes the endpoint names (<c>{Name}.{Method}</c>), which must be unique in an application: pass one when
+        /// mapping the contract more than once, e.g. under <c>/v1</c> and <c>/v2</c>.
+        /// </param>
         /// <returns>The contract's route group: conventions added to it, such as <c>RequireAuthorization()</c>, apply to every endpoint.</returns>
-        public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder MapShapes(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints)
+        public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder MapShapes(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string? endpointNamePrefix = null)
         {
             global::System.ArgumentNullException.ThrowIfNull(endpoints);
             var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, "/api/shapes");
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Tick>(group, "GET", "/items/{id:int}/{*rest}", "Shapes.Items", ShapesEndpointHandlers.Items);
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Note>(group, "GET", "/items/{id}/notes", "Shapes.Notes", ShapesEndpointHandlers.Notes);
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Note>(group, "GET", "/recent-notes", "Shapes.RecentNotes", ShapesEndpointHandlers.RecentNotes);
+            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Tick>(group, "GET", "/items/{id:int}/{*rest}", endpointNamePrefix + "Shapes.Items", ShapesEndpointHandlers.Items);
+            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Note>(group, "GET", "/items/{id}/notes", endpointNamePrefix + "Shapes.Notes", ShapesEndpointHandlers.Notes);
+            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Note>(group, "GET", "/recent-notes", endpointNamePrefix + "Shapes.RecentNotes", ShapesEndpointHandlers.RecentNotes);
             return group;
         }
     }

@@ -14,12 +14,16 @@ internal static class PingEndpointRouteBuilderExtensions
     /// Each request resolves the contract's implementation from the request's services.
     /// </summary>
     /// <param name="endpoints">The application or route group to map the endpoints into.</param>
+    /// <param name="endpointNamePrefix">
+    /// Prefixes the endpoint names (<c>{Name}.{Method}</c>), which must be unique in an application: pass one when
+    /// mapping the contract more than once, e.g. under <c>/v1</c> and <c>/v2</c>.
+    /// </param>
     /// <returns>The contract's route group: conventions added to it, such as <c>RequireAuthorization()</c>, apply to every endpoint.</returns>
-    public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder MapPing(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints)
+    public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder MapPing(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string? endpointNamePrefix = null)
     {
         global::System.ArgumentNullException.ThrowIfNull(endpoints);
         var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, "");
-        global::Sse.Runtime.AspNetCore.SseEndpoint.Map<int>(group, "GET", "/ping", "Ping.Ping", PingEndpointHandlers.Ping);
+        global::Sse.Runtime.AspNetCore.SseEndpoint.Map<int>(group, "GET", "/ping", endpointNamePrefix + "Ping.Ping", PingEndpointHandlers.Ping);
         return group;
     }
 }
