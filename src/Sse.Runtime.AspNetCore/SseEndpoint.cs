@@ -104,11 +104,15 @@ public static partial class SseEndpoint
         var cancellationToken = streamCts.Token;
 
         IAsyncEnumerator<TItem>? enumerator = null;
+        SseFrameWriter? writer = null;
         var started = false;
         var count = 0L;
         try
         {
             enumerator = invoke(service, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            var pipe = context.Response.BodyWriter;
+            writer = new SseFrameWriter(pipe, encoder: null);
+
             var next = enumerator.MoveNextAsync();
             if (!next.IsCompleted)
             {
@@ -117,26 +121,15 @@ public static partial class SseEndpoint
                 started = true;
             }
 
-            if (!await next.ConfigureAwait(false))
-            {
-                if (!started)
-                {
-                    await StartAsync(context).ConfigureAwait(false);
-                    started = true;
-                }
-
-                return;
-            }
-
+            var hasNext = await WaitAsync(next, writer, pipe, heartbeat, streamCts).ConfigureAwait(false);
             if (!started)
             {
+                // The first item (or the end) came at once; an error before this point was still answered with a 500.
                 await StartAsync(context).ConfigureAwait(false);
                 started = true;
             }
 
-            var pipe = context.Response.BodyWriter;
-            using var writer = new SseFrameWriter(pipe, encoder: null);
-            while (true)
+            while (hasNext)
             {
                 write(writer, endpoint.Format, enumerator.Current);
                 count++;
@@ -156,13 +149,7 @@ public static partial class SseEndpoint
                     }
                 }
 
-                var hasNext = next.IsCompleted || heartbeat == Timeout.InfiniteTimeSpan
-                    ? await next.ConfigureAwait(false)
-                    : await WaitWithHeartbeatsAsync(next, writer, pipe, heartbeat, streamCts).ConfigureAwait(false);
-                if (!hasNext)
-                {
-                    break;
-                }
+                hasNext = await WaitAsync(next, writer, pipe, heartbeat, streamCts).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -178,9 +165,16 @@ public static partial class SseEndpoint
             {
                 await SseProblemWriter.WriteAsync(context, StatusCodes.Status500InternalServerError, "The event stream failed", $"The stream '{endpoint.DisplayName}' failed before its first event.").ConfigureAwait(false);
             }
+            else if (writer is { IsInFrame: false })
+            {
+                // Tell the client in-band, after every event it was already sent, then end the response. (Aborting
+                // the connection instead could discard events Kestrel had accepted but not yet put on the wire.)
+                writer.WriteError("The event stream failed", $"The stream '{endpoint.DisplayName}' failed after {count} events.");
+                await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
+            }
             else
             {
-                // Ending the response cleanly would look like a normal end of stream; aborting makes the client fail.
+                // A frame was left half-written: it must never be completed, so the connection is cut.
                 context.Abort();
             }
 
@@ -192,11 +186,18 @@ public static partial class SseEndpoint
             {
                 await DisposeQuietlyAsync(enumerator, logger, endpoint.DisplayName).ConfigureAwait(false);
             }
+
+            writer?.Dispose();
         }
 
         await context.Response.BodyWriter.FlushAsync(CancellationToken.None).ConfigureAwait(false);
     }
 #pragma warning restore CA2012
+
+    private static ValueTask<bool> WaitAsync(ValueTask<bool> next, SseFrameWriter writer, PipeWriter pipe, TimeSpan heartbeat, CancellationTokenSource streamCts) =>
+        next.IsCompleted || heartbeat == Timeout.InfiniteTimeSpan
+            ? next
+            : WaitWithHeartbeatsAsync(next, writer, pipe, heartbeat, streamCts);
 
     private static TimeSpan HeartbeatInterval(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<SseHeartbeatMetadata>()?.Interval
@@ -247,6 +248,18 @@ public static partial class SseEndpoint
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
         await response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task FlushQuietlyAsync(PipeWriter pipe)
+    {
+        try
+        {
+            await pipe.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.IO.IOException)
+        {
+            // The client left meanwhile; there is no one to tell.
+        }
     }
 
     private static async Task ObserveAsync(ValueTask<bool> next)

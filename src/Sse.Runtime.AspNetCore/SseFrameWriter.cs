@@ -19,6 +19,9 @@ internal sealed class SseFrameWriter : IDisposable
     private readonly NewlineGuardBufferWriter _guard = new();
     private readonly Utf8JsonWriter _json;
 
+    /// <summary>Gets whether a frame was left half-written (its serialization threw), so nothing more may follow it.</summary>
+    public bool IsInFrame { get; private set; }
+
     public SseFrameWriter(PipeWriter pipe, JavaScriptEncoder? encoder)
     {
         _pipe = pipe;
@@ -42,6 +45,7 @@ internal sealed class SseFrameWriter : IDisposable
             SseFieldValidator.ValidateEventId(eventId);
         }
 
+        IsInFrame = true;
         if (eventType is not null)
         {
             WriteField("event: "u8, eventType);
@@ -59,6 +63,21 @@ internal sealed class SseFrameWriter : IDisposable
 
         _pipe.Write("data: "u8);
         format.Serialize(_json, item);
+        _json.Flush();
+        _json.Reset(_guard);
+        _pipe.Write("\n\n"u8);
+        IsInFrame = false;
+    }
+
+    /// <summary>Writes the <c>sse-error</c> event that tells a client the stream failed after it started.</summary>
+    public void WriteError(string title, string detail)
+    {
+        WriteField("event: "u8, SseDefaults.ErrorEventType);
+        _pipe.Write("data: "u8);
+        _json.WriteStartObject();
+        _json.WriteString("title"u8, title);
+        _json.WriteString("detail"u8, detail);
+        _json.WriteEndObject();
         _json.Flush();
         _json.Reset(_guard);
         _pipe.Write("\n\n"u8);

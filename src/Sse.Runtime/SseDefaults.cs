@@ -5,6 +5,12 @@ internal static class SseDefaults
     /// <summary>Spec: "Initialize event's type attribute to 'message'" when the event type buffer is empty.</summary>
     public const string MessageEventType = "message";
 
+    /// <summary>
+    /// The event a server writes when the stream fails after it started, so the client fails with the cause instead
+    /// of seeing a normal end. Not <c>error</c>: a browser's EventSource would route that to its connection-error handler.
+    /// </summary>
+    public const string ErrorEventType = "sse-error";
+
     public const string EventStreamMediaType = "text/event-stream";
 
     public const string LastEventIdHeader = "Last-Event-ID";

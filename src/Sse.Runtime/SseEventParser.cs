@@ -249,6 +249,11 @@ internal sealed class SseEventParser<T> : IDisposable
         _dataLength = 0;
         _hasData = false;
 
+        if (string.Equals(eventType, SseDefaults.ErrorEventType, StringComparison.Ordinal))
+        {
+            throw new SseStreamFailedException(ReadErrorDetail(data));
+        }
+
         T value;
         try
         {
@@ -362,6 +367,27 @@ internal sealed class SseEventParser<T> : IDisposable
         {
             throw new SseIdleTimeoutException(_idleTimeout);
         }
+    }
+
+    private static string ReadErrorDetail(ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(data);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("detail", out var detail)
+                && detail.ValueKind == JsonValueKind.String)
+            {
+                return detail.GetString()!;
+            }
+        }
+        catch (JsonException)
+        {
+            // Not the problem-details shape our servers write: report the raw text.
+        }
+
+        return Excerpt(data);
     }
 
     private static string Excerpt(ReadOnlySpan<byte> data)

@@ -127,3 +127,21 @@ public sealed class SseIdleTimeoutException : SseException
     /// <summary>Gets the timeout that passed.</summary>
     public TimeSpan IdleTimeout { get; }
 }
+
+/// <summary>
+/// The server's stream failed after it had started: the server wrote an <c>sse-error</c> event (the stream's
+/// implementation threw) and ended the response. Events before it were delivered.
+/// </summary>
+public sealed class SseStreamFailedException : SseException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="detail">What the server said about the failure.</param>
+    public SseStreamFailedException(string detail)
+        : base($"The server's event stream failed: {detail}")
+    {
+        Detail = detail;
+    }
+
+    /// <summary>Gets what the server said about the failure (its problem details' <c>detail</c>).</summary>
+    public string Detail { get; }
+}

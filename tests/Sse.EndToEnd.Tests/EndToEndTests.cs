@@ -147,7 +147,7 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
     public async Task FailureAfterItems_ClientSeesAnErrorNotANormalEnd()
     {
         var received = new List<Counted>();
-        var ex = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        var ex = await Assert.ThrowsAsync<SseStreamFailedException>(async () =>
         {
             await foreach (var item in server.Client.Fail(after: 3).WithCancellation(new CancellationTokenSource(Timeout).Token))
             {
@@ -155,8 +155,9 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
             }
         });
 
-        Assert.IsNotType<OperationCanceledException>(ex);
+        Assert.Equal("The stream 'ITestFeed.Fail' failed after 3 events.", ex.Detail);
         Assert.Equal([0L, 1, 2], received.Select(static c => c.Seq));
+        Assert.Contains(server.Logs.Entries, static e => e.Level == LogLevel.Error && e.Message.Contains("ITestFeed.Fail", StringComparison.Ordinal) && e.Message.Contains("after 3 events", StringComparison.Ordinal));
     }
 
     [Fact]

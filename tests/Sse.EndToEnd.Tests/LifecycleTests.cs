@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Sse.Runtime;
+using Xunit;
+
+namespace Sse.EndToEnd.Tests;
+
+/// <summary>Heartbeats, shutdown and HTTP/2: the life of a connection.</summary>
+public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Heartbeats_WrittenOnlyBetweenFramesWhileIdle()
+    {
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var body = await http.GetStringAsync(new Uri("/hb/e2e/slow?count=2&delayMs=450", UriKind.Relative));
+
+        var blocks = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        var heartbeats = blocks.Count(static b => b == ": heartbeat");
+        var events = blocks.Where(static b => b != ": heartbeat").ToList();
+
+        Assert.True(heartbeats >= 4, $"Expected heartbeats every 100 ms during 900 ms of quiet; got {heartbeats}:\n{body}");
+        Assert.Equal(2, events.Count);
+        Assert.All(events, static e => Assert.StartsWith("event: counted\nid: ", e, StringComparison.Ordinal));
+        Assert.All(events, static e => Assert.DoesNotContain(":", e.Split('\n')[^1][..1], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Heartbeats_KeepTheClientIdleTimeoutFromFiring()
+    {
+        var options = new SseClientOptions { IdleTimeout = TimeSpan.FromMilliseconds(300) };
+
+        // With heartbeats every 100 ms, 600 ms gaps between events are fine (after one warm-up round, so JIT
+        // compilation is not what is measured) ...
+        var withHeartbeats = new TestFeedClient(new HttpClient { BaseAddress = new Uri(server.BaseAddress, "/hb") }, options);
+        await ToListAsync(new TestFeedClient(new HttpClient { BaseAddress = new Uri(server.BaseAddress, "/hb") }).Slow(1, 250));
+        var items = await ToListAsync(withHeartbeats.Slow(3, 600));
+        Assert.Equal([0L, 1, 2], items.Select(static i => i.Seq));
+
+        // ... without them (the default 15 s interval) the client gives the connection up.
+        var withoutHeartbeats = new TestFeedClient(new HttpClient { BaseAddress = server.BaseAddress }, options);
+        var ex = await Assert.ThrowsAsync<SseIdleTimeoutException>(() => ToListAsync(withoutHeartbeats.Slow(3, 600)));
+        Assert.Equal(TimeSpan.FromMilliseconds(300), ex.IdleTimeout);
+    }
+
+    [Fact]
+    public async Task Shutdown_TwoHundredOpenStreams_StopAsyncWithinTwoSeconds()
+    {
+        const int Streams = 200;
+        var probe = new StreamProbe();
+        var host = await TestServer.StartAsync(probe, new TestLoggerProvider());
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        var client = new TestFeedClient(http, new SseClientOptions { IdleTimeout = System.Threading.Timeout.InfiniteTimeSpan });
+        var received = new int[Streams];
+        var consumers = Enumerable.Range(0, Streams).Select(i => Task.Run(async () =>
+        {
+            await foreach (var item in client.Slow(int.MaxValue, 100))
+            {
+                Interlocked.Increment(ref received[i]);
+            }
+        })).ToList();
+
+        var waited = Stopwatch.StartNew();
+        while (probe.Open < Streams || received.Any(static r => r == 0))
+        {
+            Assert.True(waited.Elapsed < Timeout, $"Only {probe.Open} of {Streams} streams opened.");
+            await Task.Delay(50);
+        }
+
+        var stopping = Stopwatch.StartNew();
+        await host.App.StopAsync(new CancellationTokenSource(Timeout).Token);
+        stopping.Stop();
+
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(2), $"StopAsync took {stopping.ElapsedMilliseconds} ms with {Streams} open streams.");
+        Assert.Equal(0, probe.Open);
+
+        // Every client sees its stream end (cleanly: shutdown completes the responses) instead of hanging.
+        await Task.WhenAll(consumers).WaitAsync(Timeout);
+        await host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Http2_GeneratedClientStreamsAndCancels()
+    {
+        var probe = new StreamProbe();
+        await using var host = await TestServer.StartAsync(probe, new TestLoggerProvider(), http2: true);
+        var versions = new VersionRecorder(new SocketsHttpHandler());
+        using var http = new HttpClient(versions)
+        {
+            BaseAddress = host.Http2Address,
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        var client = new TestFeedClient(http);
+
+        var count = 0L;
+        await foreach (var item in client.Count(2000).WithCancellation(new CancellationTokenSource(Timeout).Token))
+        {
+            Assert.Equal(count++, item.Seq);
+        }
+
+        Assert.Equal(2000, count);
+        Assert.Equal(HttpVersion.Version20, Assert.Single(versions.Seen.Distinct()));
+
+        // Leaving an HTTP/2 stream resets it; the server's iterator ends as promptly as over HTTP/1.1.
+        await foreach (var item in client.Endless())
+        {
+            break;
+        }
+
+        var left = Stopwatch.StartNew();
+        await probe.Finished.WaitAsync(Timeout);
+        Assert.True(left.Elapsed < TimeSpan.FromSeconds(1), $"The iterator ended {left.ElapsedMilliseconds} ms after the client left.");
+    }
+
+    [Fact]
+    public async Task Http11_IsWhatAPlainClientUses()
+    {
+        var versions = new VersionRecorder(new SocketsHttpHandler());
+        using var http = new HttpClient(versions) { BaseAddress = server.BaseAddress };
+
+        Assert.Single(await ToListAsync(new TestFeedClient(http).Count(1)));
+        Assert.Equal(HttpVersion.Version11, Assert.Single(versions.Seen));
+    }
+
+    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
+    {
+        var list = new List<T>();
+        await foreach (var item in source.WithCancellation(new CancellationTokenSource(Timeout).Token))
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+
+    private sealed class VersionRecorder(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<Version> Seen { get; } = new();
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            Seen.Enqueue(response.Version);
+            return response;
+        }
+    }
+}
