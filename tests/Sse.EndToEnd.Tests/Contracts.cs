@@ -72,4 +72,5 @@ public interface ISkewedFeed
 
 [JsonSerializable(typeof(Echo))]
 [JsonSerializable(typeof(Counted))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class E2EJson : JsonSerializerContext;
