@@ -73,6 +73,7 @@ public sealed class TestServer : IAsyncDisposable
 
     private static void MapHandWritten(WebApplication app)
     {
+        app.MapGet("/browser", static () => Results.Content(BrowserPage.Html, "text/html; charset=utf-8"));
         app.MapGet("/e2e/not-a-stream", static context =>
         {
             context.Response.ContentType = "application/json";

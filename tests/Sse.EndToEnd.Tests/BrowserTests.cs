@@ -1,0 +1,58 @@
+using System;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Microsoft.Playwright;
+using Xunit;
+
+namespace Sse.EndToEnd.Tests;
+
+/// <summary>The browser's own EventSource, in headless Chromium, reading our endpoints.</summary>
+public sealed class BrowserTests(ServerFixture server) : IClassFixture<ServerFixture>
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private const string Install = "apt-get update && apt-get install -y chromium";
+
+    [RequiresToolFact(Chromium, Install)]
+    public async Task EventSource_ReceivesTypedMessagesNamedEventsAndIds()
+    {
+        var executable = Tools.Require(Chromium, Install);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = executable,
+            Headless = true,
+            // The machine has no network beyond loopback: keep Chromium from reaching out.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(server.BaseAddress, "/browser").ToString());
+        await page.WaitForFunctionAsync(
+            "() => results.messages.length === 1 && results.named.length === 4 && results.heartbeatStream.length === 2",
+            null,
+            new PageWaitForFunctionOptions { Timeout = 30_000 });
+        using var results = JsonDocument.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(results)"));
+        var root = results.RootElement;
+
+        var message = root.GetProperty("messages")[0];
+        Assert.Equal(5, message.GetProperty("data").GetProperty("Id").GetInt32());
+        Assert.Equal("hi there", message.GetProperty("data").GetProperty("Text").GetString());
+        Assert.Equal("a b", message.GetProperty("data").GetProperty("Path").GetString());
+        Assert.Equal(1, message.GetProperty("data").GetProperty("Mood").GetInt32());
+        Assert.Equal(string.Empty, message.GetProperty("id").GetString());
+
+        var named = root.GetProperty("named");
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(i % 2 == 0 ? "even" : "odd", named[i].GetProperty("type").GetString());
+            Assert.Equal($"item-{i}", named[i].GetProperty("id").GetString());
+            Assert.Equal(i, named[i].GetProperty("data").GetProperty("Seq").GetInt64());
+            Assert.Equal(TestFeed.Payload(i), named[i].GetProperty("data").GetProperty("Payload").GetString());
+        }
+
+        var slow = root.GetProperty("heartbeatStream");
+        Assert.Equal("0", slow[0].GetProperty("id").GetString());
+        Assert.Equal("1", slow[1].GetProperty("id").GetString());
+        Assert.Equal(0, root.GetProperty("errors").GetArrayLength());
+    }
+}
