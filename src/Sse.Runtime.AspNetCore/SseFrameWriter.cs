@@ -61,12 +61,44 @@ internal sealed class SseFrameWriter : IDisposable
             WriteRetry(interval);
         }
 
-        _pipe.Write("data: "u8);
-        format.Serialize(_json, item);
-        _json.Flush();
-        _json.Reset(_guard);
-        _pipe.Write("\n\n"u8);
+        if (format is TextSseEventFormat && item is string text)
+        {
+            WriteTextData(text);
+        }
+        else
+        {
+            _pipe.Write("data: "u8);
+            format.Serialize(_json, item);
+            _json.Flush();
+            _json.Reset(_guard);
+            _pipe.Write("\n"u8);
+        }
+
+        _pipe.Write("\n"u8);
         IsInFrame = false;
+    }
+
+    /// <summary>Writes text data, one <c>data:</c> line per line of the text (CR, LF and CRLF all end a line).</summary>
+    private void WriteTextData(string text)
+    {
+        var remaining = text.AsSpan();
+        while (true)
+        {
+            var lineEnd = remaining.IndexOfAny('\r', '\n');
+            var line = lineEnd < 0 ? remaining : remaining[..lineEnd];
+            var span = _pipe.GetSpan("data: "u8.Length + Encoding.UTF8.GetMaxByteCount(line.Length) + 1);
+            "data: "u8.CopyTo(span);
+            var written = "data: "u8.Length + Encoding.UTF8.GetBytes(line, span["data: "u8.Length..]);
+            span[written++] = (byte)'\n';
+            _pipe.Advance(written);
+            if (lineEnd < 0)
+            {
+                return;
+            }
+
+            var terminator = remaining[lineEnd] == '\r' && lineEnd + 1 < remaining.Length && remaining[lineEnd + 1] == '\n' ? 2 : 1;
+            remaining = remaining[(lineEnd + terminator)..];
+        }
     }
 
     /// <summary>Writes the <c>sse-error</c> event that tells a client the stream failed after it started.</summary>

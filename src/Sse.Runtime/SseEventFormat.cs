@@ -68,6 +68,61 @@ public static class SseEventFormat
 
         return new JsonSseEventFormat<T>(typeInfo, eventType, eventId, readsAnyEventType);
     }
+
+    /// <summary>
+    /// Creates the format for plain-text items: each item's data is the string itself (not JSON), a line break in it
+    /// starting a new <c>data:</c> line, as ASP.NET Core's <c>TypedResults.ServerSentEvents</c> writes strings.
+    /// </summary>
+    /// <param name="eventType">The event name of every item, or <see langword="null"/> for unnamed (<c>message</c>) events.</param>
+    /// <param name="eventId">Reads the event id from an item, or <see langword="null"/> when items carry no id.</param>
+    /// <param name="readsAnyEventType">When <see langword="true"/>, the client reads every event whatever its name.</param>
+    /// <returns>The format.</returns>
+    public static SseEventFormat<string> Text(string? eventType = null, Func<string, string?>? eventId = null, bool readsAnyEventType = false)
+    {
+        if (eventType is not null)
+        {
+            SseFieldValidator.ValidateEventType(eventType);
+        }
+
+        return new TextSseEventFormat(eventType, eventId, readsAnyEventType);
+    }
+}
+
+/// <summary>
+/// Items that are plain text: each item's data is the string itself, not JSON. A line break in it (CR, LF or CRLF)
+/// becomes a new <c>data:</c> line, and the client reads the lines joined with LF, as browsers do.
+/// </summary>
+internal sealed class TextSseEventFormat : SseEventFormat<string>
+{
+    private readonly string? _eventType;
+    private readonly Func<string, string?>? _eventId;
+    private readonly bool _readsAnyEventType;
+
+    public TextSseEventFormat(string? eventType, Func<string, string?>? eventId, bool readsAnyEventType)
+    {
+        _eventType = eventType;
+        _eventId = eventId;
+        _readsAnyEventType = readsAnyEventType;
+    }
+
+    public override string? GetEventType(string item) => _eventType;
+
+    public override string? GetEventId(string item) => _eventId?.Invoke(item);
+
+    /// <summary>Text is written by the frame writer line by line; as JSON it is a JSON string.</summary>
+    public override void Serialize(Utf8JsonWriter writer, string item) => writer.WriteStringValue(item);
+
+    public override bool TryDeserialize(string eventType, ReadOnlySpan<byte> data, [MaybeNullWhen(false)] out string item)
+    {
+        if (!_readsAnyEventType && !string.Equals(eventType, _eventType ?? SseDefaults.MessageEventType, StringComparison.Ordinal))
+        {
+            item = null;
+            return false;
+        }
+
+        item = System.Text.Encoding.UTF8.GetString(data);
+        return true;
+    }
 }
 
 internal sealed class JsonSseEventFormat<T> : SseEventFormat<T>

@@ -34,6 +34,10 @@ public interface ITestFeed
     [SseGet("/fail")]
     IAsyncEnumerable<Counted> Fail(int after, CancellationToken cancellationToken = default);
 
+    /// <summary>Plain-text items, as an LLM token stream sends them.</summary>
+    [SseGet("/tokens")]
+    IAsyncEnumerable<string> Tokens(string prompt, CancellationToken cancellationToken = default);
+
     [SseGet("/slow")]
     IAsyncEnumerable<Counted> Slow(int count, int delayMs, CancellationToken cancellationToken = default);
 }

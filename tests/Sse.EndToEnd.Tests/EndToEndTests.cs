@@ -55,6 +55,23 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
     }
 
     [Fact]
+    public async Task TextItems_ArriveAsTextWithLineBreaksAsLf()
+    {
+        var tokens = await ToListAsync(server.Client.Tokens("héllo wörld"));
+
+        Assert.Equal(TestFeed.Tokenize("héllo wörld").Select(static t => t.Replace("\r\n", "\n", StringComparison.Ordinal)), tokens);
+    }
+
+    [Fact]
+    public async Task TextItems_OnTheWire_OneDataLinePerLine()
+    {
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var body = await http.GetStringAsync(new Uri("/e2e/tokens?prompt=hi", UriKind.Relative));
+
+        Assert.Equal("data: Echo\n\ndata: : \n\ndata: hi\n\ndata: \ndata: \n\ndata: line two\ndata: line three\n\ndata: \n\ndata: data: not a field\n\n", body);
+    }
+
+    [Fact]
     public async Task SseItems_CarryEventTypeIdAndRetry()
     {
         var items = await ToListAsync(server.Client.Items(4));

@@ -105,6 +105,17 @@ internal sealed class TestFeed(StreamProbe probe) : ITestFeed
         throw new InvalidOperationException("The feed broke on purpose.");
     }
 
+    public async IAsyncEnumerable<string> Tokens(string prompt, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.Yield();
+        foreach (var token in Tokenize(prompt))
+        {
+            yield return token;
+        }
+    }
+
+    public static string[] Tokenize(string prompt) => ["Echo", ": ", prompt, "\n", "line two\r\nline three", "", "data: not a field"];
+
     public async IAsyncEnumerable<Counted> Slow(int count, int delayMs, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         probe.OnStarted();

@@ -30,7 +30,7 @@ public class DiagnosticTests
     [InlineData("SSE103", "[SseGet(\"/a/{id}\")] IAsyncEnumerable<Item> A(int id); [SseGet(\"/A/{key}\")] IAsyncEnumerable<Item> B(int key);", "B")]
     [InlineData("SSE104", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(ref int x);", "x")]
     [InlineData("SSE104", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(params int[] xs);", "xs")]
-    [InlineData("SSE200", "[SseGet(\"/a\")] IAsyncEnumerable<string> A();", "ItemJson")]
+    [InlineData("SSE200", "[SseGet(\"/a\")] IAsyncEnumerable<Guid> A();", "ItemJson")]
     public async Task MemberRule_Reported(string id, string members, string locationText)
     {
         var source = TestSources.Usings + $$"""

@@ -94,7 +94,7 @@ public class IncrementalTests
         Assert.NotSame(first, second);
         Assert.Equal(first, second);
         Assert.Equal(first.GetHashCode(), second.GetHashCode());
-        Assert.Equal(3, first.Methods.Count);
+        Assert.Equal(4, first.Methods.Count);
     }
 
     private static ContractModel Parse(string source)

@@ -54,6 +54,9 @@ internal static class TestSources
             IAsyncEnumerable<SseItem<Note>> Notes(Guid id, DateOnly? day, TimeSpan? window, decimal? min, Color? color);
 
             IAsyncEnumerable<Note> RecentNotes(string? author = null, CancellationToken cancellationToken = default);
+
+            [SseGet("/lines")]
+            IAsyncEnumerable<string> Lines(CancellationToken cancellationToken = default);
         }
 
         [JsonSerializable(typeof(Tick))]

@@ -96,6 +96,36 @@ public class SseFrameWriterTests
         Assert.Equal("event: ünïcødé\nid: 🚀\ndata: {\"X\":0,\"Y\":0,\"Label\":\"\\u00FC\"}\n\n", text);
     }
 
+    [Theory]
+    [InlineData("one line", "data: one line\n")]
+    [InlineData("a\nb", "data: a\ndata: b\n")]
+    [InlineData("a\r\nb\rc", "data: a\ndata: b\ndata: c\n")]
+    [InlineData("trailing\n", "data: trailing\ndata: \n")]
+    [InlineData("", "data: \n")]
+    [InlineData("data: forged\n\nevent: x", "data: data: forged\ndata: \ndata: event: x\n")]
+    public async Task WriteEvent_TextItem_OneDataLinePerLine(string text, string expectedData)
+    {
+        var written = await WriteAsync(w => w.WriteEvent(SseEventFormat.Text(), text, null, null, null));
+
+        Assert.Equal(expectedData + "\n", written);
+    }
+
+    [Theory]
+    [InlineData("a\nb")]
+    [InlineData("data: forged\n\nevent: x\nid: 9")]
+    [InlineData("ünï\r\n🚀")]
+    public async Task TextItem_RoundTripsThroughTheParser_LineBreaksAsLf(string text)
+    {
+        var written = await WriteAsync(w => w.WriteEvent(SseEventFormat.Text(), text, null, null, null));
+
+        var items = await Reading.ReadAllAsync(new System.IO.MemoryStream(Encoding.UTF8.GetBytes(written)));
+
+        var item = Assert.Single(items);
+        Assert.Equal(text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n'), item.Data);
+        Assert.Equal("message", item.EventType);
+        Assert.Null(item.EventId);
+    }
+
     [Fact]
     public async Task WriteComment_IsACommentLineAndBlankLine()
     {

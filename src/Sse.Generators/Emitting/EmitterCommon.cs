@@ -32,6 +32,11 @@ internal static class EmitterCommon
         var eventType = item.EventType is null ? "null" : Parsing.TypeNames.Literal(item.EventType);
         var eventId = item.EventIdExpression is null ? "null" : "static item => " + item.EventIdExpression;
         var anyEventType = method.ReturnsSseItem ? ", readsAnyEventType: true" : string.Empty;
+        if (item.IsText)
+        {
+            return $"global::Sse.Runtime.SseEventFormat.Text(eventType: {eventType}, eventId: null{anyEventType})";
+        }
+
         return $"global::Sse.Runtime.SseEventFormat.Json<{item.TypeFullName}>({typeInfo}, eventType: {eventType}, eventId: {eventId}{anyEventType})";
     }
 

@@ -6,9 +6,11 @@ namespace Sse.Generators.Model;
 /// <param name="JsonTypeInfoProperty">The property of the JSON context that holds the item's <c>JsonTypeInfo</c>.</param>
 /// <param name="EventType">The <c>[SseEvent]</c> name of the item type, or <see langword="null"/>.</param>
 /// <param name="EventIdExpression">The expression that reads the id from <c>item</c>, or <see langword="null"/>.</param>
+/// <param name="IsText">Whether items are plain text (<see cref="string"/>), written as is rather than as JSON.</param>
 internal sealed record ItemModel(
     string TypeFullName,
     string DisplayName,
     string JsonTypeInfoProperty,
     string? EventType,
-    string? EventIdExpression);
+    string? EventIdExpression,
+    bool IsText);

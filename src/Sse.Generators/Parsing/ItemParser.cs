@@ -14,8 +14,9 @@ internal static class ItemParser
 
     public static ItemModel? Parse(ITypeSymbol itemType, INamedTypeSymbol? jsonContext, string methodDisplayName, DiagnosticSink sink)
     {
-        string? property = null;
-        if (jsonContext is not null)
+        var isText = itemType.SpecialType == SpecialType.System_String;
+        string? property = isText ? string.Empty : null;
+        if (jsonContext is not null && !isText)
         {
             property = JsonContextReader.FindTypeInfoProperty(jsonContext, itemType);
             if (property is null)
@@ -35,7 +36,8 @@ internal static class ItemParser
             TypeNames.Short(itemType),
             property,
             eventType,
-            EventIdExpression(itemType));
+            isText ? null : EventIdExpression(itemType),
+            isText);
     }
 
     private static string? ReadEventName(ITypeSymbol type, DiagnosticSink sink)

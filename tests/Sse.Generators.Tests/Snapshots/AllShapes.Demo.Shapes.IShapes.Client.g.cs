@@ -65,6 +65,14 @@ namespace Demo.Shapes
             var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
             return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, ShapesClientFormats.RecentNotes, this._options, cancellationToken);
         }
+
+        /// <inheritdoc />
+        public global::System.Collections.Generic.IAsyncEnumerable<string> Lines(global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var uri = new global::Sse.Runtime.SseUriBuilder("/api/shapes/lines");
+            var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, ShapesClientFormats.Lines, this._options, cancellationToken);
+        }
     }
 
     /// <summary>Registers <see cref="global::Demo.Shapes.IShapes"/> as a typed client.</summary>
@@ -100,5 +108,7 @@ namespace Demo.Shapes
             global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Note>(global::Demo.Shapes.ShapesJson.Default.NoteInfo, eventType: null, eventId: null, readsAnyEventType: true);
         public static readonly global::Sse.Runtime.SseEventFormat<global::Demo.Shapes.Note> RecentNotes =
             global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Note>(global::Demo.Shapes.ShapesJson.Default.NoteInfo, eventType: null, eventId: null);
+        public static readonly global::Sse.Runtime.SseEventFormat<string> Lines =
+            global::Sse.Runtime.SseEventFormat.Text(eventType: null, eventId: null);
     }
 }

@@ -14,6 +14,7 @@ namespace Demo.Shapes
         /// <item><description><c>GET /api/shapes/items/{id:int}/{*rest}</c>: <see cref="global::Demo.Shapes.IShapes.Items"/></description></item>
         /// <item><description><c>GET /api/shapes/items/{id}/notes</c>: <see cref="global::Demo.Shapes.IShapes.Notes"/></description></item>
         /// <item><description><c>GET /api/shapes/recent-notes</c>: <see cref="global::Demo.Shapes.IShapes.RecentNotes"/></description></item>
+        /// <item><description><c>GET /api/shapes/lines</c>: <see cref="global::Demo.Shapes.IShapes.Lines"/></description></item>
         /// </list>
         /// Each request resolves the contract's implementation from the request's services.
         /// </summary>
@@ -30,6 +31,7 @@ namespace Demo.Shapes
             global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Tick>(group, "GET", "/items/{id:int}/{*rest}", endpointNamePrefix + "Shapes.Items", ShapesEndpointHandlers.Items);
             global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Note>(group, "GET", "/items/{id}/notes", endpointNamePrefix + "Shapes.Notes", ShapesEndpointHandlers.Notes);
             global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Note>(group, "GET", "/recent-notes", endpointNamePrefix + "Shapes.RecentNotes", ShapesEndpointHandlers.RecentNotes);
+            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<string>(group, "GET", "/lines", endpointNamePrefix + "Shapes.Lines", ShapesEndpointHandlers.Lines);
             return group;
         }
     }
@@ -241,6 +243,18 @@ namespace Demo.Shapes
                 httpContext,
                 RecentNotesEndpoint,
                 (service, cancellationToken) => service.RecentNotes(author, cancellationToken));
+        }
+
+        public static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescriptor<string> LinesEndpoint = new(
+            "IShapes.Lines",
+            global::Sse.Runtime.SseEventFormat.Text(eventType: null, eventId: null));
+
+        public static global::System.Threading.Tasks.Task Lines(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
+        {
+            return global::Sse.Runtime.AspNetCore.SseEndpoint.StreamAsync<global::Demo.Shapes.IShapes, string>(
+                httpContext,
+                LinesEndpoint,
+                (service, cancellationToken) => service.Lines(cancellationToken));
         }
     }
 }
