@@ -4,6 +4,7 @@ namespace Sse.Generators;
 internal static class TrackingNames
 {
     public const string Contracts = nameof(Contracts);
+    public const string ReferencedContracts = nameof(ReferencedContracts);
     public const string Capabilities = nameof(Capabilities);
     public const string ServerContracts = nameof(ServerContracts);
     public const string ClientContracts = nameof(ClientContracts);

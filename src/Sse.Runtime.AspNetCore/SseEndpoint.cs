@@ -38,13 +38,26 @@ public static partial class SseEndpoint
     /// <param name="pattern">The route pattern.</param>
     /// <param name="endpointName">The endpoint's unique name.</param>
     /// <param name="handler">The generated request handler.</param>
+    /// <param name="tag">The OpenAPI tag: the contract's name.</param>
+    /// <param name="bodyType">The JSON request body's type, or <see langword="null"/> when the endpoint takes none.</param>
     /// <returns>The endpoint's builder.</returns>
-    public static IEndpointConventionBuilder Map<T>(IEndpointRouteBuilder endpoints, string httpMethod, string pattern, string endpointName, RequestDelegate handler)
+    public static IEndpointConventionBuilder Map<T>(IEndpointRouteBuilder endpoints, string httpMethod, string pattern, string endpointName, RequestDelegate handler, string? tag = null, Type? bodyType = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var builder = endpoints.MapMethods(pattern, [httpMethod], handler);
         builder.WithName(endpointName);
         builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), [SseDefaults.EventStreamMediaType]));
+        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+        if (tag is not null)
+        {
+            builder.WithTags(tag);
+        }
+
+        if (bodyType is not null)
+        {
+            builder.WithMetadata(new JsonBodyMetadata(bodyType));
+        }
+
         return builder;
     }
 
@@ -326,4 +339,16 @@ public sealed class SseServiceNotRegisteredException : InvalidOperationException
         : base(message)
     {
     }
+}
+
+/// <summary>Says that an endpoint accepts a JSON body of one type, for OpenAPI.</summary>
+internal sealed class JsonBodyMetadata(Type requestType) : Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata
+{
+    private static readonly string[] JsonContentTypes = ["application/json"];
+
+    public IReadOnlyList<string> ContentTypes => JsonContentTypes;
+
+    public Type? RequestType => requestType;
+
+    public bool IsOptional => false;
 }

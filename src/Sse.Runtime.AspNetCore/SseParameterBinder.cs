@@ -2,6 +2,8 @@ using System;
 using System.ComponentModel;
 using System.Globalization;
 using System.Threading.Tasks;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -35,6 +37,158 @@ public static class SseParameterBinder
         ArgumentNullException.ThrowIfNull(context);
         var values = context.Request.Query[name];
         return StringValues.IsNullOrEmpty(values) ? null : values.ToString();
+    }
+
+    /// <summary>Gets a request header's value, or <see langword="null"/> when the request has none. Repeated headers are joined with commas.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="name">The header name.</param>
+    /// <returns>The raw value.</returns>
+    public static string? GetHeaderValue(HttpContext context, string name)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var values = context.Request.Headers[name];
+        return StringValues.IsNullOrEmpty(values) ? null : values.ToString();
+    }
+
+    /// <summary>Gets every value of a repeated query key (<c>?ids=1&amp;ids=2</c>), empty when the key is absent.</summary>
+    /// <param name="context">The request.</param>
+    /// <param name="name">The query key.</param>
+    /// <returns>The raw values.</returns>
+    public static StringValues GetQueryValues(HttpContext context, string name)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Request.Query[name];
+    }
+
+    /// <summary>Copies every value of a repeated query key into a string array.</summary>
+    /// <param name="values">The raw values.</param>
+    /// <returns>The values.</returns>
+    public static string[] ToArray(StringValues values)
+    {
+        var result = new string[values.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = values[i] ?? string.Empty;
+        }
+
+        return result;
+    }
+
+    /// <summary>Parses every value of a repeated query key; on failure <paramref name="invalid"/> is the first bad value.</summary>
+    /// <typeparam name="T">A parsable type.</typeparam>
+    /// <param name="values">The raw values.</param>
+    /// <param name="result">The parsed values.</param>
+    /// <param name="invalid">The first value that did not parse.</param>
+    /// <returns>Whether every value was valid.</returns>
+    public static bool TryParseAll<T>(StringValues values, out T[] result, out string? invalid)
+        where T : IParsable<T>
+    {
+        result = new T[values.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            if (!TryParse(values[i], out result[i]))
+            {
+                invalid = values[i];
+                return false;
+            }
+        }
+
+        invalid = null;
+        return true;
+    }
+
+    /// <summary>Parses every value of a repeated query key as an enum member.</summary>
+    /// <typeparam name="T">The enum type.</typeparam>
+    /// <param name="values">The raw values.</param>
+    /// <param name="result">The parsed values.</param>
+    /// <param name="invalid">The first value that did not parse.</param>
+    /// <returns>Whether every value was valid.</returns>
+    public static bool TryParseAllEnums<T>(StringValues values, out T[] result, out string? invalid)
+        where T : struct, Enum
+    {
+        result = new T[values.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            if (!TryParseEnum(values[i], out result[i]))
+            {
+                invalid = values[i];
+                return false;
+            }
+        }
+
+        invalid = null;
+        return true;
+    }
+
+    /// <summary>Parses every value of a repeated query key as a round-trip <see cref="DateTime"/>.</summary>
+    /// <param name="values">The raw values.</param>
+    /// <param name="result">The parsed values.</param>
+    /// <param name="invalid">The first value that did not parse.</param>
+    /// <returns>Whether every value was valid.</returns>
+    public static bool TryParseAllDateTimes(StringValues values, out DateTime[] result, out string? invalid)
+    {
+        result = new DateTime[values.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            if (!TryParseDateTime(values[i], out result[i]))
+            {
+                invalid = values[i];
+                return false;
+            }
+        }
+
+        invalid = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the JSON request body as <typeparamref name="T"/> with its source-generated metadata. Answers 415 when the
+    /// body is not JSON, 400 when it is missing (and required) or not valid JSON for the type, naming the parameter.
+    /// </summary>
+    /// <typeparam name="T">The body type.</typeparam>
+    /// <param name="context">The request.</param>
+    /// <param name="parameter">The parameter's name.</param>
+    /// <param name="typeInfo">The body type's JSON metadata.</param>
+    /// <param name="required">Whether an empty body is an error.</param>
+    /// <returns>The body, or an invalid result once the error response is written.</returns>
+    public static async ValueTask<SseBody<T>> ReadJsonBodyAsync<T>(HttpContext context, string parameter, JsonTypeInfo<T> typeInfo, bool required)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        var request = context.Request;
+        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+        {
+            if (required)
+            {
+                await SseProblemWriter.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad Request", $"The request body for parameter '{parameter}' is required.").ConfigureAwait(false);
+                return default;
+            }
+
+            return new SseBody<T>(default!);
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            await SseProblemWriter.WriteAsync(context, StatusCodes.Status415UnsupportedMediaType, "Unsupported Media Type", $"The request body for parameter '{parameter}' must be JSON (Content-Type: application/json), not '{request.ContentType}'.").ConfigureAwait(false);
+            return default;
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, context.RequestAborted).ConfigureAwait(false);
+            if (value is null && required)
+            {
+                await SseProblemWriter.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad Request", $"The request body for parameter '{parameter}' is required, but it was null.").ConfigureAwait(false);
+                return default;
+            }
+
+            return new SseBody<T>(value!);
+        }
+        catch (JsonException ex)
+        {
+            await SseProblemWriter.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad Request", $"The request body is not valid JSON for parameter '{parameter}' ({typeof(T).Name}): {ex.Message}").ConfigureAwait(false);
+            return default;
+        }
     }
 
     /// <summary>Parses <paramref name="value"/> as <typeparamref name="T"/> with the invariant culture.</summary>
@@ -82,4 +236,23 @@ public static class SseParameterBinder
 
     private static string Truncate(string? value) =>
         value is null ? string.Empty : value.Length <= 100 ? value : value[..100] + "…";
+}
+
+/// <summary>A request body read by <see cref="SseParameterBinder.ReadJsonBodyAsync{T}"/>: its value, or invalid once an error response is written.</summary>
+/// <typeparam name="T">The body type.</typeparam>
+public readonly struct SseBody<T>
+{
+    /// <summary>Creates a valid body.</summary>
+    /// <param name="value">The value.</param>
+    public SseBody(T value)
+    {
+        Value = value;
+        IsValid = true;
+    }
+
+    /// <summary>Gets whether the body was read; when not, the error response is already written.</summary>
+    public bool IsValid { get; }
+
+    /// <summary>Gets the body.</summary>
+    public T Value { get; }
 }

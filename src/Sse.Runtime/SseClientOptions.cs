@@ -1,5 +1,6 @@
 using System;
 using System.Threading;
+using Microsoft.Extensions.Logging;
 
 namespace Sse.Runtime;
 
@@ -18,6 +19,12 @@ public sealed class SseClientOptions
 
     private int _maxEventSize = DefaultMaxEventSize;
     private TimeSpan _idleTimeout = DefaultIdleTimeout;
+
+    /// <summary>
+    /// Gets or sets where the client logs what it skips, such as an event whose name the contract has no type for.
+    /// <c>Add{Name}Client</c> sets it from the application's <see cref="ILoggerFactory"/> when left <see langword="null"/>.
+    /// </summary>
+    public ILogger? Logger { get; set; }
 
     /// <summary>Gets the options every client uses unless given others.</summary>
     internal static SseClientOptions Default { get; } = new();

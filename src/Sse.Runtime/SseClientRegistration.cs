@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Net.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Sse.Runtime;
@@ -47,6 +48,9 @@ public static class SseClientRegistration
         {
             services.Configure(name, configureOptions);
         }
+
+        services.AddOptions<SseClientOptions>(name).PostConfigure<IServiceProvider>(static (options, serviceProvider) =>
+            options.Logger ??= serviceProvider.GetService<ILoggerFactory>()?.CreateLogger(SseClientLog.Category));
 
         return builder;
     }

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
 
 namespace Sse.Runtime;
 
@@ -30,6 +31,7 @@ internal sealed class SseEventParser<T> : IDisposable
     private readonly SseEventFormat<T> _format;
     private readonly int _maxEventSize;
     private readonly TimeSpan _idleTimeout;
+    private readonly ILogger? _logger;
     private CancellationTokenSource? _idleCts;
 
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
@@ -56,6 +58,7 @@ internal sealed class SseEventParser<T> : IDisposable
         _format = format;
         _maxEventSize = options.MaxEventSize;
         _idleTimeout = options.IdleTimeout;
+        _logger = options.Logger;
     }
 
     /// <summary>Spec: the last event ID string; it persists across events until an <c>id</c> field changes it.</summary>
@@ -259,6 +262,11 @@ internal sealed class SseEventParser<T> : IDisposable
         {
             if (!_format.TryDeserialize(eventType, data, out value!))
             {
+                if (_logger is not null)
+                {
+                    SseClientLog.EventSkipped(_logger, eventType, LastEventId, typeof(T).Name);
+                }
+
                 return false;
             }
         }

@@ -50,6 +50,37 @@ public sealed class SseRequest
         }
     }
 
+    /// <summary>Adds a request header with a formattable value (number, Guid, enum, date), formatted as in URIs.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="name">The header name.</param>
+    /// <param name="value">The header value.</param>
+    public void AddHeader<T>(string name, T value)
+        where T : IFormattable => AddHeader(name, SseUriBuilder.Format(value));
+
+    /// <summary>Adds a request header; nothing when <paramref name="value"/> is <see langword="null"/>.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="name">The header name.</param>
+    /// <param name="value">The header value.</param>
+    public void AddHeader<T>(string name, T? value)
+        where T : struct, IFormattable
+    {
+        if (value.HasValue)
+        {
+            AddHeader(name, SseUriBuilder.Format(value.GetValueOrDefault()));
+        }
+    }
+
+    /// <summary>Adds a request header <c>true</c> or <c>false</c>; nothing when <paramref name="value"/> is <see langword="null"/>.</summary>
+    /// <param name="name">The header name.</param>
+    /// <param name="value">The header value.</param>
+    public void AddHeader(string name, bool? value)
+    {
+        if (value.HasValue)
+        {
+            AddHeader(name, value.GetValueOrDefault() ? "true" : "false");
+        }
+    }
+
     /// <summary>Sets the JSON request body, serialized once with <paramref name="typeInfo"/>.</summary>
     /// <typeparam name="TBody">The body type.</typeparam>
     /// <param name="body">The body.</param>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.ComponentModel;
 using System.Globalization;
 using System.Text;
@@ -135,6 +136,56 @@ public sealed class SseUriBuilder
         if (value.HasValue)
         {
             AppendQuery(name, value.GetValueOrDefault());
+        }
+    }
+
+    /// <summary>Appends <c>name=value</c> once per value (<c>?ids=1&amp;ids=2</c>); nothing for <see langword="null"/> or empty.</summary>
+    /// <param name="name">The query key.</param>
+    /// <param name="values">The values; <see langword="null"/> elements are skipped.</param>
+    public void AppendQueryValues(string name, IEnumerable<string?>? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            AppendQuery(name, value);
+        }
+    }
+
+    /// <summary>Appends <c>name=value</c> once per value (<c>?ids=1&amp;ids=2</c>); nothing for <see langword="null"/> or empty.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="name">The query key.</param>
+    /// <param name="values">The values.</param>
+    public void AppendQueryValues<T>(string name, IEnumerable<T>? values)
+        where T : IFormattable
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            AppendQuery(name, value);
+        }
+    }
+
+    /// <summary>Appends <c>name=true</c> or <c>name=false</c> once per value.</summary>
+    /// <param name="name">The query key.</param>
+    /// <param name="values">The values.</param>
+    public void AppendQueryValues(string name, IEnumerable<bool>? values)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        foreach (var value in values)
+        {
+            AppendQuery(name, value);
         }
     }
 

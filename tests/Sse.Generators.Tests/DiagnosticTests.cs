@@ -1,5 +1,6 @@
 using System.Linq;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Xunit;
 
 namespace Sse.Generators.Tests;
@@ -22,8 +23,14 @@ public class DiagnosticTests
     [InlineData("SSE002", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A<T>();", "A")]
     [InlineData("SSE006", "int Count { get; }", "Count")]
     [InlineData("SSE007", "[SseGet(\"/a\")][SsePost(\"/a\")] IAsyncEnumerable<Item> A();", "A")]
-    [InlineData("SSE100", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(Item filter);", "filter")]
-    [InlineData("SSE100", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(char letter);", "letter")]
+    [InlineData("SSE100", "[SseGet(\"/a/{filter}\")] IAsyncEnumerable<Item> A(Item filter);", "filter")]
+    [InlineData("SSE100", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([SseHeader(\"X-Letter\")] char letter);", "letter")]
+    [InlineData("SSE105", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(Item filter);", "filter")]
+    [InlineData("SSE106", "[SsePost(\"/a\")] IAsyncEnumerable<Item> A(Item first, Item second);", "second")]
+    [InlineData("SSE107", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([LastEventId] long last);", "last")]
+    [InlineData("SSE108", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([SseHeader(\"Bad Name\")] string tenant);", "SseHeader(\"Bad Name\")")]
+    [InlineData("SSE108", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([SseHeader(\"\")] string tenant);", "SseHeader(\"\")")]
+    [InlineData("SSE200", "[SsePost(\"/a\")] IAsyncEnumerable<Item> A(Guid[][] jagged);", "jagged")]
     [InlineData("SSE101", "[SseGet(\"/a/{id}\")] IAsyncEnumerable<Item> A();", "SseGet(\"/a/{id}\")")]
     [InlineData("SSE102", "[SseGet(\"/a/{id\")] IAsyncEnumerable<Item> A(int id);", "SseGet(\"/a/{id\")")]
     [InlineData("SSE102", "[SseGet(\"/a/{}\")] IAsyncEnumerable<Item> A();", "SseGet(\"/a/{}\")")]
@@ -110,6 +117,91 @@ public class DiagnosticTests
             """,
         "SSE201",
         "SseEvent(");
+
+    [Fact]
+    public Task SSE201_ReservedEventName_Reported() => AssertReportedAsync(
+        TestSources.Usings + """
+            [SseStream(JsonContext = typeof(EvJson))]
+            public interface IFeed { [SseGet("/a")] IAsyncEnumerable<Ev> A(); }
+
+            [SseEvent("sse-error")]
+            public sealed record Ev(int Value);
+
+            [JsonSerializable(typeof(Ev))]
+            internal partial class EvJson : JsonSerializerContext;
+            """,
+        "SSE201",
+        "SseEvent(");
+
+    [Fact]
+    public Task SSE202_DuplicateDerivedEventName_Reported() => AssertReportedAsync(
+        TestSources.Usings + """
+            [SseStream(JsonContext = typeof(EvJson))]
+            public interface IFeed { [SseGet("/a")] IAsyncEnumerable<Market> A(); }
+
+            public abstract record Market;
+            [SseEvent("trade")] public sealed record Trade(int Qty) : Market;
+            [SseEvent("trade")] public sealed record Quote(int Bid) : Market;
+
+            [JsonSerializable(typeof(Trade))]
+            [JsonSerializable(typeof(Quote))]
+            internal partial class EvJson : JsonSerializerContext;
+            """,
+        "SSE202",
+        "Quote");
+
+    [Fact]
+    public Task SSE200_DerivedEventTypeMissingFromContext_Reported() => AssertReportedAsync(
+        TestSources.Usings + """
+            [SseStream(JsonContext = typeof(EvJson))]
+            public interface IFeed { [SseGet("/a")] IAsyncEnumerable<Market> A(); }
+
+            public abstract record Market;
+            [SseEvent("trade")] public sealed record Trade(int Qty) : Market;
+            [SseEvent("quote")] public sealed record Quote(int Bid) : Market;
+
+            [JsonSerializable(typeof(Trade))]
+            internal partial class EvJson : JsonSerializerContext;
+            """,
+        "SSE200",
+        "EvJson");
+
+    [Fact]
+    public async Task SSE009_AssemblyAttributeNamesANonContract_Reported()
+    {
+        var source = TestSources.Usings + """
+            [assembly: SseClient(typeof(System.IDisposable))]
+            [assembly: SseServer(typeof(string))]
+            """;
+
+        var diagnostics = await GeneratorHarness.AnalyzeAsync(source);
+
+        Assert.Equal(2, diagnostics.Count(static d => d.Id == "SSE009"));
+        Assert.Contains(diagnostics, static d => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("'System.IDisposable', named in [assembly: SseClient]", System.StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SSE010_ReferencedContractWithInternalJsonContext_Reported()
+    {
+        var library = GeneratorHarness.CreateCompilation(TestSources.Usings + """
+            namespace Shared;
+            [SseStream(JsonContext = typeof(SharedJson))]
+            public interface IShared { [SseGet("/a")] IAsyncEnumerable<Item> A(); }
+            public sealed record Item(int Value);
+            [JsonSerializable(typeof(Item))]
+            internal partial class SharedJson : JsonSerializerContext;
+            """, GeneratorHarness.Runtimes.ContractsOnly, assemblyName: "SharedContracts");
+        var libraryWithJson = (Microsoft.CodeAnalysis.CSharp.CSharpCompilation)GeneratorHarness.Run(library).Output;
+        var consumer = GeneratorHarness.CreateCompilation(TestSources.Usings + "[assembly: SseClient(typeof(Shared.IShared))]")
+            .AddReferences(libraryWithJson.ToMetadataReference());
+
+        var diagnostics = await consumer.WithAnalyzers([new Sse.Generators.Diagnostics.SseContractAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("SSE010", diagnostic.Id);
+        Assert.Contains("SseClient(typeof(Shared.IShared))", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan), System.StringComparison.Ordinal);
+        Assert.Empty(GeneratorHarness.Run(consumer).Files);
+    }
 
     [Fact]
     public async Task ValidContract_NoDiagnostics()

@@ -95,7 +95,7 @@ public class SseUriBuilderTests
     {
         var request = new SseRequest(HttpMethod.Get, "/x") { LastEventId = "42" };
         request.AddHeader("X-Tenant", "t1");
-        request.AddHeader("X-Absent", null);
+        request.AddHeader("X-Absent", (string?)null);
         using var message = request.CreateMessage(new Uri("http://host"));
 
         Assert.Equal(["42"], message.Headers.GetValues("Last-Event-ID"));

@@ -64,6 +64,20 @@ internal static class DiagnosticDescriptors
         "'{0}' inherits '{1}'; a contract cannot inherit other interfaces",
         "The generated client implements the contract; members of other interfaces would have no endpoint to call.");
 
+    /// <summary>SSE009: "'{0}', named in [assembly: {1}], is not an [SseStream] interface".</summary>
+    public static readonly DiagnosticDescriptor NotAContract = Error(
+        DiagnosticIds.NotAContract,
+        "Type is not a contract",
+        "'{0}', named in [assembly: {1}], is not an [SseStream] interface",
+        "[assembly: SseClient(typeof(T))] and [assembly: SseServer(typeof(T))] generate code for a contract declared in a referenced assembly.");
+
+    /// <summary>SSE010: "The JsonContext '{1}' of '{0}' is not accessible from this project; make it public".</summary>
+    public static readonly DiagnosticDescriptor JsonContextInaccessible = Error(
+        DiagnosticIds.JsonContextInaccessible,
+        "JsonContext is not accessible",
+        "The JsonContext '{1}' of '{0}' is not accessible from this project; make it public",
+        "Code generated for a contract from another assembly reads that contract's JsonContext, so the context must be public.");
+
     /// <summary>SSE100: "Parameter '{0}' of '{1}' has type '{2}', which cannot bind from the route or query string".</summary>
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Error(
         DiagnosticIds.UnsupportedParameterType,
@@ -99,6 +113,34 @@ internal static class DiagnosticDescriptors
         "Parameter '{0}' of '{1}' is ref, out, in or params, which a stream request cannot carry",
         "Parameters travel from the client to the server once, by value.");
 
+    /// <summary>SSE105: "Parameter '{0}' of '{1}' has type '{2}', which would be the JSON body, but a GET request has no body; use [SsePost]".</summary>
+    public static readonly DiagnosticDescriptor BodyOnGet = Error(
+        DiagnosticIds.BodyOnGet,
+        "Body parameter on a GET method",
+        "Parameter '{0}' of '{1}' has type '{2}', which would be the JSON body, but a GET request has no body; use [SsePost]",
+        "A parameter of a complex type travels as the JSON request body, which only [SsePost] methods have.");
+
+    /// <summary>SSE106: "'{0}' has more than one body parameter ('{1}' and '{2}'); a request has one JSON body".</summary>
+    public static readonly DiagnosticDescriptor TwoBodies = Error(
+        DiagnosticIds.TwoBodies,
+        "More than one body parameter",
+        "'{0}' has more than one body parameter ('{1}' and '{2}'); a request has one JSON body",
+        "Combine the values into one type, or pass the simple ones in the route, query or headers.");
+
+    /// <summary>SSE107: "[LastEventId] parameter '{0}' of '{1}' has type '{2}'; it must be string or string?".</summary>
+    public static readonly DiagnosticDescriptor LastEventIdNotString = Error(
+        DiagnosticIds.LastEventIdNotString,
+        "[LastEventId] parameter is not a string",
+        "[LastEventId] parameter '{0}' of '{1}' has type '{2}'; it must be string or string?",
+        "The Last-Event-ID header carries the id text exactly as the server wrote it.");
+
+    /// <summary>SSE108: "[SseHeader] on parameter '{0}' of '{1}' names '{2}', which is not a valid header name".</summary>
+    public static readonly DiagnosticDescriptor InvalidHeaderName = Error(
+        DiagnosticIds.InvalidHeaderName,
+        "Header name is not valid",
+        "[SseHeader] on parameter '{0}' of '{1}' names '{2}', which is not a valid header name",
+        "A header name is a non-empty RFC 9110 token: letters, digits and !#$%&'*+-.^_`|~.");
+
     /// <summary>SSE200: "'{0}' has no [JsonSerializable(typeof({1}))], which '{2}' needs to stream or send {1}".</summary>
     public static readonly DiagnosticDescriptor ItemTypeNotInJsonContext = Error(
         DiagnosticIds.ItemTypeNotInJsonContext,
@@ -106,12 +148,19 @@ internal static class DiagnosticDescriptors
         "'{0}' has no [JsonSerializable(typeof({1}))], which '{2}' needs to stream or send {1}",
         "The generated code reads each type's JsonTypeInfo from the contract's JsonContext; list every streamed and sent type on it.");
 
-    /// <summary>SSE201: "[SseEvent] on '{0}' names '{1}'; an event name must not be empty or contain CR, LF or NUL".</summary>
+    /// <summary>SSE201: "[SseEvent] on '{0}' names '{1}'; an event name must not be empty, contain CR, LF or NUL, or be the reserved 'sse-error'".</summary>
     public static readonly DiagnosticDescriptor InvalidEventName = Error(
         DiagnosticIds.InvalidEventName,
         "Event name is not valid",
-        "[SseEvent] on '{0}' names '{1}'; an event name must not be empty or contain CR, LF or NUL",
+        "[SseEvent] on '{0}' names '{1}'; an event name must not be empty, contain CR, LF or NUL, or be the reserved 'sse-error'",
         "The event name is written in the single-line 'event:' field; a line break would end the field early.");
+
+    /// <summary>SSE202: "The event name '{0}' is used by both '{1}' and '{2}'; the client could not tell them apart".</summary>
+    public static readonly DiagnosticDescriptor DuplicateEventName = Error(
+        DiagnosticIds.DuplicateEventName,
+        "Event name used twice",
+        "The event name '{0}' is used by both '{1}' and '{2}'; the client could not tell them apart",
+        "The client picks the derived type to deserialize by event name, so each derived type of a streamed type needs its own.");
 
     private static DiagnosticDescriptor Error(string id, string title, string message, string description) => new(
         id,

@@ -14,13 +14,20 @@ internal static class DiagnosticIds
     public const string UnsupportedMember = "SSE006";
     public const string ConflictingHttpAttributes = "SSE007";
     public const string InheritedInterface = "SSE008";
+    public const string NotAContract = "SSE009";
+    public const string JsonContextInaccessible = "SSE010";
 
     public const string UnsupportedParameterType = "SSE100";
     public const string UnknownRouteParameter = "SSE101";
     public const string InvalidRouteTemplate = "SSE102";
     public const string DuplicateRoute = "SSE103";
     public const string UnsupportedParameterModifier = "SSE104";
+    public const string BodyOnGet = "SSE105";
+    public const string TwoBodies = "SSE106";
+    public const string LastEventIdNotString = "SSE107";
+    public const string InvalidHeaderName = "SSE108";
 
     public const string ItemTypeNotInJsonContext = "SSE200";
     public const string InvalidEventName = "SSE201";
+    public const string DuplicateEventName = "SSE202";
 }

@@ -48,7 +48,7 @@ internal static class ClientEmitter
                 foreach (var (method, field) in formats)
                 {
                     writer.WriteLine();
-                    WriteMethod(writer, method, $"{formatsClass}.{field}");
+                    WriteMethod(writer, contract.JsonContextFullName, method, $"{formatsClass}.{field}");
                 }
             }
 
@@ -67,12 +67,14 @@ internal static class ClientEmitter
                     }
                 }
             }
+
+            EmitterCommon.WritePolymorphicFormats(writer, contract);
         }
 
         return writer.ToString();
     }
 
-    private static void WriteMethod(SourceWriter writer, MethodModel method, string format)
+    private static void WriteMethod(SourceWriter writer, string contractJsonContext, MethodModel method, string format)
     {
         var locals = new NameAllocator();
         foreach (var parameter in method.Parameters)
@@ -85,7 +87,18 @@ internal static class ClientEmitter
         var token = method.Parameters.FirstOrDefault(static p => p.Source == ParameterSource.CancellationToken)?.Name ?? "default";
         var signature = string.Join(", ", method.Parameters.Select(EmitterCommon.ParameterDeclaration));
 
-        writer.WriteLine("/// <inheritdoc />");
+        if (method.Documentation.Count == 0)
+        {
+            writer.WriteLine("/// <inheritdoc />");
+        }
+        else
+        {
+            foreach (var line in method.Documentation)
+            {
+                writer.WriteLine("/// " + line);
+            }
+        }
+
         using (writer.Block($"public {method.ReturnTypeFullName} {method.Name}({signature})"))
         {
             var parts = method.RouteParts;
@@ -106,11 +119,28 @@ internal static class ClientEmitter
 
             foreach (var parameter in method.Parameters.Where(static p => p.Source == ParameterSource.Query))
             {
-                writer.WriteLine($"{uri}.AppendQuery({TypeNames.Literal(parameter.WireName)}, {parameter.Name});");
+                var append = parameter.IsArray ? "AppendQueryValues" : "AppendQuery";
+                writer.WriteLine($"{uri}.{append}({TypeNames.Literal(parameter.WireName)}, {parameter.Name});");
             }
 
             var httpMethod = method.HttpMethod == "POST" ? "Post" : "Get";
             writer.WriteLine($"var {request} = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.{httpMethod}, {uri}.ToString());");
+            foreach (var parameter in method.Parameters)
+            {
+                switch (parameter.Source)
+                {
+                    case ParameterSource.Header:
+                        writer.WriteLine($"{request}.AddHeader({TypeNames.Literal(parameter.WireName)}, {parameter.Name});");
+                        break;
+                    case ParameterSource.LastEventId:
+                        writer.WriteLine($"{request}.LastEventId = {parameter.Name};");
+                        break;
+                    case ParameterSource.Body:
+                        writer.WriteLine($"{request}.SetJsonBody({parameter.Name}, {contractJsonContext}.Default.{parameter.JsonTypeInfoProperty});");
+                        break;
+                }
+            }
+
             var read = method.ReturnsSseItem ? "ReadItemsAsync" : "ReadAsync";
             writer.WriteLine($"return global::Sse.Runtime.SseStreamReader.{read}(this._httpClient, {request}, {format}, this._options, {token});");
         }

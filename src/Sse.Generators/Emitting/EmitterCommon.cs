@@ -28,6 +28,11 @@ internal static class EmitterCommon
     public static string EventFormatExpression(ContractModel contract, MethodModel method)
     {
         var item = method.Item;
+        if (item.IsPolymorphic)
+        {
+            return PolymorphicFormatClass(contract, method) + ".Instance";
+        }
+
         var typeInfo = contract.JsonContextFullName + ".Default." + item.JsonTypeInfoProperty;
         var eventType = item.EventType is null ? "null" : Parsing.TypeNames.Literal(item.EventType);
         var eventId = item.EventIdExpression is null ? "null" : "static item => " + item.EventIdExpression;
@@ -38,6 +43,22 @@ internal static class EmitterCommon
         }
 
         return $"global::Sse.Runtime.SseEventFormat.Json<{item.TypeFullName}>({typeInfo}, eventType: {eventType}, eventId: {eventId}{anyEventType})";
+    }
+
+    /// <summary>The file-local format class of a method with a polymorphic item type.</summary>
+    public static string PolymorphicFormatClass(ContractModel contract, MethodModel method) => contract.BaseName + method.Name + "EventFormat";
+
+    /// <summary>Writes the format classes of the contract's polymorphic methods.</summary>
+    public static void WritePolymorphicFormats(SourceWriter writer, ContractModel contract)
+    {
+        foreach (var method in contract.Methods)
+        {
+            if (method.Item.IsPolymorphic)
+            {
+                writer.WriteLine();
+                PolymorphicFormatEmitter.Write(writer, contract, method.Item, PolymorphicFormatClass(contract, method));
+            }
+        }
     }
 
     /// <summary>A parameter as declared in a signature: type, name and default.</summary>

@@ -9,7 +9,7 @@ namespace Sse.Generators.Emitting;
 /// Emits <c>Map{Name}</c>: one endpoint per contract method with hand-written, reflection-free parameter binding,
 /// streaming through <c>Sse.Runtime.AspNetCore.SseEndpoint</c>.
 /// </summary>
-internal static class ServerEmitter
+internal static partial class ServerEmitter
 {
     private const string Binder = "global::Sse.Runtime.AspNetCore.SseParameterBinder";
 
@@ -42,6 +42,8 @@ internal static class ServerEmitter
                     WriteHandler(writer, contract, method, handler, descriptor);
                 }
             }
+
+            EmitterCommon.WritePolymorphicFormats(writer, contract);
         }
 
         return writer.ToString();
@@ -81,7 +83,8 @@ internal static class ServerEmitter
                 foreach (var (method, handler, _) in handlers)
                 {
                     var route = method.Route.Length == 0 ? "/" : method.Route;
-                    writer.WriteLine($"global::Sse.Runtime.AspNetCore.SseEndpoint.Map<{method.Item.TypeFullName}>(group, {TypeNames.Literal(method.HttpMethod)}, {TypeNames.Literal(route)}, endpointNamePrefix + {TypeNames.Literal(contract.BaseName + "." + method.Name)}, {handlersClass}.{handler});");
+                    var body = method.Body is { } b ? $", bodyType: typeof({b.ValueTypeFullName})" : string.Empty;
+                    writer.WriteLine($"global::Sse.Runtime.AspNetCore.SseEndpoint.Map<{method.Item.TypeFullName}>(group, {TypeNames.Literal(method.HttpMethod)}, {TypeNames.Literal(route)}, endpointNamePrefix + {TypeNames.Literal(contract.BaseName + "." + method.Name)}, {handlersClass}.{handler}, tag: {TypeNames.Literal(contract.BaseName)}{body});");
                 }
 
                 writer.WriteLine("return group;");
@@ -109,11 +112,12 @@ internal static class ServerEmitter
             locals.Reserve(parameter.Name);
         }
 
-        using (writer.Block($"public static global::System.Threading.Tasks.Task {handler}(global::Microsoft.AspNetCore.Http.HttpContext httpContext)"))
+        var isAsync = method.Body is not null;
+        using (writer.Block($"public static {(isAsync ? "async " : string.Empty)}global::System.Threading.Tasks.Task {handler}(global::Microsoft.AspNetCore.Http.HttpContext httpContext)"))
         {
             foreach (var parameter in bound)
             {
-                WriteBinding(writer, parameter, locals);
+                WriteBinding(writer, contract, parameter, locals, isAsync);
                 writer.WriteLine();
             }
 
@@ -121,70 +125,13 @@ internal static class ServerEmitter
             var token = locals.Allocate("cancellationToken");
             var arguments = string.Join(", ", method.Parameters.Select(p => p.Source == ParameterSource.CancellationToken ? token : p.Name));
             var stream = method.ReturnsSseItem ? "StreamItemsAsync" : "StreamAsync";
-            writer.WriteLine($"return global::Sse.Runtime.AspNetCore.SseEndpoint.{stream}<{contract.InterfaceFullName}, {method.Item.TypeFullName}>(");
+            writer.WriteLine($"{(isAsync ? "await" : "return")} global::Sse.Runtime.AspNetCore.SseEndpoint.{stream}<{contract.InterfaceFullName}, {method.Item.TypeFullName}>(");
             using (writer.Indent())
             {
                 writer.WriteLine("httpContext,");
                 writer.WriteLine(descriptor + ",");
-                writer.WriteLine($"({service}, {token}) => {service}.{method.Name}({arguments}));");
+                writer.WriteLine($"({service}, {token}) => {service}.{method.Name}({arguments})){(isAsync ? ".ConfigureAwait(false)" : string.Empty)};");
             }
-        }
-    }
-
-    private static void WriteBinding(SourceWriter writer, ParameterModel parameter, NameAllocator locals)
-    {
-        var raw = locals.Allocate(parameter.Name.TrimStart('@') + "Raw");
-        var wire = TypeNames.Literal(parameter.WireName);
-        var name = TypeNames.Literal(parameter.WireName);
-        var (source, getter) = parameter.Source == ParameterSource.Route
-            ? ("route value", "GetRouteValue")
-            : ("query string", "GetQueryValue");
-        var describe = parameter.Source == ParameterSource.Route ? $"route value {{{parameter.WireName}}}" : $"query string ?{parameter.WireName}=";
-        writer.WriteLine($"// {parameter.DisplayType} {parameter.Name.TrimStart('@')}: {describe}{(parameter.DefaultValue is null ? string.Empty : ", default " + parameter.DefaultValue)}");
-        writer.WriteLine($"var {raw} = {Binder}.{getter}(httpContext, {wire});");
-
-        if (parameter.IsRequired)
-        {
-            using (writer.Block($"if ({raw} is null)"))
-            {
-                writer.WriteLine($"return {Binder}.WriteMissingAsync(httpContext, {name}, {TypeNames.Literal(source)});");
-            }
-        }
-
-        if (parameter.Kind == ValueKind.String)
-        {
-            var fallback = parameter.IsRequired || parameter.DefaultValue is null or "null" ? string.Empty : " ?? " + parameter.DefaultValue;
-            writer.WriteLine($"{parameter.TypeFullName} {parameter.Name} = {raw}{fallback};");
-            return;
-        }
-
-        var parse = parameter.Kind switch
-        {
-            ValueKind.Enum => $"TryParseEnum<{parameter.ValueTypeFullName}>",
-            ValueKind.DateTime => "TryParseDateTime",
-            _ => $"TryParse<{parameter.ValueTypeFullName}>",
-        };
-        var invalid = $"return {Binder}.WriteInvalidAsync(httpContext, {name}, {TypeNames.Literal(source)}, {TypeNames.Literal(parameter.DisplayType)}, {raw});";
-        if (parameter.IsRequired)
-        {
-            using (writer.Block($"if (!{Binder}.{parse}({raw}, out var {parameter.Name}))"))
-            {
-                writer.WriteLine(invalid);
-            }
-
-            return;
-        }
-
-        var value = locals.Allocate(parameter.Name.TrimStart('@') + "Value");
-        writer.WriteLine($"{parameter.TypeFullName} {parameter.Name} = {parameter.DefaultValue ?? "null"};");
-        using (writer.Block($"if ({raw} is not null)"))
-        {
-            using (writer.Block($"if (!{Binder}.{parse}({raw}, out var {value}))"))
-            {
-                writer.WriteLine(invalid);
-            }
-
-            writer.WriteLine($"{parameter.Name} = {value};");
         }
     }
 

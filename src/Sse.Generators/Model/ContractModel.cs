@@ -9,6 +9,7 @@ namespace Sse.Generators.Model;
 /// <param name="RoutePrefix">The normalized route prefix, <c>/stocks</c>, or empty.</param>
 /// <param name="JsonContextFullName">The <c>global::</c>-qualified JSON context type.</param>
 /// <param name="Methods">The contract's methods.</param>
+/// <param name="Parts">Which parts to generate: both for a contract declared here, one for <c>[assembly: SseServer/SseClient]</c>.</param>
 internal sealed record ContractModel(
     string Namespace,
     string InterfaceName,
@@ -17,8 +18,18 @@ internal sealed record ContractModel(
     string Accessibility,
     string RoutePrefix,
     string JsonContextFullName,
-    EquatableArray<MethodModel> Methods)
+    EquatableArray<MethodModel> Methods,
+    GeneratedParts Parts = GeneratedParts.Both)
 {
     /// <summary>The hint name stem: <c>{Namespace}.{Interface}</c>.</summary>
     public string HintNameStem => Namespace.Length == 0 ? InterfaceName : Namespace + "." + InterfaceName;
+}
+
+/// <summary>The parts of a contract a project asks for.</summary>
+[System.Flags]
+internal enum GeneratedParts
+{
+    Server = 1,
+    Client = 2,
+    Both = Server | Client,
 }

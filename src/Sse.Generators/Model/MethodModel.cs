@@ -9,6 +9,7 @@ namespace Sse.Generators.Model;
 /// <param name="Item">The streamed item type and how it maps to events.</param>
 /// <param name="ReturnsSseItem">Whether the method returns <c>IAsyncEnumerable&lt;SseItem&lt;T&gt;&gt;</c>.</param>
 /// <param name="Parameters">The method's parameters, in declaration order.</param>
+/// <param name="Documentation">The method's XML documentation lines (without <c>///</c>), or empty.</param>
 internal sealed record MethodModel(
     string Name,
     string HttpMethod,
@@ -17,7 +18,26 @@ internal sealed record MethodModel(
     string ReturnTypeFullName,
     ItemModel Item,
     bool ReturnsSseItem,
-    EquatableArray<ParameterModel> Parameters);
+    EquatableArray<ParameterModel> Parameters,
+    EquatableArray<string> Documentation = default)
+{
+    /// <summary>The JSON body parameter, if the method has one.</summary>
+    public ParameterModel? Body
+    {
+        get
+        {
+            foreach (var parameter in Parameters)
+            {
+                if (parameter.Source == ParameterSource.Body)
+                {
+                    return parameter;
+                }
+            }
+
+            return null;
+        }
+    }
+}
 
 /// <summary>A literal piece of a route template, or a parameter.</summary>
 internal readonly record struct RoutePart(string Text, bool IsParameter, bool IsCatchAll, bool IsOptional);

@@ -11,6 +11,8 @@ namespace Sse.Generators.Model;
 /// <param name="IsNullable">Whether <see langword="null"/> is a valid value.</param>
 /// <param name="DefaultValue">The default value as a C# literal, or <see langword="null"/> when the parameter has none.</param>
 /// <param name="IsCatchAll">For a route parameter: whether it is a catch-all (<c>{*path}</c>).</param>
+/// <param name="IsArray">For a query parameter: whether it is an array, sent as a repeated key.</param>
+/// <param name="JsonTypeInfoProperty">For the body: the JSON context's property holding its <c>JsonTypeInfo</c>.</param>
 internal sealed record ParameterModel(
     string Name,
     string WireName,
@@ -21,10 +23,12 @@ internal sealed record ParameterModel(
     ValueKind Kind,
     bool IsNullable,
     string? DefaultValue,
-    bool IsCatchAll)
+    bool IsCatchAll,
+    bool IsArray = false,
+    string? JsonTypeInfoProperty = null)
 {
-    /// <summary>Whether the request must carry a value: not nullable and no default.</summary>
-    public bool IsRequired => !IsNullable && DefaultValue is null;
+    /// <summary>Whether the request must carry a value: not nullable, no default, not an array (which may be empty).</summary>
+    public bool IsRequired => !IsNullable && DefaultValue is null && !IsArray;
 }
 
 /// <summary>Where a parameter's value travels.</summary>
@@ -32,6 +36,9 @@ internal enum ParameterSource
 {
     Route,
     Query,
+    Header,
+    LastEventId,
+    Body,
     CancellationToken,
 }
 
@@ -40,6 +47,9 @@ internal enum ValueKind
 {
     /// <summary>Not a simple value (the cancellation token).</summary>
     None,
+
+    /// <summary>A complex value sent as the JSON body.</summary>
+    Json,
 
     /// <summary>A <see cref="string"/>, as is.</summary>
     String,

@@ -25,9 +25,16 @@ internal static class ContractParser
             ? Parse(contract, context.Attributes[0], DiagnosticSink.ForGenerator(), cancellationToken)
             : null;
 
-    public static ContractModel? Parse(INamedTypeSymbol contract, AttributeData streamAttribute, DiagnosticSink sink, CancellationToken cancellationToken)
+    /// <summary>Parses a contract.</summary>
+    /// <param name="contract">The interface.</param>
+    /// <param name="streamAttribute">Its <c>[SseStream]</c>.</param>
+    /// <param name="sink">Where rules report.</param>
+    /// <param name="cancellationToken">Cancels parsing.</param>
+    /// <param name="parts">The parts the project asks for.</param>
+    /// <param name="consumer">For a contract from a referenced assembly: the compilation generating its code, and where it asked.</param>
+    public static ContractModel? Parse(INamedTypeSymbol contract, AttributeData streamAttribute, DiagnosticSink sink, CancellationToken cancellationToken, GeneratedParts parts = GeneratedParts.Both, (Compilation Compilation, Location? Location)? consumer = null)
     {
-        var location = contract.Locations.FirstOrDefault();
+        var location = consumer?.Location ?? contract.Locations.FirstOrDefault();
         var contractName = contract.Name;
         if (contract.IsGenericType)
         {
@@ -35,6 +42,11 @@ internal static class ContractParser
         }
 
         var accessibility = EffectiveAccessibility(contract);
+        if (consumer is { } c && !c.Compilation.IsSymbolAccessibleWithin(contract, c.Compilation.Assembly))
+        {
+            accessibility = null;
+        }
+
         if (accessibility is null)
         {
             sink.Report(DiagnosticDescriptors.InaccessibleContract, location, contractName);
@@ -47,6 +59,11 @@ internal static class ContractParser
 
         var prefix = streamAttribute.ConstructorArguments.Length > 0 && streamAttribute.ConstructorArguments[0].Value is string p ? p : string.Empty;
         var jsonContext = ReadJsonContext(contract, streamAttribute, sink, cancellationToken);
+        if (jsonContext is not null && consumer is { } user && !user.Compilation.IsSymbolAccessibleWithin(jsonContext, user.Compilation.Assembly))
+        {
+            sink.Report(DiagnosticDescriptors.JsonContextInaccessible, location, contractName, TypeNames.Short(jsonContext));
+            jsonContext = null;
+        }
 
         var methods = new List<MethodModel>();
         var routes = new Dictionary<string, MethodModel>();
@@ -101,7 +118,8 @@ internal static class ContractParser
             accessibility,
             RouteTemplate.Normalize(prefix),
             TypeNames.Full(jsonContext),
-            methods.ToEquatableArray());
+            methods.ToEquatableArray(),
+            parts);
     }
 
     private static MethodModel? ParseMethod(INamedTypeSymbol contract, IMethodSymbol method, string prefix, INamedTypeSymbol? jsonContext, DiagnosticSink sink, CancellationToken cancellationToken)
@@ -157,9 +175,10 @@ internal static class ContractParser
 
         var routeNames = new HashSet<string>(routeParts.Where(static part => part.IsParameter).Select(static part => part.Text), System.StringComparer.OrdinalIgnoreCase);
         var parameters = new List<ParameterModel>();
+        var context = new ParameterClassifier.MethodContext(display, routeNames, httpMethod == "POST", jsonContext, sink);
         foreach (var parameter in method.Parameters)
         {
-            var model = ParameterClassifier.Classify(parameter, display, routeNames, sink);
+            var model = ParameterClassifier.Classify(parameter, context);
             if (model is not null)
             {
                 parameters.Add(model.Source == ParameterSource.Route ? WithRoutePart(model, routeParts) : model);
@@ -188,7 +207,8 @@ internal static class ContractParser
             TypeNames.Full(method.ReturnType),
             item,
             returnsSseItem,
-            parameters.ToEquatableArray());
+            parameters.ToEquatableArray(),
+            DocumentationReader.Read(method, cancellationToken));
     }
 
     private static ParameterModel WithRoutePart(ParameterModel parameter, List<RoutePart> parts)

@@ -11,16 +11,22 @@ namespace Sse.Generators.Parsing;
 internal sealed class DiagnosticSink
 {
     private readonly List<Diagnostic>? _diagnostics;
+    private readonly Location? _locationOverride;
 
-    private DiagnosticSink(List<Diagnostic>? diagnostics) => _diagnostics = diagnostics;
+    private DiagnosticSink(List<Diagnostic>? diagnostics, Location? locationOverride)
+    {
+        _diagnostics = diagnostics;
+        _locationOverride = locationOverride;
+    }
 
     public bool HasErrors { get; private set; }
 
     public IReadOnlyList<Diagnostic> Diagnostics => (IReadOnlyList<Diagnostic>?)_diagnostics ?? System.Array.Empty<Diagnostic>();
 
-    public static DiagnosticSink ForGenerator() => new(null);
+    public static DiagnosticSink ForGenerator() => new(null, null);
 
-    public static DiagnosticSink ForAnalyzer() => new(new List<Diagnostic>());
+    /// <summary>A sink that collects diagnostics; with <paramref name="locationOverride"/>, all at that location (for a contract from another assembly, the attribute that asked for it).</summary>
+    public static DiagnosticSink ForAnalyzer(Location? locationOverride = null) => new(new List<Diagnostic>(), locationOverride);
 
     public void Report(DiagnosticDescriptor descriptor, Location? location, params object?[] args)
     {
@@ -29,6 +35,6 @@ internal sealed class DiagnosticSink
             HasErrors = true;
         }
 
-        _diagnostics?.Add(Diagnostic.Create(descriptor, location, args));
+        _diagnostics?.Add(Diagnostic.Create(descriptor, _locationOverride ?? location, args));
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Sse.Generators.Diagnostics;
@@ -5,7 +6,10 @@ using Sse.Generators.Model;
 
 namespace Sse.Generators.Parsing;
 
-/// <summary>Reads how a streamed type becomes an event: its JSON metadata property, <c>[SseEvent]</c> name and <c>[SseEventId]</c> property.</summary>
+/// <summary>
+/// Reads how a streamed type becomes events: its JSON metadata property, <c>[SseEvent]</c> name, <c>[SseEventId]</c>
+/// property, and, for a polymorphic base type, the derived types that carry their own <c>[SseEvent]</c> names.
+/// </summary>
 internal static class ItemParser
 {
     private const string EventAttributeName = "Sse.Contracts.SseEventAttribute";
@@ -15,18 +19,54 @@ internal static class ItemParser
     public static ItemModel? Parse(ITypeSymbol itemType, INamedTypeSymbol? jsonContext, string methodDisplayName, DiagnosticSink sink)
     {
         var isText = itemType.SpecialType == SpecialType.System_String;
-        string? property = isText ? string.Empty : null;
-        if (jsonContext is not null && !isText)
+        var errorsBefore = sink.HasErrors;
+        var eventType = ReadEventName(itemType, sink);
+        var derived = isText ? new List<(INamedTypeSymbol Type, string Name)>() : FindDerivedEvents(itemType, sink);
+
+        // Names must tell the types apart: the base's own name and each derived type's.
+        var owners = new Dictionary<string, ITypeSymbol>(System.StringComparer.Ordinal);
+        if (eventType is not null)
         {
-            property = JsonContextReader.FindTypeInfoProperty(jsonContext, itemType);
-            if (property is null)
+            owners[eventType] = itemType;
+        }
+
+        foreach (var (type, name) in derived)
+        {
+            if (owners.TryGetValue(name, out var other))
             {
-                sink.Report(DiagnosticDescriptors.ItemTypeNotInJsonContext, jsonContext.Locations.FirstOrDefault(), TypeNames.Short(jsonContext), TypeNames.Short(itemType), methodDisplayName);
+                sink.Report(DiagnosticDescriptors.DuplicateEventName, type.Locations.FirstOrDefault(), name, TypeNames.Short(other), TypeNames.Short(type));
+            }
+            else
+            {
+                owners[name] = type;
             }
         }
 
-        var eventType = ReadEventName(itemType, sink);
-        if (property is null)
+        string? property = null;
+        var derivedModels = new List<DerivedEventModel>();
+        if (jsonContext is not null && !isText)
+        {
+            // An abstract base is never serialized itself, so only its derived types need metadata.
+            property = JsonContextReader.FindTypeInfoProperty(jsonContext, itemType);
+            if (property is null && !(itemType.IsAbstract && derived.Count > 0))
+            {
+                sink.Report(DiagnosticDescriptors.ItemTypeNotInJsonContext, jsonContext.Locations.FirstOrDefault(), TypeNames.Short(jsonContext), TypeNames.Short(itemType), methodDisplayName);
+            }
+
+            foreach (var (type, name) in derived)
+            {
+                var derivedProperty = JsonContextReader.FindTypeInfoProperty(jsonContext, type);
+                if (derivedProperty is null)
+                {
+                    sink.Report(DiagnosticDescriptors.ItemTypeNotInJsonContext, jsonContext.Locations.FirstOrDefault(), TypeNames.Short(jsonContext), TypeNames.Short(type), methodDisplayName);
+                    continue;
+                }
+
+                derivedModels.Add(new DerivedEventModel(TypeNames.Full(type), name, derivedProperty, EventIdExpression(type, "value")));
+            }
+        }
+
+        if (jsonContext is null || (!errorsBefore && sink.HasErrors))
         {
             return null;
         }
@@ -36,8 +76,62 @@ internal static class ItemParser
             TypeNames.Short(itemType),
             property,
             eventType,
-            isText ? null : EventIdExpression(itemType),
-            isText);
+            isText ? null : EventIdExpression(itemType, "item"),
+            isText,
+            derivedModels.ToEquatableArray());
+    }
+
+    /// <summary>Derived types of <paramref name="baseType"/> in its own assembly that carry <c>[SseEvent]</c>, most derived first.</summary>
+    private static List<(INamedTypeSymbol Type, string Name)> FindDerivedEvents(ITypeSymbol baseType, DiagnosticSink sink)
+    {
+        var result = new List<(INamedTypeSymbol Type, string Name, int Depth)>();
+        if (baseType is not INamedTypeSymbol { TypeKind: TypeKind.Class, IsSealed: false } || baseType.ContainingAssembly is null)
+        {
+            return new List<(INamedTypeSymbol, string)>();
+        }
+
+        foreach (var type in AllTypes(baseType.ContainingAssembly.GlobalNamespace))
+        {
+            var depth = 0;
+            for (var current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                depth++;
+                if (SymbolEqualityComparer.Default.Equals(current, baseType))
+                {
+                    if (ReadEventName(type, sink) is { } name)
+                    {
+                        result.Add((type, name, depth));
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        // Most derived first, so a type switch matches a derived type before its base.
+        return result.OrderByDescending(static r => r.Depth).ThenBy(static r => r.Name, System.StringComparer.Ordinal).Select(static r => (r.Type, r.Name)).ToList();
+    }
+
+    private static IEnumerable<INamedTypeSymbol> AllTypes(INamespaceSymbol ns)
+    {
+        foreach (var member in ns.GetMembers())
+        {
+            if (member is INamespaceSymbol child)
+            {
+                foreach (var type in AllTypes(child))
+                {
+                    yield return type;
+                }
+            }
+            else if (member is INamedTypeSymbol type)
+            {
+                yield return type;
+                foreach (var nested in type.GetTypeMembers())
+                {
+                    yield return nested;
+                }
+            }
+        }
     }
 
     private static string? ReadEventName(ITypeSymbol type, DiagnosticSink sink)
@@ -50,7 +144,7 @@ internal static class ItemParser
             }
 
             var name = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
-            if (string.IsNullOrEmpty(name) || name!.IndexOfAny(ForbiddenNameChars) >= 0)
+            if (string.IsNullOrEmpty(name) || name!.IndexOfAny(ForbiddenNameChars) >= 0 || name == "sse-error")
             {
                 sink.Report(DiagnosticDescriptors.InvalidEventName, attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? type.Locations.FirstOrDefault(), TypeNames.Short(type), name ?? string.Empty);
                 return null;
@@ -62,8 +156,8 @@ internal static class ItemParser
         return null;
     }
 
-    /// <summary>The expression that reads the event id from <c>item</c>, formatted with the invariant culture.</summary>
-    private static string? EventIdExpression(ITypeSymbol type)
+    /// <summary>The expression that reads the event id from <paramref name="variable"/>, formatted with the invariant culture.</summary>
+    private static string? EventIdExpression(ITypeSymbol type, string variable)
     {
         for (var current = type; current is not null; current = current.BaseType)
         {
@@ -75,7 +169,7 @@ internal static class ItemParser
                     continue;
                 }
 
-                var access = "item." + TypeNames.Identifier(property.Name);
+                var access = variable + "." + TypeNames.Identifier(property.Name);
                 var propertyType = property.Type;
                 if (propertyType.SpecialType == SpecialType.System_String)
                 {

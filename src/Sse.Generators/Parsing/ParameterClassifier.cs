@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Sse.Generators.Diagnostics;
 using Sse.Generators.Model;
@@ -10,6 +11,9 @@ namespace Sse.Generators.Parsing;
 internal static class ParameterClassifier
 {
     private const string CancellationTokenName = "System.Threading.CancellationToken";
+    private const string HeaderAttributeName = "Sse.Contracts.SseHeaderAttribute";
+    private const string LastEventIdAttributeName = "Sse.Contracts.LastEventIdAttribute";
+    private const string LastEventIdHeader = "Last-Event-ID";
 
     /// <summary>The simple types, beyond the special types, that bind from the route and query (all IParsable and IFormattable).</summary>
     private static readonly HashSet<string> ParsableTypes = new(StringComparer.Ordinal)
@@ -21,12 +25,29 @@ internal static class ParameterClassifier
         "System.TimeSpan",
     };
 
-    public static ParameterModel? Classify(IParameterSymbol parameter, string methodDisplayName, ICollection<string> routeParameters, DiagnosticSink sink)
+    /// <summary>Everything classification needs to know about the method a parameter belongs to.</summary>
+    public sealed class MethodContext(string displayName, ICollection<string> routeParameters, bool isPost, INamedTypeSymbol? jsonContext, DiagnosticSink sink)
     {
-        var location = parameter.Locations.Length > 0 ? parameter.Locations[0] : null;
+        public string DisplayName { get; } = displayName;
+
+        public ICollection<string> RouteParameters { get; } = routeParameters;
+
+        public bool IsPost { get; } = isPost;
+
+        public INamedTypeSymbol? JsonContext { get; } = jsonContext;
+
+        public DiagnosticSink Sink { get; } = sink;
+
+        public string? BodyParameter { get; set; }
+    }
+
+    public static ParameterModel? Classify(IParameterSymbol parameter, MethodContext method)
+    {
+        var sink = method.Sink;
+        var location = parameter.Locations.FirstOrDefault();
         if (parameter.RefKind != RefKind.None || parameter.IsParams)
         {
-            sink.Report(DiagnosticDescriptors.UnsupportedParameterModifier, location, parameter.Name, methodDisplayName);
+            sink.Report(DiagnosticDescriptors.UnsupportedParameterModifier, location, parameter.Name, method.DisplayName);
             return null;
         }
 
@@ -40,20 +61,93 @@ internal static class ParameterClassifier
             return new ParameterModel(name, parameter.Name, typeFullName, typeFullName, TypeNames.Short(type), ParameterSource.CancellationToken, ValueKind.None, IsNullable: false, defaultValue, IsCatchAll: false);
         }
 
+        var attributes = parameter.GetAttributes();
+        if (attributes.Any(static a => a.AttributeClass?.ToDisplayString() == LastEventIdAttributeName))
+        {
+            if (type.SpecialType != SpecialType.System_String)
+            {
+                sink.Report(DiagnosticDescriptors.LastEventIdNotString, location, parameter.Name, method.DisplayName, TypeNames.Short(type));
+                return null;
+            }
+
+            return new ParameterModel(name, LastEventIdHeader, typeFullName, TypeNames.Full(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)), TypeNames.Short(type), ParameterSource.LastEventId, ValueKind.String, IsNullable: true, defaultValue, IsCatchAll: false);
+        }
+
+        var header = attributes.FirstOrDefault(static a => a.AttributeClass?.ToDisplayString() == HeaderAttributeName);
         var isNullableValue = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
         var valueType = isNullableValue ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
+        var isNullable = isNullableValue || (!type.IsValueType && type.NullableAnnotation == NullableAnnotation.Annotated);
         var kind = KindOf(valueType);
-        if (kind == ValueKind.None)
+
+        if (header is not null)
         {
-            sink.Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, methodDisplayName, TypeNames.Short(type));
+            var headerName = header.ConstructorArguments.Length > 0 ? header.ConstructorArguments[0].Value as string : null;
+            if (string.IsNullOrEmpty(headerName) || !headerName!.All(IsTokenChar))
+            {
+                sink.Report(DiagnosticDescriptors.InvalidHeaderName, header.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? location, parameter.Name, method.DisplayName, headerName ?? string.Empty);
+                return null;
+            }
+
+            if (kind == ValueKind.None)
+            {
+                sink.Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, method.DisplayName, TypeNames.Short(type));
+                return null;
+            }
+
+            return Simple(ParameterSource.Header, headerName!);
+        }
+
+        if (method.RouteParameters.Contains(parameter.Name))
+        {
+            if (kind == ValueKind.None)
+            {
+                sink.Report(DiagnosticDescriptors.UnsupportedParameterType, location, parameter.Name, method.DisplayName, TypeNames.Short(type));
+                return null;
+            }
+
+            return Simple(ParameterSource.Route, parameter.Name);
+        }
+
+        if (kind != ValueKind.None)
+        {
+            return Simple(ParameterSource.Query, parameter.Name);
+        }
+
+        if (type is IArrayTypeSymbol { Rank: 1 } array && array.ElementType.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T && KindOf(array.ElementType) is var elementKind && elementKind != ValueKind.None)
+        {
+            return new ParameterModel(name, parameter.Name, typeFullName, TypeNames.Full(array.ElementType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)), TypeNames.Short(type), ParameterSource.Query, elementKind, isNullable, defaultValue, IsCatchAll: false, IsArray: true);
+        }
+
+        // Anything else is a complex value: the JSON body of a POST.
+        if (!method.IsPost)
+        {
+            sink.Report(DiagnosticDescriptors.BodyOnGet, location, parameter.Name, method.DisplayName, TypeNames.Short(type));
             return null;
         }
 
-        var isNullable = isNullableValue || (!type.IsValueType && type.NullableAnnotation == NullableAnnotation.Annotated);
-        var source = routeParameters.Contains(parameter.Name) ? ParameterSource.Route : ParameterSource.Query;
-        return new ParameterModel(
+        if (method.BodyParameter is { } first)
+        {
+            sink.Report(DiagnosticDescriptors.TwoBodies, location, method.DisplayName, first, parameter.Name);
+            return null;
+        }
+
+        method.BodyParameter = parameter.Name;
+        string? property = null;
+        if (method.JsonContext is not null)
+        {
+            property = JsonContextReader.FindTypeInfoProperty(method.JsonContext, type);
+            if (property is null)
+            {
+                sink.Report(DiagnosticDescriptors.ItemTypeNotInJsonContext, location, TypeNames.Short(method.JsonContext), TypeNames.Short(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)), method.DisplayName);
+                return null;
+            }
+        }
+
+        return new ParameterModel(name, parameter.Name, typeFullName, TypeNames.Full(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)), TypeNames.Short(type), ParameterSource.Body, ValueKind.Json, isNullable, defaultValue, IsCatchAll: false, JsonTypeInfoProperty: property);
+
+        ParameterModel Simple(ParameterSource source, string wireName) => new(
             name,
-            parameter.Name,
+            wireName,
             typeFullName,
             TypeNames.Full(valueType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)),
             TypeNames.Short(type),
@@ -63,6 +157,10 @@ internal static class ParameterClassifier
             defaultValue,
             IsCatchAll: false);
     }
+
+    /// <summary>RFC 9110 token characters, the only ones a header name may have.</summary>
+    private static bool IsTokenChar(char c) =>
+        c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' || "!#$%&'*+-.^_`|~".IndexOf(c) >= 0;
 
     private static ValueKind KindOf(ITypeSymbol type)
     {

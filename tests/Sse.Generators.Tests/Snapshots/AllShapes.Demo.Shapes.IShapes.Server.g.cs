@@ -28,10 +28,10 @@ namespace Demo.Shapes
         {
             global::System.ArgumentNullException.ThrowIfNull(endpoints);
             var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, "/api/shapes");
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Tick>(group, "GET", "/items/{id:int}/{*rest}", endpointNamePrefix + "Shapes.Items", ShapesEndpointHandlers.Items);
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Note>(group, "GET", "/items/{id}/notes", endpointNamePrefix + "Shapes.Notes", ShapesEndpointHandlers.Notes);
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Note>(group, "GET", "/recent-notes", endpointNamePrefix + "Shapes.RecentNotes", ShapesEndpointHandlers.RecentNotes);
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<string>(group, "GET", "/lines", endpointNamePrefix + "Shapes.Lines", ShapesEndpointHandlers.Lines);
+            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Tick>(group, "GET", "/items/{id:int}/{*rest}", endpointNamePrefix + "Shapes.Items", ShapesEndpointHandlers.Items, tag: "Shapes");
+            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Note>(group, "GET", "/items/{id}/notes", endpointNamePrefix + "Shapes.Notes", ShapesEndpointHandlers.Notes, tag: "Shapes");
+            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Note>(group, "GET", "/recent-notes", endpointNamePrefix + "Shapes.RecentNotes", ShapesEndpointHandlers.RecentNotes, tag: "Shapes");
+            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<string>(group, "GET", "/lines", endpointNamePrefix + "Shapes.Lines", ShapesEndpointHandlers.Lines, tag: "Shapes");
             return group;
         }
     }

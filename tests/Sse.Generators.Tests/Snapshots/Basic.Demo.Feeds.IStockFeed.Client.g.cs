@@ -24,7 +24,7 @@ namespace Demo.Feeds
             this._options = options;
         }
 
-        /// <inheritdoc />
+        /// <summary>Streams prices.</summary>
         public global::System.Collections.Generic.IAsyncEnumerable<global::Demo.Feeds.PriceTick> Prices(string symbol, int? limit = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var uri = new global::Sse.Runtime.SseUriBuilder("/stocks/prices/");

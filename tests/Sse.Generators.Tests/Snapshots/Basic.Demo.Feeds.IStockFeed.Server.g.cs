@@ -25,7 +25,7 @@ namespace Demo.Feeds
         {
             global::System.ArgumentNullException.ThrowIfNull(endpoints);
             var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, "/stocks");
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Feeds.PriceTick>(group, "GET", "/prices/{symbol}", endpointNamePrefix + "StockFeed.Prices", StockFeedEndpointHandlers.Prices);
+            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Feeds.PriceTick>(group, "GET", "/prices/{symbol}", endpointNamePrefix + "StockFeed.Prices", StockFeedEndpointHandlers.Prices, tag: "StockFeed");
             return group;
         }
     }

@@ -23,7 +23,7 @@ internal static class PingEndpointRouteBuilderExtensions
     {
         global::System.ArgumentNullException.ThrowIfNull(endpoints);
         var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, "");
-        global::Sse.Runtime.AspNetCore.SseEndpoint.Map<int>(group, "GET", "/ping", endpointNamePrefix + "Ping.Ping", PingEndpointHandlers.Ping);
+        global::Sse.Runtime.AspNetCore.SseEndpoint.Map<int>(group, "GET", "/ping", endpointNamePrefix + "Ping.Ping", PingEndpointHandlers.Ping, tag: "Ping");
         return group;
     }
 }
