@@ -64,6 +64,49 @@ internal static class TestSources
         internal partial class ShapesJson : JsonSerializerContext;
         """;
 
+    /// <summary>DESIGN.md's example contract: route, query, header, body, Last-Event-ID, SseItem and polymorphic events.</summary>
+    public const string Design = Usings + """
+        namespace Demo.Stocks;
+
+        [SseStream("/stocks", JsonContext = typeof(StockJson))]
+        public interface IStockFeed
+        {
+            /// <summary>Streams the price ticks of one symbol.</summary>
+            /// <param name="symbol">The ticker symbol, such as <c>MSFT</c>.</param>
+            /// <param name="limit">How many ticks to send, or <see langword="null"/> for no end.</param>
+            /// <param name="cancellationToken">Ends the stream.</param>
+            /// <returns>The ticks, oldest first.</returns>
+            [SseGet("/prices/{symbol}")]
+            IAsyncEnumerable<PriceTick> Prices(string symbol, int? limit = null, [SseHeader("X-Tenant")] string? tenant = null, string[]? venues = null, CancellationToken cancellationToken = default);
+
+            /// <summary>Streams completion tokens for a prompt.</summary>
+            [SsePost("/complete")]
+            IAsyncEnumerable<SseItem<Token>> Complete(Prompt prompt, [SseHeader("X-Trace")] Guid? trace = null, CancellationToken cancellationToken = default);
+
+            [SseGet("/market")]
+            IAsyncEnumerable<MarketEvent> Market([LastEventId] string? lastEventId = null, int[]? levels = null, CancellationToken cancellationToken = default);
+        }
+
+        public abstract record MarketEvent([property: SseEventId] long Seq);
+        [SseEvent("trade")] public sealed record Trade(long Seq, decimal Price, int Quantity) : MarketEvent(Seq);
+        [SseEvent("quote")] public sealed record Quote(long Seq, decimal Bid, decimal Ask) : MarketEvent(Seq);
+        [SseEvent("halt")] public record Halt(long Seq, string Reason) : MarketEvent(Seq);
+        [SseEvent("halt-ended")] public sealed record HaltEnded(long Seq, string Reason) : Halt(Seq, Reason);
+
+        public sealed record PriceTick(string Symbol, decimal Price, [property: SseEventId] long Seq);
+        public sealed record Prompt(string Text, int MaxTokens);
+        public sealed record Token(string Text);
+
+        [JsonSerializable(typeof(PriceTick))]
+        [JsonSerializable(typeof(Prompt))]
+        [JsonSerializable(typeof(Token))]
+        [JsonSerializable(typeof(Trade))]
+        [JsonSerializable(typeof(Quote))]
+        [JsonSerializable(typeof(Halt))]
+        [JsonSerializable(typeof(HaltEnded))]
+        public partial class StockJson : JsonSerializerContext;
+        """;
+
     /// <summary>An internal contract in the global namespace.</summary>
     public const string GlobalInternal = Usings + """
         [SseStream(JsonContext = typeof(PingJson))]
