@@ -52,11 +52,13 @@ public sealed class TestServer : IAsyncDisposable
         builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
         builder.Services.AddSingleton(probe);
         builder.Services.AddScoped<ITestFeed, TestFeed>();
+        builder.Services.AddSingleton<IMarketFeed, MarketFeed>();
         // TypedResults.ServerSentEvents serializes with the app's JSON options; match the contract's naming.
         builder.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.PropertyNamingPolicy = null);
 
         var app = builder.Build();
         app.MapTestFeed();
+        app.MapMarketFeed();
         app.MapGroup("/hb").MapTestFeed(endpointNamePrefix: "Heartbeat.").WithSseHeartbeat(TimeSpan.FromMilliseconds(100));
         MapHandWritten(app);
         await app.StartAsync();
@@ -130,12 +132,22 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public ISkewedFeed SkewedClient => _clientServices!.GetRequiredService<ISkewedFeed>();
 
+    public IMarketFeed MarketClient => _clientServices!.GetRequiredService<IMarketFeed>();
+
+    public IOldMarketFeed OldMarketClient => _clientServices!.GetRequiredService<IOldMarketFeed>();
+
+    /// <summary>What the clients logged.</summary>
+    public TestLoggerProvider ClientLogs { get; } = new();
+
     public async Task InitializeAsync()
     {
         _server = await TestServer.StartAsync(Probe, Logs);
         var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddProvider(ClientLogs).SetMinimumLevel(LogLevel.Debug));
         services.AddTestFeedClient(http => http.BaseAddress = BaseAddress);
         services.AddSkewedFeedClient(http => http.BaseAddress = BaseAddress);
+        services.AddMarketFeedClient(http => http.BaseAddress = BaseAddress);
+        services.AddOldMarketFeedClient(http => http.BaseAddress = BaseAddress, options => options.MaxEventSize = 64 * 1024);
         _clientServices = services.BuildServiceProvider();
     }
 
