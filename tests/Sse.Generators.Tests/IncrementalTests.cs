@@ -97,6 +97,33 @@ public class IncrementalTests
         Assert.Equal(4, first.Methods.Count);
     }
 
+    [Fact]
+    public void EveryModelType_HasValueEquality()
+    {
+        var modelTypes = typeof(ContractModel).Assembly.GetTypes()
+            .Where(static t => t.Namespace == typeof(ContractModel).Namespace && !t.IsEnum && !t.IsAbstract && !t.Name.StartsWith('<') && t.Name != "IsExternalInit")
+            .ToList();
+        Assert.Contains(typeof(MethodModel), modelTypes);
+
+        foreach (var type in modelTypes)
+        {
+            var equatable = type.IsGenericTypeDefinition
+                ? type.GetInterfaces().Any(static i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEquatable<>))
+                : typeof(IEquatable<>).MakeGenericType(type).IsAssignableFrom(type);
+            Assert.True(equatable || type.IsSealed && type.IsAbstract, $"{type.Name} has no value equality.");
+
+            // Every field is a string, bool, enum, or another equatable model: nothing compared by reference.
+            foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public))
+            {
+                var fieldType = Nullable.GetUnderlyingType(field.FieldType) ?? field.FieldType;
+                Assert.True(
+                    fieldType == typeof(string) || fieldType.IsPrimitive || fieldType.IsEnum || fieldType.IsGenericParameter
+                    || fieldType.Namespace == typeof(ContractModel).Namespace || fieldType.Name.StartsWith("ImmutableArray", StringComparison.Ordinal) && type.Name.StartsWith("EquatableArray", StringComparison.Ordinal),
+                    $"{type.Name}.{field.Name} is a {fieldType.Name}, which has no value equality.");
+            }
+        }
+    }
+
     private static ContractModel Parse(string source)
     {
         var compilation = GeneratorHarness.CreateCompilation(source);
