@@ -2,6 +2,7 @@ using System;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.Playwright;
+using Sse.Tests;
 using Xunit;
 
 namespace Sse.EndToEnd.Tests;

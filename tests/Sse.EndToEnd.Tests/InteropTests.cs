@@ -7,6 +7,7 @@ using System.Net.ServerSentEvents;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Sse.Tests;
 using Xunit;
 
 namespace Sse.EndToEnd.Tests;

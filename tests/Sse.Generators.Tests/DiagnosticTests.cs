@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Sse.Tests;
 using Xunit;
 
 namespace Sse.Generators.Tests;

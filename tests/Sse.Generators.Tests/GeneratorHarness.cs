@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Sse.Generators.Diagnostics;
+using Sse.Tests;
 using Xunit;
 
 namespace Sse.Generators.Tests;

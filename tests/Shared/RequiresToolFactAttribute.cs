@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using Xunit;
 
-namespace Sse.EndToEnd.Tests;
+namespace Sse.Tests;
 
 /// <summary>
 /// A fact that needs an external program. Without it the test is skipped with install instructions, except under

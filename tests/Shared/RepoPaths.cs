@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 
-namespace Sse.Generators.Tests;
+namespace Sse.Tests;
 
 /// <summary>
 /// Finds files in the repository from the test binaries' location. (<c>[CallerFilePath]</c> cannot be used: CI builds
