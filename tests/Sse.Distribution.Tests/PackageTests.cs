@@ -1,0 +1,114 @@
+using System;
+using System.IO;
+using System.Threading.Tasks;
+using Sse.Tests;
+using Xunit;
+
+namespace Sse.Distribution.Tests;
+
+/// <summary>As a new user would: a brand-new project outside the solution, the packed packages from a local folder feed.</summary>
+public sealed class PackageTests
+{
+    [Fact]
+    public async Task NewProject_InstallsThePackages_BuildsRunsAndStreams()
+    {
+        var work = Directory.CreateTempSubdirectory("sse-packages-").FullName;
+        var feed = Path.Combine(work, "feed");
+        var app = Path.Combine(work, "NewApp");
+        Directory.CreateDirectory(app);
+
+        // A version of its own, so nothing comes from an earlier run's package cache.
+        var version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        foreach (var project in new[] { "Sse.Contracts", "Sse.Runtime", "Sse.Runtime.AspNetCore" })
+        {
+            (await ProcessRunner.RunAsync("dotnet", ["pack", RepoPaths.File($"src/{project}/{project}.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}"], RepoPaths.Root, TimeSpan.FromMinutes(5)))
+                .EnsureSuccess($"dotnet pack {project}");
+            Assert.True(File.Exists(Path.Combine(feed, $"{project}.{version}.nupkg")), $"{project}.{version}.nupkg was not produced.");
+            Assert.True(File.Exists(Path.Combine(feed, $"{project}.{version}.snupkg")), $"{project}.{version}.snupkg was not produced.");
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{feed}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+            </configuration>
+            """);
+
+        // Only the server runtime is referenced: the contracts, the client runtime and the generator come with it.
+        await File.WriteAllTextAsync(Path.Combine(app, "NewApp.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Sse.Runtime.AspNetCore" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), """
+            using System.Runtime.CompilerServices;
+            using System.Text.Json.Serialization;
+            using Microsoft.AspNetCore.Hosting.Server;
+            using Microsoft.AspNetCore.Hosting.Server.Features;
+            using Sse.Contracts;
+
+            var builder = WebApplication.CreateSlimBuilder(args);
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            builder.Services.AddSingleton<IWeather, Weather>();
+            var app = builder.Build();
+            app.MapWeather();
+            await app.StartAsync();
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+            var services = new ServiceCollection();
+            services.AddWeatherClient(http => http.BaseAddress = new Uri(address));
+            #pragma warning disable ASP0000 // The client's own container, as a separate app would have.
+            await using var provider = services.BuildServiceProvider();
+            #pragma warning restore ASP0000
+            await foreach (var reading in provider.GetRequiredService<IWeather>().Readings("Oslo", 3))
+            {
+                Console.WriteLine($"reading {reading.Seq}: {reading.City} {reading.Celsius}");
+            }
+
+            await app.StopAsync();
+
+            [SseStream("/weather", JsonContext = typeof(WeatherJson))]
+            public interface IWeather
+            {
+                [SseGet("/{city}")]
+                IAsyncEnumerable<Reading> Readings(string city, int count, CancellationToken cancellationToken = default);
+            }
+
+            public sealed record Reading(string City, double Celsius, [property: SseEventId] int Seq);
+
+            [JsonSerializable(typeof(Reading))]
+            internal sealed partial class WeatherJson : JsonSerializerContext;
+
+            internal sealed class Weather : IWeather
+            {
+                public async IAsyncEnumerable<Reading> Readings(string city, int count, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        await Task.Yield();
+                        yield return new Reading(city, 10.5 + i, i);
+                    }
+                }
+            }
+            """);
+
+        var run = await ProcessRunner.RunAsync("dotnet", ["run", "--project", app], app, TimeSpan.FromMinutes(5));
+
+        run.EnsureSuccess("dotnet run of the new project");
+        Assert.Contains("reading 0: Oslo 10.5", run.Output, StringComparison.Ordinal);
+        Assert.Contains("reading 2: Oslo 12.5", run.Output, StringComparison.Ordinal);
+    }
+}
