@@ -253,10 +253,6 @@ public static partial class SseEndpoint
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
-        if (context.Request.Protocol == "HTTP/1.1")
-        {
-            response.Headers.Connection = "keep-alive";
-        }
 
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await response.StartAsync(context.RequestAborted).ConfigureAwait(false);

@@ -15,14 +15,14 @@ namespace Sse.EndToEnd.Tests;
 /// <summary>POST bodies, headers, arrays, Last-Event-ID and polymorphic events, generated client to generated endpoint.</summary>
 public sealed class ContractSurfaceTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Timeout = Streams.Timeout;
 
     [Fact]
     public async Task PostBodyAndHeaders_Arrive()
     {
         var trace = Guid.NewGuid();
 
-        var items = await ToListAsync(server.MarketClient.Complete(new Prompt("the quick brown fox", MaxTokens: 3), trace, tenant: "acme"));
+        var items = await Streams.ToListAsync(server.MarketClient.Complete(new Prompt("the quick brown fox", MaxTokens: 3), trace, tenant: "acme"));
 
         Assert.Equal(["the", "quick", "brown", $"trace={trace}", "tenant=acme"], items.Select(static i => i.Data.Text));
         Assert.Equal(["token", "token", "token", "meta", "meta"], items.Select(static i => i.EventType));
@@ -32,7 +32,7 @@ public sealed class ContractSurfaceTests(ServerFixture server) : IClassFixture<S
     [Fact]
     public async Task OmittedHeaders_AreAbsent()
     {
-        var items = await ToListAsync(server.MarketClient.Complete(new Prompt("a", 5)));
+        var items = await Streams.ToListAsync(server.MarketClient.Complete(new Prompt("a", 5)));
 
         Assert.Equal(["a", "trace=none", "tenant=none"], items.Select(static i => i.Data.Text));
     }
@@ -42,14 +42,14 @@ public sealed class ContractSurfaceTests(ServerFixture server) : IClassFixture<S
     {
         var times = new[] { new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2026, 2, 2, 0, 0, 0, DateTimeKind.Utc) };
 
-        var echo = Assert.Single(await ToListAsync(server.MarketClient.Arrays([3, 1, 2], [Mood.Excited, Mood.Calm], ["a b", "c&d", ""], times)));
+        var echo = Assert.Single(await Streams.ToListAsync(server.MarketClient.Arrays([3, 1, 2], [Mood.Excited, Mood.Calm], ["a b", "c&d", ""], times)));
 
         Assert.Equal([3, 1, 2], echo.Levels);
         Assert.Equal([Mood.Excited, Mood.Calm], echo.Moods);
         Assert.Equal(["a b", "c&d", ""], echo.Tags);
         Assert.Equal(times, echo.Times);
 
-        var empty = Assert.Single(await ToListAsync(server.MarketClient.Arrays()));
+        var empty = Assert.Single(await Streams.ToListAsync(server.MarketClient.Arrays()));
         Assert.Empty(empty.Levels);
     }
 
@@ -93,7 +93,7 @@ public sealed class ContractSurfaceTests(ServerFixture server) : IClassFixture<S
     [Fact]
     public async Task PolymorphicEvents_EachDerivedTypeUnderItsNameWithItsId()
     {
-        var events = await ToListAsync(server.MarketClient.Events(8));
+        var events = await Streams.ToListAsync(server.MarketClient.Events(8));
 
         Assert.Equal(
             [typeof(Trade), typeof(Quote), typeof(Halt), typeof(HaltEnded), typeof(Trade), typeof(Quote), typeof(Halt), typeof(HaltEnded)],
@@ -114,7 +114,7 @@ public sealed class ContractSurfaceTests(ServerFixture server) : IClassFixture<S
     [Fact]
     public async Task LastEventId_ResumesAfterIt()
     {
-        var events = await ToListAsync(server.MarketClient.Events(3, lastEventId: "41"));
+        var events = await Streams.ToListAsync(server.MarketClient.Events(3, lastEventId: "41"));
 
         Assert.Equal([42L, 43, 44], events.Select(static e => e.Seq));
     }
@@ -122,7 +122,7 @@ public sealed class ContractSurfaceTests(ServerFixture server) : IClassFixture<S
     [Fact]
     public async Task UnknownEventNames_SkippedAndLogged()
     {
-        var trades = await ToListAsync(server.OldMarketClient.Events(8));
+        var trades = await Streams.ToListAsync(server.OldMarketClient.Events(8));
 
         Assert.Equal([new OldTrade(0, 100m), new OldTrade(4, 104m)], trades);
         var skipped = server.ClientLogs.Entries.Where(static e => e.Category == "Sse.Runtime.SseStreamReader" && e.Level == LogLevel.Information).Select(static e => e.Message).ToList();
@@ -130,14 +130,4 @@ public sealed class ContractSurfaceTests(ServerFixture server) : IClassFixture<S
         Assert.Contains(skipped, static m => m.StartsWith("Skipped event 'halt-ended' (last event id '7')", StringComparison.Ordinal));
     }
 
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
-    {
-        var list = new List<T>();
-        await foreach (var item in source.WithCancellation(new CancellationTokenSource(Timeout).Token))
-        {
-            list.Add(item);
-        }
-
-        return list;
-    }
 }

@@ -15,7 +15,7 @@ namespace Sse.EndToEnd.Tests;
 /// <summary>The generated client reading the generated endpoints over real Kestrel on 127.0.0.1.</summary>
 public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Timeout = Streams.Timeout;
 
     [Fact]
     public async Task RouteAndQueryValues_Arrive()
@@ -24,7 +24,7 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
         var tenant = Guid.NewGuid();
         var local = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
 
-        var echoes = await ToListAsync(server.Client.Echo(42, "a/b c/ü?#&", text: "x & y = z?#/ü 🚀", mood: Mood.Excited, at: at, tenant: tenant, flag: true, local: local, ratio: 0.1));
+        var echoes = await Streams.ToListAsync(server.Client.Echo(42, "a/b c/ü?#&", text: "x & y = z?#/ü 🚀", mood: Mood.Excited, at: at, tenant: tenant, flag: true, local: local, ratio: 0.1));
 
         var echo = Assert.Single(echoes);
         Assert.Equal(new Echo(42, "x & y = z?#/ü 🚀", Mood.Excited, at, tenant, true, local, 0.1, "a/b c/ü?#&"), echo);
@@ -34,7 +34,7 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
     [Fact]
     public async Task OmittedOptionalValues_GetTheirDefaults()
     {
-        var echo = Assert.Single(await ToListAsync(server.Client.Echo(-1, "p")));
+        var echo = Assert.Single(await Streams.ToListAsync(server.Client.Echo(-1, "p")));
 
         Assert.Equal(new Echo(-1, null, Mood.Calm, null, null, false, null, 1.5, "p"), echo);
     }
@@ -57,7 +57,7 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
     [Fact]
     public async Task TextItems_ArriveAsTextWithLineBreaksAsLf()
     {
-        var tokens = await ToListAsync(server.Client.Tokens("héllo wörld"));
+        var tokens = await Streams.ToListAsync(server.Client.Tokens("héllo wörld"));
 
         Assert.Equal(TestFeed.Tokenize("héllo wörld").Select(static t => t.Replace("\r\n", "\n", StringComparison.Ordinal)), tokens);
     }
@@ -74,7 +74,7 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
     [Fact]
     public async Task SseItems_CarryEventTypeIdAndRetry()
     {
-        var items = await ToListAsync(server.Client.Items(4));
+        var items = await Streams.ToListAsync(server.Client.Items(4));
 
         Assert.Equal(["even", "odd", "even", "odd"], items.Select(static i => i.EventType));
         Assert.Equal(["item-0", "item-1", "item-2", "item-3"], items.Select(static i => i.EventId));
@@ -85,7 +85,7 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
     [Fact]
     public async Task BadQueryValue_ClientThrowsWithStatusAndProblemDetails()
     {
-        var ex = await Assert.ThrowsAsync<SseHttpException>(() => ToListAsync(server.SkewedClient.Count("ten")));
+        var ex = await Assert.ThrowsAsync<SseHttpException>(() => Streams.ToListAsync(server.SkewedClient.Count("ten")));
 
         Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
         Assert.Equal("application/problem+json", ex.ContentType);
@@ -108,7 +108,7 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
     [Fact]
     public async Task UnknownEnumName_Answers400()
     {
-        var ex = await Assert.ThrowsAsync<SseHttpException>(() => ToListAsync(server.SkewedClient.Echo(1, "p", mood: "Grumpy")));
+        var ex = await Assert.ThrowsAsync<SseHttpException>(() => Streams.ToListAsync(server.SkewedClient.Echo(1, "p", mood: "Grumpy")));
 
         Assert.Equal(HttpStatusCode.BadRequest, ex.StatusCode);
         Assert.Equal("The value 'Grumpy' is not valid for query string parameter 'mood' (Mood).", ex.ProblemDetail);
@@ -153,7 +153,7 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
     [Fact]
     public async Task FailureBeforeFirstItem_Answers500AndLogsTheEndpoint()
     {
-        var ex = await Assert.ThrowsAsync<SseHttpException>(() => ToListAsync(server.Client.Fail(after: 0)));
+        var ex = await Assert.ThrowsAsync<SseHttpException>(() => Streams.ToListAsync(server.Client.Fail(after: 0)));
 
         Assert.Equal(HttpStatusCode.InternalServerError, ex.StatusCode);
         Assert.Contains("ITestFeed.Fail", ex.ProblemDetail, StringComparison.Ordinal);
@@ -180,7 +180,7 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
     [Fact]
     public async Task NotAnEventStream_ThrowsContentTypeException()
     {
-        var ex = await Assert.ThrowsAsync<SseContentTypeException>(() => ToListAsync(server.SkewedClient.NotAStream()));
+        var ex = await Assert.ThrowsAsync<SseContentTypeException>(() => Streams.ToListAsync(server.SkewedClient.NotAStream()));
 
         Assert.Equal("application/json", ex.ContentType);
         Assert.Contains("not 'text/event-stream'", ex.Message, StringComparison.Ordinal);
@@ -189,7 +189,7 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
     [Fact]
     public async Task PayloadNotMatchingTheType_ThrowsPayloadExceptionWithEventAndId()
     {
-        var ex = await Assert.ThrowsAsync<SsePayloadException>(() => ToListAsync(server.SkewedClient.WrongPayload()));
+        var ex = await Assert.ThrowsAsync<SsePayloadException>(() => Streams.ToListAsync(server.SkewedClient.WrongPayload()));
 
         Assert.Equal("counted", ex.EventType);
         Assert.Equal("7", ex.EventId);
@@ -214,14 +214,4 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
         Assert.True(finished == server.Probe.Finished && left.ElapsedMilliseconds < 1000, $"The server's iterator was still running {left.ElapsedMilliseconds} ms after the client left.");
     }
 
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
-    {
-        var list = new List<T>();
-        await foreach (var item in source.WithCancellation(new CancellationTokenSource(Timeout).Token))
-        {
-            list.Add(item);
-        }
-
-        return list;
-    }
 }

@@ -15,7 +15,7 @@ namespace Sse.EndToEnd.Tests;
 /// <summary>Our server read by clients we did not write, and our client reading servers we did not write.</summary>
 public sealed class InteropTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Timeout = Streams.Timeout;
 
     [Fact]
     public async Task SseParser_ReadsExactlyWhatOurServerWrites()
@@ -39,7 +39,7 @@ public sealed class InteropTests(ServerFixture server) : IClassFixture<ServerFix
     [Fact]
     public async Task OurClient_ReadsSseFormatterOutput()
     {
-        var items = await ToListAsync(server.SkewedClient.FromFormatter(4));
+        var items = await Streams.ToListAsync(server.SkewedClient.FromFormatter(4));
 
         Assert.Equal(["counted", "other", "counted", "other"], items.Select(static i => i.EventType));
         Assert.Equal(["0", "1", "2", "3"], items.Select(static i => i.EventId));
@@ -50,7 +50,7 @@ public sealed class InteropTests(ServerFixture server) : IClassFixture<ServerFix
     [Fact]
     public async Task OurClient_ReadsTypedResultsServerSentEvents()
     {
-        var items = await ToListAsync(server.SkewedClient.FromTypedResults(5));
+        var items = await Streams.ToListAsync(server.SkewedClient.FromTypedResults(5));
 
         Assert.Equal(Enumerable.Range(0, 5).Select(static i => new Counted(i, TestFeed.Payload(i))), items);
     }
@@ -75,14 +75,4 @@ public sealed class InteropTests(ServerFixture server) : IClassFixture<ServerFix
             output);
     }
 
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
-    {
-        var list = new List<T>();
-        await foreach (var item in source.WithCancellation(new CancellationTokenSource(Timeout).Token))
-        {
-            list.Add(item);
-        }
-
-        return list;
-    }
 }

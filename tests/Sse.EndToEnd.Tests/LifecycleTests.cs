@@ -14,7 +14,7 @@ namespace Sse.EndToEnd.Tests;
 /// <summary>Heartbeats, shutdown and HTTP/2: the life of a connection.</summary>
 public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Timeout = Streams.Timeout;
 
     [Fact]
     public async Task Heartbeats_WrittenOnlyBetweenFramesWhileIdle()
@@ -35,19 +35,20 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
     [Fact]
     public async Task Heartbeats_KeepTheClientIdleTimeoutFromFiring()
     {
-        var options = new SseClientOptions { IdleTimeout = TimeSpan.FromMilliseconds(300) };
+        // Heartbeats every 100 ms, a 1 s idle timeout, 1.5 s between events: a margin of ten heartbeats, so a busy
+        // machine's scheduling stalls cannot fake a dead connection.
+        var options = new SseClientOptions { IdleTimeout = TimeSpan.FromSeconds(1) };
 
-        // With heartbeats every 100 ms, 600 ms gaps between events are fine (after one warm-up round, so JIT
-        // compilation is not what is measured) ...
+        // With heartbeats the gaps are fine (after one warm-up round, so JIT compilation is not what is measured) ...
+        await Streams.ToListAsync(new TestFeedClient(new HttpClient { BaseAddress = new Uri(server.BaseAddress, "/hb") }).Slow(1, 250));
         var withHeartbeats = new TestFeedClient(new HttpClient { BaseAddress = new Uri(server.BaseAddress, "/hb") }, options);
-        await ToListAsync(new TestFeedClient(new HttpClient { BaseAddress = new Uri(server.BaseAddress, "/hb") }).Slow(1, 250));
-        var items = await ToListAsync(withHeartbeats.Slow(3, 600));
+        var items = await Streams.ToListAsync(withHeartbeats.Slow(3, 1500));
         Assert.Equal([0L, 1, 2], items.Select(static i => i.Seq));
 
         // ... without them (the default 15 s interval) the client gives the connection up.
         var withoutHeartbeats = new TestFeedClient(new HttpClient { BaseAddress = server.BaseAddress }, options);
-        var ex = await Assert.ThrowsAsync<SseIdleTimeoutException>(() => ToListAsync(withoutHeartbeats.Slow(3, 600)));
-        Assert.Equal(TimeSpan.FromMilliseconds(300), ex.IdleTimeout);
+        var ex = await Assert.ThrowsAsync<SseIdleTimeoutException>(() => Streams.ToListAsync(withoutHeartbeats.Slow(3, 1500)));
+        Assert.Equal(TimeSpan.FromSeconds(1), ex.IdleTimeout);
     }
 
     [Fact]
@@ -81,8 +82,13 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(2), $"StopAsync took {stopping.ElapsedMilliseconds} ms with {Streams} open streams.");
         Assert.Equal(0, probe.Open);
 
-        // Every client sees its stream end (cleanly: shutdown completes the responses) instead of hanging.
-        await Task.WhenAll(consumers).WaitAsync(Timeout);
+        // Every client sees its stream end instead of hanging: normally, as shutdown completes the responses, or, when
+        // the server closes a connection under it, as a connection error; never anything else.
+        await Task.WhenAny(Task.WhenAll(consumers), Task.Delay(Timeout));
+        Assert.All(consumers, static c => Assert.True(c.IsCompleted, "A client was still waiting after the server stopped."));
+        Assert.All(consumers.Where(static c => c.IsFaulted), static c => Assert.True(
+            c.Exception!.InnerException is HttpRequestException or System.IO.IOException,
+            $"A client failed with {c.Exception.InnerException}"));
         await host.DisposeAsync();
     }
 
@@ -126,20 +132,10 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
         var versions = new VersionRecorder(new SocketsHttpHandler());
         using var http = new HttpClient(versions) { BaseAddress = server.BaseAddress };
 
-        Assert.Single(await ToListAsync(new TestFeedClient(http).Count(1)));
+        Assert.Single(await Streams.ToListAsync(new TestFeedClient(http).Count(1)));
         Assert.Equal(HttpVersion.Version11, Assert.Single(versions.Seen));
     }
 
-    private static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> source)
-    {
-        var list = new List<T>();
-        await foreach (var item in source.WithCancellation(new CancellationTokenSource(Timeout).Token))
-        {
-            list.Add(item);
-        }
-
-        return list;
-    }
 
     private sealed class VersionRecorder(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
