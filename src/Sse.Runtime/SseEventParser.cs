@@ -67,24 +67,24 @@ internal sealed class SseEventParser<T> : IDisposable
     /// <summary>Spec: the reconnection time, as last set by a <c>retry</c> field, whether or not an event followed it.</summary>
     public TimeSpan? ReconnectionInterval { get; private set; }
 
-    /// <summary>Reads the next event the format accepts; <see langword="false"/> at the end of the stream.</summary>
-    public async ValueTask<(bool HasItem, SseItem<T> Item)> ReadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands out the next event the format accepts from what is already buffered; <see langword="false"/> when the
+    /// buffer holds no complete event, and <see cref="FillAsync"/> must read more. Kept synchronous so that a burst of
+    /// buffered events costs no async machinery per event.
+    /// </summary>
+    public bool TryRead(out SseItem<T> item) => TryParseBuffered(out item);
+
+    /// <summary>Reads more of the stream; <see langword="false"/> at its end, when any unfinished event is discarded.</summary>
+    public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        // Spec: "Once the end of the file is reached, any pending data must be discarded."
+        if (_eof)
         {
-            if (TryParseBuffered(out var item))
-            {
-                return (true, item);
-            }
-
-            if (_eof)
-            {
-                // Spec: "Once the end of the file is reached, any pending data must be discarded."
-                return (false, default);
-            }
-
-            await FillAsync(cancellationToken).ConfigureAwait(false);
+            return false;
         }
+
+        await ReadMoreAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     public void Dispose()
@@ -323,7 +323,7 @@ internal sealed class SseEventParser<T> : IDisposable
         }
     }
 
-    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    private async ValueTask ReadMoreAsync(CancellationToken cancellationToken)
     {
         if (_start > 0)
         {

@@ -109,15 +109,13 @@ public static class SseStreamReader
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var parser = new SseEventParser<T>(stream, format, options);
-        while (true)
+        do
         {
-            var (hasItem, item) = await parser.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (!hasItem)
+            while (parser.TryRead(out var item))
             {
-                yield break;
+                yield return item;
             }
-
-            yield return item;
         }
+        while (await parser.FillAsync(cancellationToken).ConfigureAwait(false));
     }
 }
