@@ -44,6 +44,13 @@ internal sealed class SseEventParser<T> : IDisposable
     private byte[] _data = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     private int _dataLength;
     private bool _hasData;
+
+    /// <summary>
+    /// The usual event has one data line: it stays where it is in the read buffer (offset and length here) and is
+    /// deserialized in place. A second data line, or a read that moves the buffer, copies it into <see cref="_data"/> first.
+    /// </summary>
+    private int _inPlaceStart = -1;
+    private int _inPlaceLength;
     private string? _eventType;
     private TimeSpan? _retry;
     private long _eventBytes;
@@ -153,11 +160,11 @@ internal sealed class SseEventParser<T> : IDisposable
                 continue; // No data, or an event the format does not know: nothing to hand out.
             }
 
-            ProcessLine(line);
+            ProcessLine(line, _start - lineEnd - terminator);
         }
     }
 
-    private void ProcessLine(ReadOnlySpan<byte> line)
+    private void ProcessLine(ReadOnlySpan<byte> line, int lineOffset)
     {
         // Spec: a line starting with a colon is a comment.
         if (line[0] == (byte)':')
@@ -166,6 +173,7 @@ internal sealed class SseEventParser<T> : IDisposable
         }
 
         ReadOnlySpan<byte> field, value;
+        var valueOffset = lineOffset + line.Length;
         var colon = line.IndexOf((byte)':');
         if (colon < 0)
         {
@@ -177,15 +185,17 @@ internal sealed class SseEventParser<T> : IDisposable
         {
             field = line[..colon];
             value = line[(colon + 1)..];
+            valueOffset = lineOffset + colon + 1;
             if (!value.IsEmpty && value[0] == (byte)' ')
             {
                 value = value[1..]; // Spec: "If value starts with a U+0020 SPACE character, remove it."
+                valueOffset++;
             }
         }
 
         if (field.SequenceEqual("data"u8))
         {
-            AppendData(value);
+            AppendData(value, valueOffset);
         }
         else if (field.SequenceEqual("event"u8))
         {
@@ -212,7 +222,33 @@ internal sealed class SseEventParser<T> : IDisposable
         // Spec: any other field is ignored.
     }
 
-    private void AppendData(ReadOnlySpan<byte> value)
+    private void AppendData(ReadOnlySpan<byte> value, int valueOffset)
+    {
+        if (!_hasData)
+        {
+            // The first data line of the event: leave it in the read buffer.
+            _inPlaceStart = valueOffset;
+            _inPlaceLength = value.Length;
+            _hasData = true;
+            return;
+        }
+
+        MaterializeInPlaceData();
+        AppendToDataBuffer(value);
+    }
+
+    /// <summary>Copies an in-place data line into the data buffer, before another line joins it or the read buffer moves.</summary>
+    private void MaterializeInPlaceData()
+    {
+        if (_inPlaceStart >= 0)
+        {
+            var start = _inPlaceStart;
+            _inPlaceStart = -1;
+            AppendToDataBuffer(_buffer.AsSpan(start, _inPlaceLength));
+        }
+    }
+
+    private void AppendToDataBuffer(ReadOnlySpan<byte> value)
     {
         // Spec: "Append the field value to the data buffer, then append a single U+000A LINE FEED (LF) character."
         var needed = _dataLength + value.Length + 1;
@@ -247,8 +283,19 @@ internal sealed class SseEventParser<T> : IDisposable
         }
 
         // Spec: "If the data buffer's last character is a U+000A LINE FEED (LF) character, then remove the last character."
-        Debug.Assert(_dataLength > 0 && _data[_dataLength - 1] == (byte)'\n', "Every data line ends with LF.");
-        var data = _data.AsSpan(0, _dataLength - 1);
+        // (An in-place single line never had its LF appended.)
+        ReadOnlySpan<byte> data;
+        if (_inPlaceStart >= 0)
+        {
+            data = _buffer.AsSpan(_inPlaceStart, _inPlaceLength);
+            _inPlaceStart = -1;
+        }
+        else
+        {
+            Debug.Assert(_dataLength > 0 && _data[_dataLength - 1] == (byte)'\n', "Every data line ends with LF.");
+            data = _data.AsSpan(0, _dataLength - 1);
+        }
+
         _dataLength = 0;
         _hasData = false;
 
@@ -325,6 +372,8 @@ internal sealed class SseEventParser<T> : IDisposable
 
     private async ValueTask ReadMoreAsync(CancellationToken cancellationToken)
     {
+        // The read buffer is about to move: an in-place data line must be kept elsewhere first.
+        MaterializeInPlaceData();
         if (_start > 0)
         {
             // Keep the unfinished line at the front.
