@@ -42,9 +42,20 @@ public static class SseStreamReader
         SseClientOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var item in ReadItemsAsync(httpClient, request, format, options, cancellationToken).ConfigureAwait(false))
+        // Each public reader yields straight from the parser: one state machine per event, not one per layer.
+        var response = await SseResponse<T>.OpenAsync(httpClient, request, format, options, cancellationToken).ConfigureAwait(false);
+        await using (response.ConfigureAwait(false))
         {
-            yield return item.Data;
+            var parser = response.Parser;
+            do
+            {
+                while (parser.TryRead(out var item))
+                {
+                    yield return item.Data;
+                }
+            }
+            while (await parser.FillAsync(cancellationToken).ConfigureAwait(false));
+            response.Completed = true;
         }
     }
 
@@ -68,36 +79,19 @@ public static class SseStreamReader
         SseClientOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(format);
-        options ??= SseClientOptions.Default;
-
-        using var message = request.CreateMessage(httpClient);
-        using var response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        await SseResponseValidator.EnsureEventStreamAsync(message, response, cancellationToken).ConfigureAwait(false);
-
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        var response = await SseResponse<T>.OpenAsync(httpClient, request, format, options, cancellationToken).ConfigureAwait(false);
+        await using (response.ConfigureAwait(false))
         {
-            var completed = false;
-            try
+            var parser = response.Parser;
+            do
             {
-                await foreach (var item in ReadEventsAsync(stream, format, options, cancellationToken).ConfigureAwait(false))
+                while (parser.TryRead(out var item))
                 {
                     yield return item;
                 }
-
-                completed = true;
             }
-            finally
-            {
-                if (!completed)
-                {
-                    // The consumer left early (break, dispose, cancellation or an error): close, don't drain.
-                    await ResponseStreamCloser.AbortAsync(stream).ConfigureAwait(false);
-                }
-            }
+            while (await parser.FillAsync(cancellationToken).ConfigureAwait(false));
+            response.Completed = true;
         }
     }
 

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using BenchmarkDotNet.Attributes;
+using Sse.Runtime;
+
+namespace Sse.Benchmarks;
+
+/// <summary>
+/// The path a generated client takes: HttpClient, response validation, parsing, typed items. The response comes from an
+/// in-memory handler, so the figures are the client's own cost, against SseParser reading the same HttpClient response.
+/// </summary>
+[MemoryDiagnoser]
+public class ClientReadBenchmarks
+{
+    private const int Events = 10_000;
+    private static readonly SseEventFormat<Tick> Format = SseEventFormat.Json(BenchJson.Default.Tick, eventType: "tick");
+    private HttpClient _client = null!;
+
+    [GlobalSetup]
+    public void Setup() => _client = new HttpClient(new EventStreamHandler(Payloads.EventStream(Events))) { BaseAddress = new System.Uri("http://bench") };
+
+    [GlobalCleanup]
+    public void Cleanup() => _client.Dispose();
+
+    [Benchmark(Baseline = true)]
+    public async Task<long> PlatformSseParser()
+    {
+        var sum = 0L;
+        using var response = await _client.GetAsync(new System.Uri("/ticks", System.UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        await using var stream = await response.Content.ReadAsStreamAsync();
+        await foreach (var item in SseParser.Create(stream, static (type, data) => JsonSerializer.Deserialize(data, BenchJson.Default.Tick)!).EnumerateAsync())
+        {
+            sum += item.Data.Seq;
+        }
+
+        return sum;
+    }
+
+    [Benchmark]
+    public async Task<long> GeneratedClientPath()
+    {
+        var sum = 0L;
+        await foreach (var tick in SseStreamReader.ReadAsync(_client, new SseRequest(HttpMethod.Get, "/ticks"), Format))
+        {
+            sum += tick.Seq;
+        }
+
+        return sum;
+    }
+
+    private sealed class EventStreamHandler(byte[] body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var content = new StreamContent(new ChunkStream(body, 4096));
+            content.Headers.ContentType = new MediaTypeHeaderValue("text/event-stream");
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = content, RequestMessage = request });
+        }
+    }
+}
