@@ -124,7 +124,7 @@ public static partial class SseEndpoint
         {
             enumerator = invoke(service, cancellationToken).GetAsyncEnumerator(cancellationToken);
             var pipe = context.Response.BodyWriter;
-            writer = new SseFrameWriter(pipe, encoder: null);
+            writer = new SseFrameWriter(pipe, endpoint.Format.Encoder);
 
             var next = enumerator.MoveNextAsync();
             if (!next.IsCompleted)

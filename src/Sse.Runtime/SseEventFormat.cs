@@ -25,6 +25,13 @@ public abstract class SseEventFormat<T>
     /// <param name="item">The item being written.</param>
     public abstract string? GetEventId(T item);
 
+    /// <summary>
+    /// Gets the encoder that escapes JSON strings in the data. The server's writer uses it because a
+    /// <see cref="Utf8JsonWriter"/>'s own options, not the serializer options, decide escaping.
+    /// <see langword="null"/> is System.Text.Json's default.
+    /// </summary>
+    public virtual System.Text.Encodings.Web.JavaScriptEncoder? Encoder => null;
+
     /// <summary>Writes <paramref name="item"/> as one JSON value to <paramref name="writer"/>.</summary>
     /// <param name="writer">The writer; it always writes compact JSON.</param>
     /// <param name="item">The item being written.</param>
@@ -143,6 +150,8 @@ internal sealed class JsonSseEventFormat<T> : SseEventFormat<T>
     public override string? GetEventType(T item) => _eventType;
 
     public override string? GetEventId(T item) => _eventId?.Invoke(item);
+
+    public override System.Text.Encodings.Web.JavaScriptEncoder? Encoder => _typeInfo.Options.Encoder;
 
     public override void Serialize(Utf8JsonWriter writer, T item) => JsonSerializer.Serialize(writer, item, _typeInfo);
 

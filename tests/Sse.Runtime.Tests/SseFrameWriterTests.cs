@@ -127,6 +127,18 @@ public class SseFrameWriterTests
     }
 
     [Fact]
+    public async Task WriteEvent_ContextWithRelaxedEncoder_EscapesAsTheContextSays()
+    {
+        var relaxed = new RuntimeTestJson(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        var format = SseEventFormat.Json(relaxed.Point);
+
+        var text = await WriteAsync(w => w.WriteEvent(format, new Point(0, 0, "ü <b>"), null, null, null), format.Encoder);
+
+        Assert.Same(System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, format.Encoder);
+        Assert.Equal("data: {\"X\":0,\"Y\":0,\"Label\":\"ü <b>\"}\n\n", text);
+    }
+
+    [Fact]
     public async Task WriteComment_IsACommentLineAndBlankLine()
     {
         Assert.Equal(": ping\n\n", await WriteAsync(static w => w.WriteComment("ping"u8)));
@@ -134,13 +146,13 @@ public class SseFrameWriterTests
 
     private static string[] Repeat(Func<int, string> f) => [f(0), f(1), f(2)];
 
-    private static async Task<string> WriteAsync(Action<SseFrameWriter> write)
+    private static async Task<string> WriteAsync(Action<SseFrameWriter> write, System.Text.Encodings.Web.JavaScriptEncoder? encoder = null)
     {
         var stream = new MemoryStream();
         var pipe = PipeWriter.Create(stream);
         try
         {
-            using var writer = new SseFrameWriter(pipe, encoder: null);
+            using var writer = new SseFrameWriter(pipe, encoder);
             write(writer);
         }
         finally
