@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
 namespace Sse.Runtime.AspNetCore;
@@ -156,7 +157,9 @@ public static class SseParameterBinder
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(typeInfo);
         var request = context.Request;
-        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.ContainsKey("Transfer-Encoding")))
+        // The server knows whether a body can follow (HTTP/1.1 framing, or an HTTP/2 stream not yet ended), headers alone do not.
+        var canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength != 0;
+        if (!canHaveBody || request.ContentLength == 0)
         {
             if (required)
             {

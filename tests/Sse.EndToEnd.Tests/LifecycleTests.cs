@@ -29,7 +29,10 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
         Assert.True(heartbeats >= 4, $"Expected heartbeats every 100 ms during 900 ms of quiet; got {heartbeats}:\n{body}");
         Assert.Equal(2, events.Count);
         Assert.All(events, static e => Assert.StartsWith("event: counted\nid: ", e, StringComparison.Ordinal));
-        Assert.All(events, static e => Assert.DoesNotContain(":", e.Split('\n')[^1][..1], StringComparison.Ordinal));
+
+        // Never inside a frame: every line of every event is one of its fields, none a comment.
+        Assert.All(events.SelectMany(static e => e.Split('\n')), static line =>
+            Assert.True(line.StartsWith("event: ", StringComparison.Ordinal) || line.StartsWith("id: ", StringComparison.Ordinal) || line.StartsWith("data: ", StringComparison.Ordinal), $"Unexpected line inside an event: '{line}'"));
     }
 
     [Fact]
@@ -127,6 +130,25 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task Http2_PostBodyWithoutContentLength_IsRead()
+    {
+        await using var host = await TestServer.StartAsync(new StreamProbe(), new TestLoggerProvider(), http2: true);
+        using var http = new HttpClient { BaseAddress = host.Http2Address, DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+
+        // A streamed body of unknown length: over HTTP/2 it has no Content-Length and no Transfer-Encoding.
+        using var content = new StreamContent(new NoLengthStream("{\"Text\":\"over h2\",\"MaxTokens\":5}"u8.ToArray()));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/market/complete") { Content = content, Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Null(request.Content.Headers.ContentLength);
+        Assert.True(response.IsSuccessStatusCode, body);
+        Assert.Contains("data: {\"Text\":\"over\"}", body, StringComparison.Ordinal);
+        Assert.Contains("data: {\"Text\":\"h2\"}", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Http11_IsWhatAPlainClientUses()
     {
         var versions = new VersionRecorder(new SocketsHttpHandler());
@@ -136,6 +158,14 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
         Assert.Equal(HttpVersion.Version11, Assert.Single(versions.Seen));
     }
 
+
+    /// <summary>A readable stream that does not know its length, so HttpClient cannot send a Content-Length.</summary>
+    private sealed class NoLengthStream(byte[] bytes) : System.IO.MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+
+        public override long Length => throw new NotSupportedException();
+    }
 
     private sealed class VersionRecorder(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
