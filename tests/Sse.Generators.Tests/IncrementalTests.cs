@@ -71,6 +71,24 @@ public class IncrementalTests
     }
 
     [Fact]
+    public void AddDerivedEventTypeInAnotherFile_Regenerates()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(TestSources.Design);
+        var driver = GeneratorHarness.CreateDriver(withJsonGenerator: false).RunGenerators(compilation);
+        Assert.DoesNotContain(driver.GetRunResult().GeneratedTrees, static t => t.ToString().Contains("\"resumed\"", StringComparison.Ordinal));
+
+        // A new derived event type (and its JSON metadata), in a file of its own: the contract's file does not change.
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(TestSources.Usings + """
+            namespace Demo.Stocks;
+            [SseEvent("resumed")] public sealed record Resumed(long Seq) : MarketEvent(Seq);
+            [JsonSerializable(typeof(Resumed))] public partial class StockJson;
+            """, GeneratorHarness.ParseOptions, path: "Resumed.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult();
+
+        Assert.Contains(result.GeneratedTrees, static t => t.ToString().Contains("case \"resumed\":", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void PipelineOutputs_HoldNoRoslynObjects()
     {
         var compilation = GeneratorHarness.CreateCompilation(TestSources.AllShapes);

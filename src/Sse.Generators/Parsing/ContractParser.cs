@@ -67,6 +67,7 @@ internal static class ContractParser
 
         var methods = new List<MethodModel>();
         var routes = new Dictionary<string, MethodModel>();
+        var derivedTypes = new DerivedTypeIndex();
         foreach (var member in contract.GetMembers())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -82,7 +83,7 @@ internal static class ContractParser
                     continue;
                 }
 
-                var model = ParseMethod(contract, method, prefix, jsonContext, sink, cancellationToken);
+                var model = ParseMethod(contract, method, prefix, jsonContext, derivedTypes, sink, cancellationToken);
                 if (model is null)
                 {
                     continue;
@@ -122,7 +123,7 @@ internal static class ContractParser
             parts);
     }
 
-    private static MethodModel? ParseMethod(INamedTypeSymbol contract, IMethodSymbol method, string prefix, INamedTypeSymbol? jsonContext, DiagnosticSink sink, CancellationToken cancellationToken)
+    private static MethodModel? ParseMethod(INamedTypeSymbol contract, IMethodSymbol method, string prefix, INamedTypeSymbol? jsonContext, DerivedTypeIndex derivedTypes, DiagnosticSink sink, CancellationToken cancellationToken)
     {
         var display = contract.Name + "." + method.Name;
         var location = method.Locations.FirstOrDefault();
@@ -193,7 +194,7 @@ internal static class ContractParser
             }
         }
 
-        var item = ItemParser.Parse(itemType, jsonContext, display, sink);
+        var item = ItemParser.Parse(itemType, jsonContext, display, sink, derivedTypes);
         if (item is null || (!errorsBefore && sink.HasErrors))
         {
             return null;

@@ -16,12 +16,12 @@ internal static class ItemParser
     private const string EventIdAttributeName = "Sse.Contracts.SseEventIdAttribute";
     private static readonly char[] ForbiddenNameChars = { '\r', '\n', '\0' };
 
-    public static ItemModel? Parse(ITypeSymbol itemType, INamedTypeSymbol? jsonContext, string methodDisplayName, DiagnosticSink sink)
+    public static ItemModel? Parse(ITypeSymbol itemType, INamedTypeSymbol? jsonContext, string methodDisplayName, DiagnosticSink sink, DerivedTypeIndex derivedTypes)
     {
         var isText = itemType.SpecialType == SpecialType.System_String;
         var errorsBefore = sink.HasErrors;
         var eventType = ReadEventName(itemType, sink);
-        var derived = isText ? new List<(INamedTypeSymbol Type, string Name)>() : FindDerivedEvents(itemType, sink);
+        var derived = isText ? new List<(INamedTypeSymbol Type, string Name)>() : FindDerivedEvents(itemType, derivedTypes, sink);
 
         // Names must tell the types apart: the base's own name and each derived type's.
         var owners = new Dictionary<string, ITypeSymbol>(System.StringComparer.Ordinal);
@@ -82,56 +82,22 @@ internal static class ItemParser
     }
 
     /// <summary>Derived types of <paramref name="baseType"/> in its own assembly that carry <c>[SseEvent]</c>, most derived first.</summary>
-    private static List<(INamedTypeSymbol Type, string Name)> FindDerivedEvents(ITypeSymbol baseType, DiagnosticSink sink)
+    private static List<(INamedTypeSymbol Type, string Name)> FindDerivedEvents(ITypeSymbol baseType, DerivedTypeIndex derivedTypes, DiagnosticSink sink)
     {
         var result = new List<(INamedTypeSymbol Type, string Name, int Depth)>();
-        if (baseType is not INamedTypeSymbol { TypeKind: TypeKind.Class, IsSealed: false } || baseType.ContainingAssembly is null)
+        if (baseType is INamedTypeSymbol { TypeKind: TypeKind.Class, IsSealed: false })
         {
-            return new List<(INamedTypeSymbol, string)>();
-        }
-
-        foreach (var type in AllTypes(baseType.ContainingAssembly.GlobalNamespace))
-        {
-            var depth = 0;
-            for (var current = type.BaseType; current is not null; current = current.BaseType)
+            foreach (var (type, depth) in derivedTypes.DerivedFrom(baseType))
             {
-                depth++;
-                if (SymbolEqualityComparer.Default.Equals(current, baseType))
+                if (ReadEventName(type, sink) is { } name)
                 {
-                    if (ReadEventName(type, sink) is { } name)
-                    {
-                        result.Add((type, name, depth));
-                    }
-
-                    break;
+                    result.Add((type, name, depth));
                 }
             }
         }
 
         // Most derived first, so a type switch matches a derived type before its base.
         return result.OrderByDescending(static r => r.Depth).ThenBy(static r => r.Name, System.StringComparer.Ordinal).Select(static r => (r.Type, r.Name)).ToList();
-    }
-
-    private static IEnumerable<INamedTypeSymbol> AllTypes(INamespaceSymbol ns)
-    {
-        foreach (var member in ns.GetMembers())
-        {
-            if (member is INamespaceSymbol child)
-            {
-                foreach (var type in AllTypes(child))
-                {
-                    yield return type;
-                }
-            }
-            else if (member is INamedTypeSymbol type)
-            {
-                yield return type;
-                foreach (var nested in type.GetTypeMembers())
-                {
-                    yield return nested;
-                }
-            }
-        }
     }
 
     private static string? ReadEventName(ITypeSymbol type, DiagnosticSink sink)
