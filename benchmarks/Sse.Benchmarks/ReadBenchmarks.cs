@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using Sse.Runtime;
+using Sse.Runtime.Infrastructure;
 
 namespace Sse.Benchmarks;
 

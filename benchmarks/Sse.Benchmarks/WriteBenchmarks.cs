@@ -7,6 +7,7 @@ using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using Sse.Runtime;
 using Sse.Runtime.AspNetCore;
+using Sse.Runtime.Infrastructure;
 
 namespace Sse.Benchmarks;
 

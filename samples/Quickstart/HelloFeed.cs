@@ -5,6 +5,10 @@ using System.Threading;
 using System.Threading.Tasks;
 using Sse.Contracts;
 
+// This app is the server (it references Sse.Runtime.AspNetCore, so MapHelloFeed is generated) and, for the demo, also a
+// client of its own contract: asking for the client part generates HelloFeedClient and AddHelloFeedClient.
+[assembly: SseClient(typeof(Quickstart.IHelloFeed))]
+
 namespace Quickstart;
 
 /// <summary>The whole contract: one stream of greetings.</summary>

@@ -8,8 +8,9 @@ namespace Sse.Generators;
 
 /// <summary>
 /// Turns every <c>[SseStream]</c> interface into ASP.NET Core endpoints (when the compilation references
-/// Sse.Runtime.AspNetCore) and a typed client (when it references Sse.Runtime); contracts from referenced assemblies
-/// are generated on request with <c>[assembly: SseServer(typeof(T))]</c> or <c>[assembly: SseClient(typeof(T))]</c>.
+/// Sse.Runtime.AspNetCore) or a typed client (when it references only Sse.Runtime; a server project asks for the client
+/// of its own contract with <c>[assembly: SseClient(typeof(T))]</c>). Contracts from referenced assemblies are
+/// generated on request with <c>[assembly: SseServer(typeof(T))]</c> or <c>[assembly: SseClient(typeof(T))]</c>.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class SseGenerator : IIncrementalGenerator
@@ -28,38 +29,55 @@ public sealed class SseGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Contracts)
             .Where(static model => model is not null)
             .Select(static (model, _) => model!);
-        RegisterOutputs(context, contracts, capabilities);
 
-        foreach (var (attribute, parts) in new[] { (ReferencedContractParser.ClientAttributeName, GeneratedParts.Client), (ReferencedContractParser.ServerAttributeName, GeneratedParts.Server) })
-        {
-            var referenced = context.SyntaxProvider.ForAttributeWithMetadataName(
-                    attribute,
-                    static (node, _) => node is CompilationUnitSyntax,
-                    (ctx, ct) => ReferencedContractParser.Parse(ctx, parts, ct))
-                .WithTrackingName(TrackingNames.ReferencedContracts)
-                .SelectMany(static (models, _) => models);
-            RegisterOutputs(context, referenced, capabilities);
-        }
+        var clientRequests = context.SyntaxProvider.ForAttributeWithMetadataName(
+                ContractRequestParser.ClientAttributeName,
+                static (node, _) => node is CompilationUnitSyntax,
+                static (ctx, ct) => ContractRequestParser.Parse(ctx, GeneratedParts.Client, ct))
+            .WithTrackingName(TrackingNames.ClientRequests);
+        var serverRequests = context.SyntaxProvider.ForAttributeWithMetadataName(
+                ContractRequestParser.ServerAttributeName,
+                static (node, _) => node is CompilationUnitSyntax,
+                static (ctx, ct) => ContractRequestParser.Parse(ctx, GeneratedParts.Server, ct))
+            .WithTrackingName(TrackingNames.ServerRequests);
+        var requests = clientRequests.Collect().Combine(serverRequests.Collect())
+            .Select(static (pair, _) => ContractRequestParser.Merge(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.Requests);
+
+        // A contract declared here: the server part where the server runtime is referenced, otherwise the client part;
+        // the client part also where [assembly: SseClient] asks for it.
+        var local = contracts
+            .Combine(requests.Select(static (r, _) => r.LocalClients))
+            .Combine(capabilities)
+            .Select(static (input, _) => PartsPlanner.ForLocal(input.Left.Left, input.Left.Right, input.Right))
+            .WithTrackingName(TrackingNames.LocalContracts);
+
+        var referenced = requests
+            .SelectMany(static (r, _) => r.Referenced)
+            .Combine(capabilities)
+            .Select(static (input, _) => PartsPlanner.ForReferenced(input.Left, input.Right))
+            .WithTrackingName(TrackingNames.ReferencedContracts);
+
+        context.RegisterSourceOutput(local, static (spc, contract) => Emit(spc, contract));
+        context.RegisterSourceOutput(referenced, static (spc, contract) => Emit(spc, contract));
     }
 
-    private static void RegisterOutputs(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ContractModel> contracts, IncrementalValueProvider<Capabilities> capabilities)
+    private static void Emit(SourceProductionContext context, ContractModel contract)
     {
-        var withCapabilities = contracts.Combine(capabilities);
+        if (contract.Parts == GeneratedParts.None)
+        {
+            return;
+        }
 
-        var server = withCapabilities
-            .Where(static pair => pair.Right.HasServerRuntime && (pair.Left.Parts & GeneratedParts.Server) != 0)
-            .Select(static (pair, _) => pair.Left)
-            .WithTrackingName(TrackingNames.ServerContracts);
+        context.AddSource(contract.HintNameStem + ".Events.g.cs", EventFormatEmitter.Emit(contract));
+        if ((contract.Parts & GeneratedParts.Server) != 0)
+        {
+            context.AddSource(contract.HintNameStem + ".Server.g.cs", ServerEmitter.Emit(contract));
+        }
 
-        var client = withCapabilities
-            .Where(static pair => pair.Right.HasClientRuntime && (pair.Left.Parts & GeneratedParts.Client) != 0)
-            .Select(static (pair, _) => pair.Left)
-            .WithTrackingName(TrackingNames.ClientContracts);
-
-        context.RegisterSourceOutput(server, static (spc, contract) =>
-            spc.AddSource(contract.HintNameStem + ".Server.g.cs", ServerEmitter.Emit(contract)));
-
-        context.RegisterSourceOutput(client, static (spc, contract) =>
-            spc.AddSource(contract.HintNameStem + ".Client.g.cs", ClientEmitter.Emit(contract)));
+        if ((contract.Parts & GeneratedParts.Client) != 0)
+        {
+            context.AddSource(contract.HintNameStem + ".Client.g.cs", ClientEmitter.Emit(contract));
+        }
     }
 }

@@ -5,6 +5,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Sse.Runtime.Infrastructure;
 
 namespace Sse.Runtime.AspNetCore;
 
@@ -32,21 +33,25 @@ internal sealed class SseFrameWriter : IDisposable
         _json = new Utf8JsonWriter(_guard, new JsonWriterOptions { Indented = false, SkipValidation = true, Encoder = encoder });
     }
 
-    /// <summary>Writes one event. The event type and id are validated before anything is written.</summary>
+    /// <summary>
+    /// Writes one event. The event type and id are validated before anything is written: an empty or <see langword="null"/>
+    /// type writes no <c>event:</c> line (the client sees <c>message</c>); an empty id writes <c>id:</c>, which resets the
+    /// client's last event id.
+    /// </summary>
     public void WriteEvent<T>(SseEventFormat<T> format, T item, string? eventType, string? eventId, TimeSpan? retry)
     {
-        if (eventType is not null)
+        if (!string.IsNullOrEmpty(eventType))
         {
-            SseFieldValidator.ValidateEventType(eventType);
+            ValidateEventType(eventType);
         }
 
-        if (eventId is not null)
+        if (eventId is not null && !SseProtocol.IsValidFieldValue(eventId))
         {
-            SseFieldValidator.ValidateEventId(eventId);
+            ThrowHelper.ThrowInvalidField("id", eventId, "it contains CR, LF or NUL, which the 'id' field cannot carry");
         }
 
         IsInFrame = true;
-        if (eventType is not null)
+        if (!string.IsNullOrEmpty(eventType))
         {
             WriteField("event: "u8, eventType);
         }
@@ -61,9 +66,9 @@ internal sealed class SseFrameWriter : IDisposable
             WriteRetry(interval);
         }
 
-        if (format is TextSseEventFormat && item is string text)
+        if (format.IsText)
         {
-            WriteTextData(text);
+            WriteTextData(format.GetText(item));
         }
         else
         {
@@ -104,7 +109,7 @@ internal sealed class SseFrameWriter : IDisposable
     /// <summary>Writes the <c>sse-error</c> event that tells a client the stream failed after it started.</summary>
     public void WriteError(string title, string detail)
     {
-        WriteField("event: "u8, SseDefaults.ErrorEventType);
+        WriteField("event: "u8, SseProtocol.ErrorEventType);
         _pipe.Write("data: "u8);
         _json.WriteStartObject();
         _json.WriteString("title"u8, title);
@@ -135,10 +140,24 @@ internal sealed class SseFrameWriter : IDisposable
         _pipe.Advance(written);
     }
 
+    private static void ValidateEventType(string eventType)
+    {
+        if (!SseProtocol.IsValidFieldValue(eventType))
+        {
+            ThrowHelper.ThrowInvalidField("event", eventType, "it contains CR, LF or NUL, which the 'event' field cannot carry");
+        }
+
+        if (SseProtocol.IsReservedEventType(eventType))
+        {
+            ThrowHelper.ThrowInvalidField("event", eventType, "the protocol reserves that name");
+        }
+    }
+
     private void WriteRetry(TimeSpan interval)
     {
-        // Spec: "If the field value consists of only ASCII digits" — a whole number of milliseconds, never negative.
-        var milliseconds = (long)Math.Max(0, Math.Ceiling(interval.TotalMilliseconds));
+        // Spec: "If the field value consists of only ASCII digits" — whole milliseconds, the fraction dropped (as
+        // SseFormatter writes them), never negative.
+        var milliseconds = Math.Max(0, (long)interval.TotalMilliseconds);
         var span = _pipe.GetSpan(32);
         "retry: "u8.CopyTo(span);
         Utf8Formatter.TryFormat(milliseconds, span[7..], out var digits);

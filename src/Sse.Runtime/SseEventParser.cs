@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using Sse.Runtime.Infrastructure;
 
 namespace Sse.Runtime;
 
@@ -25,6 +26,9 @@ internal sealed class SseEventParser<T> : IDisposable
 {
     private const int InitialBufferSize = 4096;
     private const int MaxExcerptChars = 256;
+
+    /// <summary>The longest reconnection time a <c>retry</c> field can set: 2^31−1 ms (about 24.8 days); longer values are clamped to it.</summary>
+    internal const long MaxReconnectionMilliseconds = int.MaxValue;
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
 
     private readonly Stream _stream;
@@ -37,6 +41,9 @@ internal sealed class SseEventParser<T> : IDisposable
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     private int _start;
     private int _end;
+
+    /// <summary>How many bytes after <see cref="_start"/> are known to hold no line end, so a long line arriving in small reads is scanned once, not once per read.</summary>
+    private int _scanned;
     private bool _eof;
     private bool _bomChecked;
     private bool _skipLeadingLf;
@@ -120,17 +127,22 @@ internal sealed class SseEventParser<T> : IDisposable
                 if (available[0] == (byte)'\n')
                 {
                     _start++;
+                    _scanned = 0;
                     continue;
                 }
             }
 
-            var lineEnd = available.IndexOfAny((byte)'\r', (byte)'\n');
+            var lineEnd = available[_scanned..].IndexOfAny((byte)'\r', (byte)'\n');
             if (lineEnd < 0)
             {
                 // An unfinished line: fail now if it already makes the event too large, rather than buffer it all.
+                _scanned = available.Length;
                 ThrowIfTooLarge(_eventBytes + available.Length);
                 return false;
             }
+
+            lineEnd += _scanned;
+            _scanned = 0;
 
             var line = available[..lineEnd];
             var terminator = 1;
@@ -212,9 +224,12 @@ internal sealed class SseEventParser<T> : IDisposable
         else if (field.SequenceEqual("retry"u8))
         {
             // Spec: "If the field value consists of only ASCII digits, then interpret it as an integer in base ten."
-            if (!value.IsEmpty && value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0 && long.TryParse(value, out var milliseconds))
+            // A value too large for any timer (15 digits and more would even overflow TimeSpan) is clamped, never fatal.
+            if (!value.IsEmpty && value.IndexOfAnyExceptInRange((byte)'0', (byte)'9') < 0)
             {
-                _retry = TimeSpan.FromMilliseconds(milliseconds);
+                _retry = !long.TryParse(value, out var milliseconds) || milliseconds > MaxReconnectionMilliseconds
+                    ? TimeSpan.FromMilliseconds(MaxReconnectionMilliseconds)
+                    : TimeSpan.FromMilliseconds(milliseconds);
                 ReconnectionInterval = _retry;
             }
         }
@@ -271,7 +286,7 @@ internal sealed class SseEventParser<T> : IDisposable
     {
         item = default;
         _eventBytes = 0;
-        var eventType = _eventType ?? SseDefaults.MessageEventType;
+        var eventType = _eventType ?? SseProtocol.MessageEventType;
         var retry = _retry;
         _eventType = null;
         _retry = null;
@@ -299,7 +314,7 @@ internal sealed class SseEventParser<T> : IDisposable
         _dataLength = 0;
         _hasData = false;
 
-        if (string.Equals(eventType, SseDefaults.ErrorEventType, StringComparison.Ordinal))
+        if (string.Equals(eventType, SseProtocol.ErrorEventType, StringComparison.Ordinal))
         {
             throw new SseStreamFailedException(ReadErrorDetail(data));
         }
@@ -331,7 +346,7 @@ internal sealed class SseEventParser<T> : IDisposable
         // Spec: an empty event type buffer dispatches as "message".
         if (value.IsEmpty)
         {
-            return SseDefaults.MessageEventType;
+            return SseProtocol.MessageEventType;
         }
 
         if (!value.SequenceEqual(_cachedTypeBytes))

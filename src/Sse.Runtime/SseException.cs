@@ -8,7 +8,7 @@ public class SseException : Exception
 {
     /// <summary>Creates the exception with a message.</summary>
     /// <param name="message">What went wrong.</param>
-    public SseException(string message)
+    private protected SseException(string message)
         : base(message)
     {
     }
@@ -16,38 +16,9 @@ public class SseException : Exception
     /// <summary>Creates the exception with a message and the exception that caused it.</summary>
     /// <param name="message">What went wrong.</param>
     /// <param name="innerException">The cause.</param>
-    public SseException(string message, Exception? innerException)
+    private protected SseException(string message, Exception? innerException)
         : base(message, innerException)
     {
-    }
-}
-
-/// <summary>
-/// An <c>event</c> or <c>id</c> value contains CR, LF or NUL. Such a value is never written: a line break would let
-/// the rest of the value forge fields or whole events.
-/// </summary>
-public sealed class SseFieldException : SseException
-{
-    /// <summary>Creates the exception for the field <paramref name="field"/>.</summary>
-    /// <param name="field">The field name, <c>event</c> or <c>id</c>.</param>
-    /// <param name="value">The refused value.</param>
-    public SseFieldException(string field, string value)
-        : base($"The server-sent event '{field}' value {Quote(value)} contains CR, LF or NUL, which the '{field}' field cannot carry; it was not written.")
-    {
-        Field = field;
-        Value = value;
-    }
-
-    /// <summary>Gets the field name, <c>event</c> or <c>id</c>.</summary>
-    public string Field { get; }
-
-    /// <summary>Gets the refused value.</summary>
-    public string Value { get; }
-
-    private static string Quote(string value)
-    {
-        var shown = value.Length > 64 ? value[..64] + "…" : value;
-        return "\"" + shown.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\0", "\\0", StringComparison.Ordinal) + "\"";
     }
 }
 
@@ -57,7 +28,7 @@ public sealed class SseContentTypeException : SseException
     /// <summary>Creates the exception.</summary>
     /// <param name="requestUri">The request's URI.</param>
     /// <param name="contentType">The content type the server sent, or <see langword="null"/> when it sent none.</param>
-    public SseContentTypeException(Uri? requestUri, string? contentType)
+    internal SseContentTypeException(Uri? requestUri, string? contentType)
         : base($"The response from {requestUri} has content type '{contentType ?? "(none)"}', not 'text/event-stream'; it is not a server-sent-events stream.")
     {
         RequestUri = requestUri;
@@ -80,7 +51,7 @@ public sealed class SsePayloadException : SseException
     /// <param name="itemType">The type the payload should have matched.</param>
     /// <param name="excerpt">The start of the payload.</param>
     /// <param name="innerException">The JSON error.</param>
-    public SsePayloadException(string eventType, string? eventId, Type itemType, string excerpt, Exception innerException)
+    internal SsePayloadException(string eventType, string? eventId, Type itemType, string excerpt, Exception innerException)
         : base($"The data of event '{eventType}'{(string.IsNullOrEmpty(eventId) ? "" : $" (id '{eventId}')")} is not valid JSON for {itemType.Name}: {innerException.Message} Data: {excerpt}", innerException)
     {
         EventType = eventType;
@@ -103,7 +74,7 @@ public sealed class SseEventTooLargeException : SseException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="maxEventSize">The limit that was exceeded, in bytes.</param>
-    public SseEventTooLargeException(int maxEventSize)
+    internal SseEventTooLargeException(int maxEventSize)
         : base($"An event exceeded the maximum event size of {maxEventSize} bytes (SseClientOptions.MaxEventSize); the stream was closed instead of buffering it.")
     {
         MaxEventSize = maxEventSize;
@@ -118,7 +89,7 @@ public sealed class SseIdleTimeoutException : SseException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="idleTimeout">The timeout that passed.</param>
-    public SseIdleTimeoutException(TimeSpan idleTimeout)
+    internal SseIdleTimeoutException(TimeSpan idleTimeout)
         : base($"The event stream received nothing, not even a heartbeat, for {idleTimeout.TotalSeconds:0.###} s (SseClientOptions.IdleTimeout); the connection is presumed dead.")
     {
         IdleTimeout = idleTimeout;
@@ -136,7 +107,7 @@ public sealed class SseStreamFailedException : SseException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="detail">What the server said about the failure.</param>
-    public SseStreamFailedException(string detail)
+    internal SseStreamFailedException(string detail)
         : base($"The server's event stream failed: {detail}")
     {
         Detail = detail;

@@ -18,7 +18,7 @@ public sealed class SseHttpException : HttpRequestException
     /// <param name="contentType">The response content type.</param>
     /// <param name="body">The (possibly truncated) response body.</param>
     /// <param name="problemDetail">The problem details' <c>detail</c> (or <c>title</c>) when the body is problem details.</param>
-    public SseHttpException(HttpMethod method, Uri? requestUri, HttpStatusCode statusCode, string? reasonPhrase, string? contentType, string body, string? problemDetail)
+    internal SseHttpException(HttpMethod method, Uri? requestUri, HttpStatusCode statusCode, string? reasonPhrase, string? contentType, string body, string? problemDetail)
         : base(FormatMessage(method, requestUri, statusCode, reasonPhrase, body, problemDetail), inner: null, statusCode)
     {
         Method = method;

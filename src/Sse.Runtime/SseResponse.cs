@@ -3,6 +3,7 @@ using System.IO;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Sse.Runtime.Infrastructure;
 
 namespace Sse.Runtime;
 
@@ -30,7 +31,8 @@ internal sealed class SseResponse<T> : IAsyncDisposable
     /// <summary>Gets or sets whether the stream was read to its end, so closing it needs no abort.</summary>
     public bool Completed { get; set; }
 
-    public static async Task<SseResponse<T>> OpenAsync(HttpClient httpClient, SseRequest request, SseEventFormat<T> format, SseClientOptions? options, CancellationToken cancellationToken)
+    /// <summary>Sends the request and validates the response; <see langword="null"/> when the server answered 204 No Content: nothing to stream.</summary>
+    public static async Task<SseResponse<T>?> OpenAsync(HttpClient httpClient, SseRequest request, SseEventFormat<T> format, SseClientOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(request);
@@ -40,8 +42,24 @@ internal sealed class SseResponse<T> : IAsyncDisposable
         HttpResponseMessage? response = null;
         try
         {
-            response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            await SseResponseValidator.EnsureEventStreamAsync(message, response, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex) when (request.HasNonAsciiHeader() && ex.InnerException is null)
+            {
+                throw new InvalidOperationException(
+                    "A header of the request (a [SseHeader] value or Last-Event-ID) holds non-ASCII text, which the HttpClient's handler refuses to send. " +
+                    "Register the client with its generated Add...Client method, which sends headers as UTF-8, or give the HttpClient a handler that does: " +
+                    "new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 }.", ex);
+            }
+            if (!await SseResponseValidator.EnsureEventStreamAsync(message, response, cancellationToken).ConfigureAwait(false))
+            {
+                response.Dispose();
+                message.Dispose();
+                return null;
+            }
+
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             return new SseResponse<T>(message, response, stream, new SseEventParser<T>(stream, format, options ?? SseClientOptions.Default));
         }

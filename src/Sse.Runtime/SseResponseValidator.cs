@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Net;
 using System.Net.Http;
 using System.Text;
 using System.Text.Json;
@@ -11,20 +12,52 @@ namespace Sse.Runtime;
 /// <summary>Turns a response that is not an event stream into an exception that names the cause.</summary>
 internal static class SseResponseValidator
 {
-    public static async Task EnsureEventStreamAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns <see langword="true"/> for a 200 event stream, <see langword="false"/> for 204 No Content (the server has
+    /// nothing to stream: a normal, empty end); throws for anything else.
+    /// </summary>
+    public static async Task<bool> EnsureEventStreamAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var contentType = response.Content.Headers.ContentType?.MediaType;
-        if (!response.IsSuccessStatusCode)
+        var contentType = RawContentType(response);
+        var mediaType = MediaTypeOf(contentType);
+        if (response.StatusCode == HttpStatusCode.NoContent)
         {
-            var isProblem = string.Equals(contentType, "application/problem+json", StringComparison.OrdinalIgnoreCase);
+            return false;
+        }
+
+        // Only 200 is a stream: another 2xx (202, 206) or a 3xx the handler did not follow is not what the contract means.
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            var isProblem = string.Equals(mediaType, "application/problem+json", StringComparison.OrdinalIgnoreCase);
             var body = await ReadBoundedAsync(response, isProblem ? SseDefaults.MaxProblemBodyChars : SseDefaults.MaxErrorBodyChars, cancellationToken).ConfigureAwait(false);
             throw new SseHttpException(request.Method, request.RequestUri, response.StatusCode, response.ReasonPhrase, contentType, body, isProblem ? ReadProblemDetail(body) : null);
         }
 
-        if (!string.Equals(contentType, SseDefaults.EventStreamMediaType, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(mediaType, SseProtocol.EventStreamMediaType, StringComparison.OrdinalIgnoreCase))
         {
             throw new SseContentTypeException(request.RequestUri, contentType);
         }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The Content-Type header as sent. Read unvalidated: a legal but unusual form (<c>text/event-stream;</c>, odd
+    /// parameters) can fail <see cref="System.Net.Http.Headers.MediaTypeHeaderValue"/>'s parser and read as no content type.
+    /// </summary>
+    private static string? RawContentType(HttpResponseMessage response) =>
+        response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.ToString() : null;
+
+    /// <summary>RFC 9110: the media type is the type/subtype before any parameters, compared case-insensitively.</summary>
+    internal static string? MediaTypeOf(string? contentType)
+    {
+        if (contentType is null)
+        {
+            return null;
+        }
+
+        var semicolon = contentType.IndexOf(';', StringComparison.Ordinal);
+        return (semicolon < 0 ? contentType : contentType[..semicolon]).Trim(' ', '\t');
     }
 
     private static async Task<string> ReadBoundedAsync(HttpResponseMessage response, int maxChars, CancellationToken cancellationToken)

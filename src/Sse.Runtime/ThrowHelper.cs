@@ -6,10 +6,6 @@ namespace Sse.Runtime;
 internal static class ThrowHelper
 {
     [DoesNotReturn]
-    public static void ThrowInvalidField(string field, string value) =>
-        throw new SseFieldException(field, value);
-
-    [DoesNotReturn]
     public static void ThrowNoBaseAddress(string relativeUri) =>
         throw new InvalidOperationException(
             $"Cannot send the request for '{relativeUri}': the HttpClient has no BaseAddress. " +

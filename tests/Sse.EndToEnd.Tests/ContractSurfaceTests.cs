@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using Sse.Runtime;
+using Sse.Runtime.Infrastructure;
 using Xunit;
 
 namespace Sse.EndToEnd.Tests;
@@ -78,6 +79,8 @@ public sealed class ContractSurfaceTests(ServerFixture server) : IClassFixture<S
     [InlineData("application/json", "{\"Text\":", HttpStatusCode.BadRequest, "not valid JSON for parameter 'prompt'")]
     [InlineData("application/json", "", HttpStatusCode.BadRequest, "request body for parameter 'prompt' is required")]
     [InlineData("application/json", "null", HttpStatusCode.BadRequest, "but it was null")]
+    [InlineData("application/json", "{\"MaxTokens\":1}", HttpStatusCode.BadRequest, "'Text'")]
+    [InlineData("application/json", "{\"Text\":null,\"MaxTokens\":1}", HttpStatusCode.BadRequest, "'Text'")]
     public async Task BadBody_AnsweredWithProblemDetails(string contentType, string body, HttpStatusCode status, string detail)
     {
         using var http = new HttpClient { BaseAddress = server.BaseAddress };

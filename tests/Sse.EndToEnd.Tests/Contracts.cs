@@ -5,6 +5,13 @@ using System.Text.Json.Serialization;
 using System.Threading;
 using Sse.Contracts;
 
+// The tests are server and client of their own contracts: the server part is generated because the project references
+// Sse.Runtime.AspNetCore; the client part is asked for.
+[assembly: SseClient(typeof(Sse.EndToEnd.Tests.ITestFeed))]
+[assembly: SseClient(typeof(Sse.EndToEnd.Tests.ISkewedFeed))]
+[assembly: SseClient(typeof(Sse.EndToEnd.Tests.IMarketFeed))]
+[assembly: SseClient(typeof(Sse.EndToEnd.Tests.IOldMarketFeed))]
+
 namespace Sse.EndToEnd.Tests;
 
 public enum Mood { Calm, Excited }
@@ -68,6 +75,10 @@ public interface ISkewedFeed
     /// <summary>Written by ASP.NET Core's TypedResults.ServerSentEvents.</summary>
     [SseGet("/interop/typed-results")]
     IAsyncEnumerable<Counted> FromTypedResults(int n, CancellationToken cancellationToken = default);
+
+    /// <summary>Answers with <paramref name="status"/> and <paramref name="contentType"/> as given.</summary>
+    [SseGet("/response/{status}")]
+    IAsyncEnumerable<Counted> Response(int status, string? contentType = null, CancellationToken cancellationToken = default);
 
     /// <summary>A stream whose payloads do not match <see cref="Counted"/>.</summary>
     [SseGet("/wrong-payload")]

@@ -156,8 +156,8 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
         var ex = await Assert.ThrowsAsync<SseHttpException>(() => Streams.ToListAsync(server.Client.Fail(after: 0)));
 
         Assert.Equal(HttpStatusCode.InternalServerError, ex.StatusCode);
-        Assert.Contains("ITestFeed.Fail", ex.ProblemDetail, StringComparison.Ordinal);
-        Assert.Contains(server.Logs.Entries, static e => e.Level == LogLevel.Error && e.Message.Contains("ITestFeed.Fail", StringComparison.Ordinal) && e.Exception is InvalidOperationException);
+        Assert.Contains("TestFeed.Fail", ex.ProblemDetail, StringComparison.Ordinal);
+        Assert.Contains(server.Logs.Entries, static e => e.Level == LogLevel.Error && e.Message.Contains("TestFeed.Fail", StringComparison.Ordinal) && e.Exception is InvalidOperationException);
     }
 
     [Fact]
@@ -172,9 +172,9 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
             }
         });
 
-        Assert.Equal("The stream 'ITestFeed.Fail' failed after 3 events.", ex.Detail);
+        Assert.Equal("The stream 'TestFeed.Fail' failed after 3 events.", ex.Detail);
         Assert.Equal([0L, 1, 2], received.Select(static c => c.Seq));
-        Assert.Contains(server.Logs.Entries, static e => e.Level == LogLevel.Error && e.Message.Contains("ITestFeed.Fail", StringComparison.Ordinal) && e.Message.Contains("after 3 events", StringComparison.Ordinal));
+        Assert.Contains(server.Logs.Entries, static e => e.Level == LogLevel.Error && e.Message.Contains("TestFeed.Fail", StringComparison.Ordinal) && e.Message.Contains("after 3 events", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -53,12 +53,14 @@ public sealed class TestServer : IAsyncDisposable
         builder.Services.AddSingleton(probe);
         builder.Services.AddScoped<ITestFeed, TestFeed>();
         builder.Services.AddSingleton<IMarketFeed, MarketFeed>();
+        builder.Services.AddSingleton<IEdgeFeed, EdgeFeed>();
         // TypedResults.ServerSentEvents serializes with the app's JSON options; match the contract's naming.
         builder.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.PropertyNamingPolicy = null);
 
         var app = builder.Build();
         app.MapTestFeed();
         app.MapMarketFeed();
+        app.MapEdgeFeed();
         app.MapGroup("/hb").MapTestFeed(endpointNamePrefix: "Heartbeat.").WithSseHeartbeat(TimeSpan.FromMilliseconds(100));
         MapHandWritten(app);
         await app.StartAsync();
@@ -80,6 +82,20 @@ public sealed class TestServer : IAsyncDisposable
         {
             context.Response.ContentType = "application/json";
             return context.Response.WriteAsync("""{"hello":"json"}""");
+        });
+        // Responses as unusual servers send them: status and content type from the route.
+        app.MapGet("/e2e/response/{status:int}", static async (HttpContext context, int status, string? contentType) =>
+        {
+            context.Response.StatusCode = status;
+            if (contentType is not null)
+            {
+                context.Response.Headers.ContentType = contentType;
+            }
+
+            if (status != 204)
+            {
+                await context.Response.WriteAsync("event: counted\nid: 1\ndata: {\"Seq\":1,\"Payload\":\"p\"}\n\n", context.RequestAborted);
+            }
         });
         app.MapGet("/e2e/wrong-payload", static async context =>
         {
@@ -136,6 +152,8 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public IOldMarketFeed OldMarketClient => _clientServices!.GetRequiredService<IOldMarketFeed>();
 
+    public IEdgeFeed EdgeClient => _clientServices!.GetRequiredService<IEdgeFeed>();
+
     /// <summary>What the clients logged.</summary>
     public TestLoggerProvider ClientLogs { get; } = new();
 
@@ -147,6 +165,7 @@ public sealed class ServerFixture : IAsyncLifetime
         services.AddTestFeedClient(http => http.BaseAddress = BaseAddress);
         services.AddSkewedFeedClient(http => http.BaseAddress = BaseAddress);
         services.AddMarketFeedClient(http => http.BaseAddress = BaseAddress);
+        services.AddEdgeFeedClient(http => http.BaseAddress = BaseAddress);
         services.AddOldMarketFeedClient(http => http.BaseAddress = BaseAddress, options => options.MaxEventSize = 64 * 1024);
         _clientServices = services.BuildServiceProvider();
     }

@@ -39,6 +39,7 @@ public class DiagnosticTests
     [InlineData("SSE104", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(ref int x);", "x")]
     [InlineData("SSE104", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(params int[] xs);", "xs")]
     [InlineData("SSE200", "[SseGet(\"/a\")] IAsyncEnumerable<Guid> A();", "ItemJson")]
+    [InlineData("SSE011", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(); [SseGet(\"/b/{id}\")] IAsyncEnumerable<Item> A(int id);", "A")]
     public async Task MemberRule_Reported(string id, string members, string locationText)
     {
         var source = TestSources.Usings + $$"""
@@ -168,6 +169,130 @@ public class DiagnosticTests
         "EvJson");
 
     [Fact]
+    public async Task SSE002_GenericMethod_ReportsOnlyTheRealError()
+    {
+        var source = TestSources.Usings + """
+            [SseStream(JsonContext = typeof(ItemJson))]
+            public interface IFeed { [SseGet("/a")] IAsyncEnumerable<T> A<T>(T filter); }
+            """ + Json;
+
+        var diagnostics = await GeneratorHarness.AnalyzeAsync(source);
+
+        Assert.Equal(["SSE002"], diagnostics.Select(static d => d.Id));
+    }
+
+    [Fact]
+    public async Task MethodOutcome_DependsOnlyOnItsOwnErrors()
+    {
+        // B has an error; C duplicates A's route. C must be reported as a duplicate of A whatever B's error was.
+        var source = TestSources.Usings + """
+            [SseStream(JsonContext = typeof(ItemJson))]
+            public interface IFeed
+            {
+                [SseGet("/a")] IAsyncEnumerable<Item> A();
+                [SseGet("/b")] IEnumerable<Item> B();
+                [SseGet("/a")] IAsyncEnumerable<Item> C();
+                [SseGet("/d")] IAsyncEnumerable<Item> D(ref int x);
+                [SseGet("/d")] IAsyncEnumerable<Item> E();
+            }
+            """ + Json;
+
+        var diagnostics = await GeneratorHarness.AnalyzeAsync(source);
+
+        Assert.Equal(["SSE001", "SSE103", "SSE104"], diagnostics.Select(static d => d.Id).Order(System.StringComparer.Ordinal));
+        Assert.Contains("'IFeed.A' and 'IFeed.C'", diagnostics.Single(static d => d.Id == "SSE103").GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("public sealed record Ev([property: SseEventId] Item Key);", "Key")]
+    [InlineData("public sealed record Ev([property: SseEventId] int[] Keys);", "Keys")]
+    [InlineData("public sealed record Ev([property: SseEventId] bool Flag);", "Flag")]
+    public Task SSE203_EventIdWithoutTextForm_Reported(string record, string locationText) => AssertReportedAsync(
+        TestSources.Usings + $$"""
+            [SseStream(JsonContext = typeof(EvJson))]
+            public interface IFeed { [SseGet("/a")] IAsyncEnumerable<Ev> A(); }
+
+            public sealed record Item(int Value);
+            {{record}}
+
+            [JsonSerializable(typeof(Ev))]
+            internal partial class EvJson : JsonSerializerContext;
+            """,
+        "SSE203",
+        locationText);
+
+    [Fact]
+    public Task SSE204_TwoEventIds_Reported() => AssertReportedAsync(
+        TestSources.Usings + """
+            [SseStream(JsonContext = typeof(EvJson))]
+            public interface IFeed { [SseGet("/a")] IAsyncEnumerable<Ev> A(); }
+
+            public abstract record Base([property: SseEventId] long Seq);
+            public sealed record Ev(long Seq, [property: SseEventId] string Key) : Base(Seq);
+
+            [JsonSerializable(typeof(Ev))]
+            internal partial class EvJson : JsonSerializerContext;
+            """,
+        "SSE204",
+        "Seq");
+
+    [Theory]
+    [InlineData("long")]
+    [InlineData("Guid?")]
+    [InlineData("string")]
+    [InlineData("DateTimeOffset")]
+    public async Task EventIdOfSupportedType_NoDiagnostics(string type)
+    {
+        var source = TestSources.Usings + $$"""
+            [SseStream(JsonContext = typeof(EvJson))]
+            public interface IFeed { [SseGet("/a")] IAsyncEnumerable<Ev> A(); }
+
+            public sealed record Ev([property: SseEventId] {{type}} Key);
+
+            [JsonSerializable(typeof(Ev))]
+            internal partial class EvJson : JsonSerializerContext;
+            """;
+
+        Assert.Empty(await GeneratorHarness.AnalyzeAsync(source));
+    }
+
+    [Fact]
+    public async Task SSE012_ImplementationOfReferencedContractWithoutServerRequest_Reported()
+    {
+        var library = GeneratorHarness.CreateCompilation(TestSources.Usings + """
+            namespace Shared;
+            [SseStream(JsonContext = typeof(SharedJson))]
+            public interface IShared { [SseGet("/a")] IAsyncEnumerable<Item> A(); }
+            public sealed record Item(int Value);
+            [JsonSerializable(typeof(Item))]
+            public partial class SharedJson : JsonSerializerContext;
+            """, GeneratorHarness.Runtimes.ContractsOnly, assemblyName: "SharedContracts");
+        var reference = GeneratorHarness.Run(library).Output.ToMetadataReference();
+        const string Implementation = """
+            public sealed class SharedImpl : Shared.IShared
+            {
+                public System.Collections.Generic.IAsyncEnumerable<Shared.Item> A() => throw new System.NotImplementedException();
+            }
+            """;
+
+        var missing = GeneratorHarness.CreateCompilation(TestSources.Usings + Implementation).AddReferences(reference);
+        var diagnostics = await missing.WithAnalyzers([new Sse.Generators.SseContractAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("SSE012", diagnostic.Id);
+        Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Contains("[assembly: SseServer(typeof(IShared))]", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        Assert.Contains("MapShared()", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        Assert.Equal("SharedImpl", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+
+        var requested = GeneratorHarness.CreateCompilation(TestSources.Usings + "[assembly: SseServer(typeof(Shared.IShared))]\n" + Implementation).AddReferences(reference);
+        Assert.Empty(await requested.WithAnalyzers([new Sse.Generators.SseContractAnalyzer()]).GetAnalyzerDiagnosticsAsync());
+
+        // A client-only project may implement the interface (a fake, a decorator) without being told to map it.
+        var clientOnly = GeneratorHarness.CreateCompilation(TestSources.Usings + Implementation, GeneratorHarness.Runtimes.ClientOnly).AddReferences(reference);
+        Assert.Empty(await clientOnly.WithAnalyzers([new Sse.Generators.SseContractAnalyzer()]).GetAnalyzerDiagnosticsAsync());
+    }
+
+    [Fact]
     public async Task SSE009_AssemblyAttributeNamesANonContract_Reported()
     {
         var source = TestSources.Usings + """
@@ -196,7 +321,7 @@ public class DiagnosticTests
         var consumer = GeneratorHarness.CreateCompilation(TestSources.Usings + "[assembly: SseClient(typeof(Shared.IShared))]")
             .AddReferences(libraryWithJson.ToMetadataReference());
 
-        var diagnostics = await consumer.WithAnalyzers([new Sse.Generators.Diagnostics.SseContractAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+        var diagnostics = await consumer.WithAnalyzers([new Sse.Generators.SseContractAnalyzer()]).GetAnalyzerDiagnosticsAsync();
 
         var diagnostic = Assert.Single(diagnostics);
         Assert.Equal("SSE010", diagnostic.Id);
@@ -215,7 +340,7 @@ public class DiagnosticTests
     public void EveryDescriptor_HasReleaseEntryAndHelpPage()
     {
         var unshipped = System.IO.File.ReadAllText(RepoFile("src/Sse.Generators/AnalyzerReleases.Unshipped.md"));
-        foreach (var descriptor in new Sse.Generators.Diagnostics.SseContractAnalyzer().SupportedDiagnostics)
+        foreach (var descriptor in new Sse.Generators.SseContractAnalyzer().SupportedDiagnostics)
         {
             Assert.Contains(descriptor.Id + " |", unshipped, System.StringComparison.Ordinal);
             Assert.EndsWith($"docs/diagnostics/{descriptor.Id}.md", descriptor.HelpLinkUri, System.StringComparison.Ordinal);

@@ -37,6 +37,10 @@ internal static class GeneratorHarness
             References(runtimes),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
+    /// <summary>Adds <c>[assembly: SseClient(typeof(T))]</c> for the contract in <paramref name="source"/>, in a file of its own.</summary>
+    public static CSharpCompilation WithClientRequest(CSharpCompilation compilation, string source) =>
+        compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText(TestSources.ClientRequestFor(source), ParseOptions, path: "ClientRequest.cs"));
+
     public static IEnumerable<MetadataReference> References(Runtimes runtimes)
     {
         foreach (var reference in AllReferences.Value)
@@ -96,7 +100,9 @@ internal static class GeneratorHarness
     public static void MatchSnapshot(string name, string actual)
     {
         var path = RepoPaths.File(Path.Combine("tests", "Sse.Generators.Tests", "Snapshots", name));
-        actual = actual.Replace("\r\n", "\n", StringComparison.Ordinal);
+        // The generator's version changes with every release; the snapshot holds a placeholder.
+        var version = typeof(SseGenerator).Assembly.GetName().Version!.ToString();
+        actual = actual.Replace("\r\n", "\n", StringComparison.Ordinal).Replace($"\"Sse.Generators\", \"{version}\"", "\"Sse.Generators\", \"{version}\"", StringComparison.Ordinal);
         if (Environment.GetEnvironmentVariable("SSE_UPDATE_SNAPSHOTS") == "1")
         {
             File.WriteAllText(path, actual);
@@ -136,8 +142,8 @@ internal static class GeneratorHarness
             .Where(static p => !Path.GetFileName(p).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal))
             .ToList();
         paths.Add(typeof(Sse.Contracts.SseStreamAttribute).Assembly.Location);
-        paths.Add(typeof(Sse.Runtime.SseStreamReader).Assembly.Location);
-        paths.Add(typeof(Sse.Runtime.AspNetCore.SseEndpoint).Assembly.Location);
+        paths.Add(typeof(Sse.Runtime.Infrastructure.SseStreamReader).Assembly.Location);
+        paths.Add(typeof(Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint).Assembly.Location);
         return paths.Distinct().Select(static p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     }
 

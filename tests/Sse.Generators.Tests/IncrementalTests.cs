@@ -12,7 +12,7 @@ namespace Sse.Generators.Tests;
 
 public class IncrementalTests
 {
-    private static readonly string[] TrackedSteps = [TrackingNames.Contracts, TrackingNames.ServerContracts, TrackingNames.ClientContracts];
+    private static readonly string[] TrackedSteps = [TrackingNames.Contracts, TrackingNames.LocalContracts];
 
     [Fact]
     public void AddUnrelatedType_DoesNotRegenerate()

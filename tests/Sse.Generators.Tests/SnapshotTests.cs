@@ -13,9 +13,10 @@ public class SnapshotTests
     public void Contract_ServerAndClient_MatchesSnapshotsAndCompiles(string sourceName)
     {
         var source = (string)typeof(TestSources).GetField(sourceName)!.GetValue(null)!;
-        var (files, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(source));
+        var (files, output, _) = GeneratorHarness.Run(GeneratorHarness.WithClientRequest(GeneratorHarness.CreateCompilation(source), source));
 
-        Assert.Equal(2, files.Count);
+        Assert.Equal(3, files.Count);
+        Assert.Contains(files.Keys, static k => k.EndsWith(".Events.g.cs", System.StringComparison.Ordinal));
         Assert.Contains(files.Keys, static k => k.EndsWith(".Server.g.cs", System.StringComparison.Ordinal));
         Assert.Contains(files.Keys, static k => k.EndsWith(".Client.g.cs", System.StringComparison.Ordinal));
         foreach (var (hintName, text) in files.OrderBy(static f => f.Key, System.StringComparer.Ordinal))
@@ -32,8 +33,27 @@ public class SnapshotTests
     {
         var (files, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(TestSources.Basic, GeneratorHarness.Runtimes.ClientOnly));
 
-        Assert.Equal(["Demo.Feeds.IStockFeed.Client.g.cs"], files.Keys);
+        Assert.Equal(["Demo.Feeds.IStockFeed.Client.g.cs", "Demo.Feeds.IStockFeed.Events.g.cs"], files.Keys.Order(System.StringComparer.Ordinal));
         Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
+    }
+
+    [Fact]
+    public void ServerCompilation_WithoutClientRequest_EmitsNoPublicClient()
+    {
+        var (files, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(TestSources.Basic));
+
+        Assert.Equal(["Demo.Feeds.IStockFeed.Events.g.cs", "Demo.Feeds.IStockFeed.Server.g.cs"], files.Keys.Order(System.StringComparer.Ordinal));
+        Assert.Null(output.GetTypeByMetadataName("Demo.Feeds.StockFeedClient"));
+        Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
+    }
+
+    [Fact]
+    public void PolymorphicFormat_EmittedOncePerContract()
+    {
+        var (files, _, _) = GeneratorHarness.Run(GeneratorHarness.WithClientRequest(GeneratorHarness.CreateCompilation(TestSources.Design), TestSources.Design));
+
+        var declarations = files.Values.Sum(static text => CountOf(text, ": global::Sse.Runtime.Infrastructure.SseEventFormat<global::Demo.Stocks.MarketEvent>"));
+        Assert.Equal(1, declarations);
     }
 
     [Fact]
@@ -55,12 +75,12 @@ public class SnapshotTests
 
         var clientOnly = GeneratorHarness.CreateCompilation(TestSources.Usings + "[assembly: SseClient(typeof(Demo.Stocks.IStockFeed))]", assemblyName: "ClientApp").AddReferences(reference);
         var (clientFiles, clientOutput, _) = GeneratorHarness.Run(clientOnly);
-        Assert.Equal(["Demo.Stocks.IStockFeed.Client.g.cs"], clientFiles.Keys);
+        Assert.Equal(["Demo.Stocks.IStockFeed.Client.g.cs", "Demo.Stocks.IStockFeed.Events.g.cs"], clientFiles.Keys.Order(System.StringComparer.Ordinal));
         Assert.Empty(GeneratorHarness.CompileDiagnostics(clientOutput));
 
         var both = GeneratorHarness.CreateCompilation(TestSources.Usings + "[assembly: SseClient(typeof(Demo.Stocks.IStockFeed))]\n[assembly: SseServer(typeof(Demo.Stocks.IStockFeed))]", assemblyName: "ServerApp").AddReferences(reference);
         var (bothFiles, bothOutput, _) = GeneratorHarness.Run(both);
-        Assert.Equal(["Demo.Stocks.IStockFeed.Client.g.cs", "Demo.Stocks.IStockFeed.Server.g.cs"], bothFiles.Keys.Order(System.StringComparer.Ordinal));
+        Assert.Equal(["Demo.Stocks.IStockFeed.Client.g.cs", "Demo.Stocks.IStockFeed.Events.g.cs", "Demo.Stocks.IStockFeed.Server.g.cs"], bothFiles.Keys.Order(System.StringComparer.Ordinal));
         Assert.Empty(GeneratorHarness.CompileDiagnostics(bothOutput));
 
         // Documentation from the library's XML doc file is not available to a metadata reference built in memory,
@@ -97,6 +117,17 @@ public class SnapshotTests
 
         // A figure for the issue note, not an assertion: these machines are shared and noisy.
         System.Console.WriteLine($"SSE generator: 200 contracts x 5 methods -> 400 files in {stopwatch.ElapsedMilliseconds} ms (first run, cold).");
+    }
+
+    private static int CountOf(string text, string value)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(value, System.StringComparison.Ordinal); i >= 0; i = text.IndexOf(value, i + value.Length, System.StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     [Fact]

@@ -13,6 +13,18 @@ internal static class TestSources
 
         """;
 
+    /// <summary>
+    /// <c>[assembly: SseClient(typeof(T))]</c> for the contract declared in <paramref name="source"/>, which a compilation
+    /// referencing the server runtime needs to get the client part too.
+    /// </summary>
+    public static string ClientRequestFor(string source)
+    {
+        var ns = System.Text.RegularExpressions.Regex.Match(source, @"^namespace ([\w.]+);", System.Text.RegularExpressions.RegexOptions.Multiline);
+        var contract = System.Text.RegularExpressions.Regex.Match(source, @"interface (I\w+)").Groups[1].Value;
+        var name = ns.Success ? ns.Groups[1].Value + "." + contract : contract;
+        return "\n[assembly: Sse.Contracts.SseClient(typeof(global::" + name + "))]\n";
+    }
+
     /// <summary>The foundation case: one GET stream with a route value, a query value with a default, and a token.</summary>
     public const string Basic = Usings + """
         namespace Demo.Feeds;

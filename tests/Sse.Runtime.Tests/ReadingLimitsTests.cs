@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Sse.Runtime.Infrastructure;
 using Xunit;
 
 namespace Sse.Runtime.Tests;

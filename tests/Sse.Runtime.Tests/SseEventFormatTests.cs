@@ -1,5 +1,6 @@
 using System;
 using System.Text;
+using Sse.Runtime.Infrastructure;
 using Xunit;
 
 namespace Sse.Runtime.Tests;
@@ -51,10 +52,13 @@ public class SseEventFormatTests
     [InlineData("a\nb")]
     [InlineData("a\r")]
     [InlineData("\0")]
-    public void EventNameWithLineBreak_RefusedAtCreation(string name)
+    [InlineData("")]
+    [InlineData("sse-error")]
+    public void InvalidOrReservedEventName_RefusedAtCreation(string name)
     {
-        var ex = Assert.Throws<SseFieldException>(() => SseEventFormat.Json(RuntimeTestJson.Default.Point, eventType: name));
+        var ex = Assert.Throws<ArgumentException>(() => SseEventFormat.Json(RuntimeTestJson.Default.Point, eventType: name));
 
-        Assert.Equal("event", ex.Field);
+        Assert.Equal("eventType", ex.ParamName);
+        Assert.Throws<ArgumentException>(() => SseEventFormat.Text(eventType: name));
     }
 }

@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Threading.Tasks;
 using Sse.Runtime.AspNetCore;
+using Sse.Runtime.Infrastructure;
 using Xunit;
 
 namespace Sse.Runtime.Tests;
@@ -78,14 +79,43 @@ public class SseFrameWriterTests
     [Theory]
     [InlineData(0, "0")]
     [InlineData(1, "1")]
-    [InlineData(0.2, "1")]
+    [InlineData(0.2, "0")]
+    [InlineData(1.9, "1")]
     [InlineData(-5, "0")]
     [InlineData(3_600_000, "3600000")]
-    public async Task WriteEvent_Retry_WholeMillisecondsNeverNegative(double milliseconds, string expected)
+    public async Task WriteEvent_Retry_WholeMillisecondsTruncatedNeverNegative(double milliseconds, string expected)
     {
         var text = await WriteAsync(w => w.WriteEvent(PointFormat, new Point(0, 0, ""), null, null, TimeSpan.FromMilliseconds(milliseconds)));
 
         Assert.StartsWith($"retry: {expected}\n", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sse-error")]
+    public async Task WriteEvent_ReservedEventType_RefusedAndNothingWritten(string eventType)
+    {
+        SseFieldException? refused = null;
+        var written = await WriteAsync(w => refused = Assert.Throws<SseFieldException>(() => w.WriteEvent(PointFormat, new Point(1, 2, "a"), eventType, null, null)));
+
+        Assert.Equal("event", refused!.Field);
+        Assert.Contains("reserves", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, written);
+    }
+
+    [Fact]
+    public async Task WriteEvent_EmptyEventType_WritesNoEventLine()
+    {
+        var text = await WriteAsync(w => w.WriteEvent(PointFormat, new Point(0, 0, ""), string.Empty, null, null));
+
+        Assert.Equal("data: {\"X\":0,\"Y\":0,\"Label\":\"\"}\n\n", text);
+    }
+
+    [Fact]
+    public async Task WriteEvent_EmptyEventId_WritesIdLineThatResets()
+    {
+        var text = await WriteAsync(w => w.WriteEvent(PointFormat, new Point(0, 0, ""), null, string.Empty, null));
+
+        Assert.Equal("id: \ndata: {\"X\":0,\"Y\":0,\"Label\":\"\"}\n\n", text);
     }
 
     [Fact]

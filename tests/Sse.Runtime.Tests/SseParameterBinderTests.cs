@@ -1,6 +1,8 @@
 using System;
 using System.Globalization;
 using Sse.Runtime.AspNetCore;
+using Sse.Runtime.AspNetCore.Infrastructure;
+using Sse.Runtime.Infrastructure;
 using Xunit;
 
 namespace Sse.Runtime.Tests;

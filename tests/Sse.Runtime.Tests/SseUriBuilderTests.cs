@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Net.Http;
+using Sse.Runtime.Infrastructure;
 using Xunit;
 
 namespace Sse.Runtime.Tests;
@@ -46,7 +47,7 @@ public class SseUriBuilderTests
     public void CatchAll_KeepsSlashesEscapesSegments()
     {
         var uri = new SseUriBuilder("/files/");
-        uri.AppendCatchAllValue("a b/c?d/ü");
+        uri.AppendCatchAllValue("a b/c?d/ü", "path");
 
         Assert.Equal("/files/a%20b/c%3Fd/%C3%BC", uri.ToString());
     }

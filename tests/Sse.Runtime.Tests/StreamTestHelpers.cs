@@ -6,6 +6,7 @@ using System.Net.ServerSentEvents;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Sse.Runtime.Infrastructure;
 
 namespace Sse.Runtime.Tests;
 

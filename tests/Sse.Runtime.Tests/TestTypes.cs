@@ -1,6 +1,7 @@
 using System;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Sse.Runtime.Infrastructure;
 
 namespace Sse.Runtime.Tests;
 

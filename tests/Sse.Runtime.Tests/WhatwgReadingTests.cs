@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Threading.Tasks;
+using Sse.Runtime.Infrastructure;
 using Xunit;
 
 namespace Sse.Runtime.Tests;

@@ -78,6 +78,20 @@ internal static class DiagnosticDescriptors
         "The JsonContext '{1}' of '{0}' is not accessible from this project; make it public",
         "Code generated for a contract from another assembly reads that contract's JsonContext, so the context must be public.");
 
+    /// <summary>SSE011: "'{0}' is overloaded; each contract method needs a name of its own".</summary>
+    public static readonly DiagnosticDescriptor OverloadedMethod = Error(
+        DiagnosticIds.OverloadedMethod,
+        "Contract method is overloaded",
+        "'{0}' is overloaded; each contract method needs a name of its own",
+        "Each method becomes an endpoint named after it ({Contract}.{Method}); overloads would give two endpoints one name, which ASP.NET Core refuses on every request.");
+
+    /// <summary>SSE012: "'{0}' implements the contract '{1}' from assembly '{2}', but this project generates no endpoints for it; add [assembly: SseServer(typeof({1}))] to get Map{3}()".</summary>
+    public static readonly DiagnosticDescriptor ReferencedContractNotGenerated = Warning(
+        DiagnosticIds.ReferencedContractNotGenerated,
+        "Implemented contract has no generated endpoints",
+        "'{0}' implements the contract '{1}' from assembly '{2}', but this project generates no endpoints for it; add [assembly: SseServer(typeof({1}))] to get Map{3}()",
+        "The server part of a contract declared in a referenced library is generated only where [assembly: SseServer(typeof(T))] asks for it.");
+
     /// <summary>SSE100: "Parameter '{0}' of '{1}' has type '{2}', which cannot bind from the route or query string".</summary>
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Error(
         DiagnosticIds.UnsupportedParameterType,
@@ -148,11 +162,11 @@ internal static class DiagnosticDescriptors
         "'{0}' has no [JsonSerializable(typeof({1}))], which '{2}' needs to stream or send {1}",
         "The generated code reads each type's JsonTypeInfo from the contract's JsonContext; list every streamed and sent type on it.");
 
-    /// <summary>SSE201: "[SseEvent] on '{0}' names '{1}'; an event name must not be empty, contain CR, LF or NUL, or be the reserved 'sse-error'".</summary>
+    /// <summary>SSE201: "[SseEvent] on '{0}' names '{1}'; an event name must not be empty, contain CR, LF or NUL, or be one of the reserved names {2}".</summary>
     public static readonly DiagnosticDescriptor InvalidEventName = Error(
         DiagnosticIds.InvalidEventName,
         "Event name is not valid",
-        "[SseEvent] on '{0}' names '{1}'; an event name must not be empty, contain CR, LF or NUL, or be the reserved 'sse-error'",
+        "[SseEvent] on '{0}' names '{1}'; an event name must not be empty, contain CR, LF or NUL, or be one of the reserved names {2}",
         "The event name is written in the single-line 'event:' field; a line break would end the field early.");
 
     /// <summary>SSE202: "The event name '{0}' is used by both '{1}' and '{2}'; the client could not tell them apart".</summary>
@@ -161,6 +175,30 @@ internal static class DiagnosticDescriptors
         "Event name used twice",
         "The event name '{0}' is used by both '{1}' and '{2}'; the client could not tell them apart",
         "The client picks the derived type to deserialize by event name, so each derived type of a streamed type needs its own.");
+
+    /// <summary>SSE203: "The [SseEventId] property '{0}' has type '{1}', which cannot be an event id: {2}".</summary>
+    public static readonly DiagnosticDescriptor InvalidEventIdType = Error(
+        DiagnosticIds.InvalidEventIdType,
+        "Event id property type is not supported",
+        "The [SseEventId] property '{0}' has type '{1}', which cannot be an event id: {2}",
+        "The id is written as text in the 'id:' field and sent back by reconnecting clients in Last-Event-ID, so it needs a stable text form.");
+
+    /// <summary>SSE204: "'{0}' has two [SseEventId] properties, '{1}' and '{2}'; an event has one id".</summary>
+    public static readonly DiagnosticDescriptor TwoEventIds = Error(
+        DiagnosticIds.TwoEventIds,
+        "More than one event id property",
+        "'{0}' has two [SseEventId] properties, '{1}' and '{2}'; an event has one id",
+        "Mark the one property whose value identifies the event.");
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message, string description) => new(
+        id,
+        title,
+        message,
+        Category,
+        DiagnosticSeverity.Warning,
+        isEnabledByDefault: true,
+        description: description,
+        helpLinkUri: HelpRoot + id + ".md");
 
     private static DiagnosticDescriptor Error(string id, string title, string message, string description) => new(
         id,

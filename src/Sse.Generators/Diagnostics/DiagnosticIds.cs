@@ -16,6 +16,8 @@ internal static class DiagnosticIds
     public const string InheritedInterface = "SSE008";
     public const string NotAContract = "SSE009";
     public const string JsonContextInaccessible = "SSE010";
+    public const string OverloadedMethod = "SSE011";
+    public const string ReferencedContractNotGenerated = "SSE012";
 
     public const string UnsupportedParameterType = "SSE100";
     public const string UnknownRouteParameter = "SSE101";
@@ -30,4 +32,6 @@ internal static class DiagnosticIds
     public const string ItemTypeNotInJsonContext = "SSE200";
     public const string InvalidEventName = "SSE201";
     public const string DuplicateEventName = "SSE202";
+    public const string InvalidEventIdType = "SSE203";
+    public const string TwoEventIds = "SSE204";
 }

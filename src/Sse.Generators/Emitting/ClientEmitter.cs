@@ -1,6 +1,6 @@
 using System.Linq;
+using Sse.Generators.Common;
 using Sse.Generators.Model;
-using Sse.Generators.Parsing;
 
 namespace Sse.Generators.Emitting;
 
@@ -10,14 +10,13 @@ namespace Sse.Generators.Emitting;
 /// </summary>
 internal static class ClientEmitter
 {
+    private const string Infrastructure = "global::Sse.Runtime.Infrastructure";
+
     public static string Emit(ContractModel contract)
     {
         var writer = new SourceWriter();
         EmitterCommon.WriteHeader(writer);
-        var clientName = contract.BaseName + "Client";
-        var formatsClass = contract.BaseName + "ClientFormats";
-        var members = new NameAllocator();
-        var formats = contract.Methods.Select(method => (Method: method, Field: members.Allocate(method.Name))).ToList();
+        var clientName = contract.Name + "Client";
 
         using (EmitterCommon.OpenNamespace(writer, contract))
         {
@@ -26,55 +25,40 @@ internal static class ClientEmitter
                 /// A typed client for <see cref="{contract.InterfaceFullName}"/>: each method sends its request through an
                 /// <see cref="global::System.Net.Http.HttpClient"/> and streams the response's events as typed items.
                 /// </summary>
-                {EmitterCommon.GeneratedCodeAttribute}
+                {EmitterCommon.TypeAttributes}
                 """);
             using (writer.Block($"{contract.Accessibility} sealed partial class {clientName} : {contract.InterfaceFullName}"))
             {
-                writer.WriteLine($"""
+                writer.WriteLine($$"""
                     private readonly global::System.Net.Http.HttpClient _httpClient;
                     private readonly global::Sse.Runtime.SseClientOptions? _options;
 
                     /// <summary>Creates the client.</summary>
                     /// <param name="httpClient">Sends the requests; its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/> must be the server's address.</param>
                     /// <param name="options">Limits and timeouts of the streams, or <see langword="null"/> for the defaults.</param>
+                    public {{clientName}}(global::System.Net.Http.HttpClient httpClient, global::Sse.Runtime.SseClientOptions? options = null)
+                    {
+                        global::System.ArgumentNullException.ThrowIfNull(httpClient);
+                        this._httpClient = httpClient;
+                        this._options = options;
+                    }
                     """);
-                using (writer.Block($"public {clientName}(global::System.Net.Http.HttpClient httpClient, global::Sse.Runtime.SseClientOptions? options = null)"))
-                {
-                    writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(httpClient);");
-                    writer.WriteLine("this._httpClient = httpClient;");
-                    writer.WriteLine("this._options = options;");
-                }
 
-                foreach (var (method, field) in formats)
+                foreach (var method in contract.Methods)
                 {
                     writer.WriteLine();
-                    WriteMethod(writer, contract.JsonContextFullName, method, $"{formatsClass}.{field}");
+                    WriteMethod(writer, contract, method);
                 }
             }
 
             writer.WriteLine();
             WriteRegistration(writer, contract, clientName);
-            writer.WriteLine();
-            writer.WriteLine(EmitterCommon.GeneratedCodeAttribute);
-            using (writer.Block("file static class " + formatsClass))
-            {
-                foreach (var (method, field) in formats)
-                {
-                    writer.WriteLine($"public static readonly global::Sse.Runtime.SseEventFormat<{method.Item.TypeFullName}> {field} =");
-                    using (writer.Indent())
-                    {
-                        writer.WriteLine(EmitterCommon.EventFormatExpression(contract, method) + ";");
-                    }
-                }
-            }
-
-            EmitterCommon.WritePolymorphicFormats(writer, contract);
         }
 
         return writer.ToString();
     }
 
-    private static void WriteMethod(SourceWriter writer, string contractJsonContext, MethodModel method, string format)
+    private static void WriteMethod(SourceWriter writer, ContractModel contract, MethodModel method)
     {
         var locals = new NameAllocator();
         foreach (var parameter in method.Parameters)
@@ -84,7 +68,7 @@ internal static class ClientEmitter
 
         var uri = locals.Allocate("uri");
         var request = locals.Allocate("request");
-        var token = method.Parameters.FirstOrDefault(static p => p.Source == ParameterSource.CancellationToken)?.Name ?? "default";
+        var token = method.CancellationToken?.Name ?? "default";
         var signature = string.Join(", ", method.Parameters.Select(EmitterCommon.ParameterDeclaration));
 
         if (method.Documentation.Count == 0)
@@ -102,88 +86,89 @@ internal static class ClientEmitter
         using (writer.Block($"public {method.ReturnTypeFullName} {method.Name}({signature})"))
         {
             var parts = method.RouteParts;
-            var start = parts.Count > 0 && !parts[0].IsParameter ? parts[0].Text : "/";
-            writer.WriteLine($"var {uri} = new global::Sse.Runtime.SseUriBuilder({TypeNames.Literal(start)});");
-            for (var i = parts.Count > 0 && !parts[0].IsParameter ? 1 : 0; i < parts.Count; i++)
+            var startsWithLiteral = parts.Count > 0 && !parts[0].IsParameter;
+            writer.WriteLine($"var {uri} = new {Infrastructure}.SseUriBuilder({CSharpCode.Literal(startsWithLiteral ? parts[0].Text : "/")});");
+            for (var i = startsWithLiteral ? 1 : 0; i < parts.Count; i++)
             {
                 var part = parts[i];
-                if (!part.IsParameter)
+                if (part.IsParameter)
                 {
-                    writer.WriteLine($"{uri}.AppendLiteral({TypeNames.Literal(part.Text)});");
-                    continue;
+                    WritePathValue(writer, uri, part, method.ParameterOf(part));
                 }
-
-                var parameter = method.Parameters.First(p => p.Source == ParameterSource.Route && string.Equals(p.WireName, part.Text, System.StringComparison.OrdinalIgnoreCase));
-                WritePathValue(writer, uri, parameter);
+                else
+                {
+                    writer.WriteLine($"{uri}.AppendLiteral({CSharpCode.Literal(part.Text)});");
+                }
             }
 
             foreach (var parameter in method.Parameters.Where(static p => p.Source == ParameterSource.Query))
             {
                 var append = parameter.IsArray ? "AppendQueryValues" : "AppendQuery";
-                writer.WriteLine($"{uri}.{append}({TypeNames.Literal(parameter.WireName)}, {parameter.Name});");
+                writer.WriteLine($"{uri}.{append}({CSharpCode.Literal(parameter.WireName)}, {parameter.Name});");
             }
 
             var httpMethod = method.HttpMethod == "POST" ? "Post" : "Get";
-            writer.WriteLine($"var {request} = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.{httpMethod}, {uri}.ToString());");
+            writer.WriteLine($"var {request} = new {Infrastructure}.SseRequest(global::System.Net.Http.HttpMethod.{httpMethod}, {uri}.ToString());");
             foreach (var parameter in method.Parameters)
             {
                 switch (parameter.Source)
                 {
                     case ParameterSource.Header:
-                        writer.WriteLine($"{request}.AddHeader({TypeNames.Literal(parameter.WireName)}, {parameter.Name});");
+                        writer.WriteLine($"{request}.AddHeader({CSharpCode.Literal(parameter.WireName)}, {parameter.Name});");
                         break;
                     case ParameterSource.LastEventId:
                         writer.WriteLine($"{request}.LastEventId = {parameter.Name};");
                         break;
                     case ParameterSource.Body:
-                        writer.WriteLine($"{request}.SetJsonBody({parameter.Name}, {contractJsonContext}.Default.{parameter.JsonTypeInfoProperty});");
+                        writer.WriteLine($"{request}.SetJsonBody({parameter.Name}, {contract.JsonContextFullName}.Default.{parameter.JsonTypeInfoProperty});");
                         break;
                 }
             }
 
             var read = method.ReturnsSseItem ? "ReadItemsAsync" : "ReadAsync";
-            writer.WriteLine($"return global::Sse.Runtime.SseStreamReader.{read}(this._httpClient, {request}, {format}, this._options, {token});");
+            writer.WriteCall(
+                $"return {Infrastructure}.SseStreamReader.{read}",
+                ["this._httpClient", request, $"{EmitterCommon.EventFormatsClass(contract)}.{method.Name}", "this._options", token]);
         }
     }
 
-    private static void WritePathValue(SourceWriter writer, string uri, ParameterModel parameter)
+    /// <summary>A route value: an optional part left out (with its separator) when the value is null or empty.</summary>
+    private static void WritePathValue(SourceWriter writer, string uri, RoutePart part, ParameterModel parameter)
     {
+        var wire = CSharpCode.Literal(parameter.WireName);
         if (parameter.Kind == ValueKind.String)
         {
-            writer.WriteLine(parameter.IsCatchAll
-                ? $"{uri}.AppendCatchAllValue({parameter.Name});"
-                : $"{uri}.AppendPathValue({parameter.Name}, {TypeNames.Literal(parameter.WireName)});");
+            writer.WriteLine(part.IsCatchAll ? $"{uri}.AppendCatchAllValue({parameter.Name}, {wire});"
+                : part.IsOptional ? $"{uri}.AppendOptionalPathValue({parameter.Name});"
+                : $"{uri}.AppendPathValue({parameter.Name}, {wire});");
             return;
         }
 
-        if (parameter.IsNullable)
-        {
-            using (writer.Block($"if ({parameter.Name}.HasValue)"))
-            {
-                writer.WriteLine($"{uri}.AppendPathValue({parameter.Name}.GetValueOrDefault());");
-            }
-
-            return;
-        }
-
-        writer.WriteLine($"{uri}.AppendPathValue({parameter.Name});");
+        writer.WriteLine(!parameter.IsNullable ? $"{uri}.AppendPathValue({parameter.Name});"
+            : part.IsOptional ? $"{uri}.AppendOptionalPathValue({parameter.Name});"
+            : $"{uri}.AppendPathValue({parameter.Name}, {wire});");
     }
 
     private static void WriteRegistration(SourceWriter writer, ContractModel contract, string clientName)
     {
-        var clientFullName = (contract.Namespace.Length == 0 ? "global::" : "global::" + contract.Namespace + ".") + clientName;
-        var name = contract.InterfaceFullName.Substring("global::".Length);
+        var clientFullName = contract.GeneratedTypeFullName("Client");
         writer.WriteLine($"""
             /// <summary>Registers <see cref="{contract.InterfaceFullName}"/> as a typed client.</summary>
-            {EmitterCommon.GeneratedCodeAttribute}
+            {EmitterCommon.TypeAttributes}
             """);
         using (writer.Block($"{contract.Accessibility} static class {clientName}ServiceCollectionExtensions"))
         {
-            writer.WriteLine($"""
+            writer.WriteLine($$"""
                 /// <summary>
-                /// Registers <see cref="{contract.InterfaceFullName}"/>, implemented by <see cref="{clientFullName}"/>, as a typed client
+                /// The name of the client's <see cref="global::System.Net.Http.HttpClient"/> and of its <see cref="global::Sse.Runtime.SseClientOptions"/>
+                /// (<c>services.Configure&lt;SseClientOptions&gt;({{clientName}}ServiceCollectionExtensions.ClientName, ...)</c>).
+                /// </summary>
+                public const string ClientName = {{CSharpCode.Literal(contract.Name)}};
+
+                /// <summary>
+                /// Registers <see cref="{{contract.InterfaceFullName}}"/>, implemented by <see cref="{{clientFullName}}"/>, as a typed client
                 /// created through <see cref="global::System.Net.Http.IHttpClientFactory"/>. The client and its
-                /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <c>{name}</c>.
+                /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <see cref="ClientName"/>.
                 /// </summary>
                 /// <param name="services">The service collection.</param>
                 /// <param name="configureClient">Configures the client, typically its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/>.</param>
@@ -192,15 +177,9 @@ internal static class ClientEmitter
                 """);
             using (writer.Block($"public static global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder Add{clientName}(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::System.Net.Http.HttpClient>? configureClient = null, global::System.Action<global::Sse.Runtime.SseClientOptions>? configureOptions = null)"))
             {
-                writer.WriteLine($"return global::Sse.Runtime.SseClientRegistration.AddClient<{contract.InterfaceFullName}, {clientFullName}>(");
-                using (writer.Indent())
-                {
-                    writer.WriteLine("services,");
-                    writer.WriteLine($"{TypeNames.Literal(name)},");
-                    writer.WriteLine($"static (httpClient, options) => new {clientFullName}(httpClient, options),");
-                    writer.WriteLine("configureClient,");
-                    writer.WriteLine("configureOptions);");
-                }
+                writer.WriteCall(
+                    $"return {Infrastructure}.SseClientRegistration.AddClient<{contract.InterfaceFullName}, {clientFullName}>",
+                    ["services", "ClientName", $"static (httpClient, options) => new {clientFullName}(httpClient, options)", "configureClient", "configureOptions"]);
             }
         }
     }

@@ -1,14 +1,23 @@
 using System;
-using System.Reflection;
 using Sse.Generators.Model;
 
 namespace Sse.Generators.Emitting;
 
-/// <summary>What every generated file shares: its header, namespace, the GeneratedCode attribute and event formats.</summary>
+/// <summary>What every generated file shares: its header, namespace, the attributes every generated type carries, and signatures.</summary>
 internal static class EmitterCommon
 {
-    public static readonly string GeneratedCodeAttribute =
-        $"[global::System.CodeDom.Compiler.GeneratedCode(\"Sse.Generators\", \"{typeof(EmitterCommon).Assembly.GetName().Version}\")]";
+    /// <summary>The generator's version, as <c>GeneratedCode</c> attributes carry it.</summary>
+    public static readonly string Version = typeof(EmitterCommon).Assembly.GetName().Version!.ToString();
+
+    /// <summary>The attributes on every generated type: generated code, left out of coverage, stepped over by debuggers.</summary>
+    public static readonly string TypeAttributes = $"""
+        [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{Version}")]
+        [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+        [global::System.Diagnostics.DebuggerNonUserCode]
+        """;
+
+    /// <summary>Hides a type that only generated code uses from IntelliSense.</summary>
+    public const string HiddenAttribute = "[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]";
 
     public static void WriteHeader(SourceWriter writer)
     {
@@ -24,44 +33,24 @@ internal static class EmitterCommon
     public static IDisposable? OpenNamespace(SourceWriter writer, ContractModel contract) =>
         contract.Namespace.Length == 0 ? null : writer.Block("namespace " + contract.Namespace);
 
-    /// <summary>The expression creating a method's <c>SseEventFormat&lt;T&gt;</c>, with the JSON metadata looked up once.</summary>
-    public static string EventFormatExpression(ContractModel contract, MethodModel method)
-    {
-        var item = method.Item;
-        if (item.IsPolymorphic)
-        {
-            return PolymorphicFormatClass(contract, method) + ".Instance";
-        }
+    /// <summary>The generated class holding each method's event format, shared by the endpoints and the client.</summary>
+    public static string EventFormatsClass(ContractModel contract) => contract.GeneratedTypeFullName("EventFormats");
 
-        var typeInfo = contract.JsonContextFullName + ".Default." + item.JsonTypeInfoProperty;
-        var eventType = item.EventType is null ? "null" : Parsing.TypeNames.Literal(item.EventType);
-        var eventId = item.EventIdExpression is null ? "null" : "static item => " + item.EventIdExpression;
-        var anyEventType = method.ReturnsSseItem ? ", readsAnyEventType: true" : string.Empty;
-        if (item.IsText)
-        {
-            return $"global::Sse.Runtime.SseEventFormat.Text(eventType: {eventType}, eventId: null{anyEventType})";
-        }
-
-        return $"global::Sse.Runtime.SseEventFormat.Json<{item.TypeFullName}>({typeInfo}, eventType: {eventType}, eventId: {eventId}{anyEventType})";
-    }
-
-    /// <summary>The file-local format class of a method with a polymorphic item type.</summary>
-    public static string PolymorphicFormatClass(ContractModel contract, MethodModel method) => contract.BaseName + method.Name + "EventFormat";
-
-    /// <summary>Writes the format classes of the contract's polymorphic methods.</summary>
-    public static void WritePolymorphicFormats(SourceWriter writer, ContractModel contract)
-    {
-        foreach (var method in contract.Methods)
-        {
-            if (method.Item.IsPolymorphic)
-            {
-                writer.WriteLine();
-                PolymorphicFormatEmitter.Write(writer, contract, method.Item, PolymorphicFormatClass(contract, method));
-            }
-        }
-    }
+    /// <summary>A method's name as endpoints, logs and errors show it: <c>StockFeed.Prices</c>.</summary>
+    public static string DisplayName(ContractModel contract, MethodModel method) => contract.Name + "." + method.Name;
 
     /// <summary>A parameter as declared in a signature: type, name and default.</summary>
     public static string ParameterDeclaration(ParameterModel parameter) =>
         parameter.TypeFullName + " " + parameter.Name + (parameter.DefaultValue is null ? string.Empty : " = " + parameter.DefaultValue);
+
+    /// <summary>The expression reading the event id from <paramref name="variable"/> as text.</summary>
+    public static string EventIdExpression(EventIdModel eventId, string variable)
+    {
+        var access = variable + "." + eventId.PropertyName;
+        return eventId.Kind switch
+        {
+            EventIdKind.String => access,
+            _ => access + (eventId.IsNullable ? "?." : ".") + "ToString(null, global::System.Globalization.CultureInfo.InvariantCulture)",
+        };
+    }
 }

@@ -1,5 +1,5 @@
+using Sse.Generators.Common;
 using Sse.Generators.Model;
-using Sse.Generators.Parsing;
 
 namespace Sse.Generators.Emitting;
 
@@ -9,51 +9,64 @@ internal static partial class ServerEmitter
     private static void WriteBinding(SourceWriter writer, ContractModel contract, ParameterModel parameter, NameAllocator locals, bool isAsync)
     {
         var plainName = parameter.Name.TrimStart('@');
-        var raw = locals.Allocate(plainName + "Raw");
-        var wire = TypeNames.Literal(parameter.WireName);
-        var name = TypeNames.Literal(plainName);
-        var (source, getter, describe) = parameter.Source switch
+        var name = CSharpCode.Literal(plainName);
+        var wire = CSharpCode.Literal(parameter.WireName);
+        var (source, getter) = parameter.Source switch
         {
-            ParameterSource.Route => ("route value", "GetRouteValue", $"route value {{{parameter.WireName}}}"),
-            ParameterSource.Header => ("header", "GetHeaderValue", $"header {parameter.WireName}"),
-            ParameterSource.LastEventId => ("header", "GetHeaderValue", "header Last-Event-ID"),
-            ParameterSource.Body => ("body", string.Empty, "JSON request body"),
-            _ => ("query string", parameter.IsArray ? "GetQueryValues" : "GetQueryValue", parameter.IsArray ? $"query string ?{parameter.WireName}=…&{parameter.WireName}=…" : $"query string ?{parameter.WireName}="),
+            ParameterSource.Route => ("route value", "GetRouteValue"),
+            ParameterSource.Header or ParameterSource.LastEventId => ("header", "GetHeaderValue"),
+            ParameterSource.Body => ("body", string.Empty),
+            _ => ("query string", parameter.IsArray ? "GetQueryValues" : "GetQueryValue"),
         };
-        writer.WriteLine($"// {parameter.DisplayType} {plainName}: {describe}{(parameter.DefaultValue is null ? string.Empty : ", default " + parameter.DefaultValue)}");
+        writer.WriteLine($"// {parameter.DisplayType} {plainName}: {Describe(parameter)}");
 
         if (parameter.Source == ParameterSource.Body)
         {
-            writer.WriteLine($"var {raw} = await {Binder}.ReadJsonBodyAsync(httpContext, {name}, {contract.JsonContextFullName}.Default.{parameter.JsonTypeInfoProperty}, required: {(parameter.IsRequired ? "true" : "false")}).ConfigureAwait(false);");
-            using (writer.Block($"if (!{raw}.IsValid)"))
+            var body = locals.Allocate(plainName + "Body");
+            writer.WriteCall(
+                $"var {body} = await {Binder}.ReadJsonBodyAsync",
+                ["httpContext", name, $"{contract.JsonContextFullName}.Default.{parameter.JsonTypeInfoProperty}", "required: " + (parameter.IsRequired ? "true" : "false")],
+                ".ConfigureAwait(false);");
+            using (writer.Block($"if (!{body}.IsValid)"))
             {
                 writer.WriteLine("return;");
             }
 
-            writer.WriteLine($"var {parameter.Name} = {raw}.Value;");
+            writer.WriteLine($"var {parameter.Name} = {body}.Value;");
             return;
         }
 
-        writer.WriteLine($"var {raw} = {Binder}.{getter}(httpContext, {wire});");
         if (parameter.IsArray)
         {
-            WriteArrayBinding(writer, parameter, raw, name, locals, isAsync);
+            WriteArrayBinding(writer, parameter, getter, wire, name, locals, isAsync);
             return;
-        }
-
-        if (parameter.IsRequired)
-        {
-            using (writer.Block($"if ({raw} is null)"))
-            {
-                WriteReturn(writer, $"{Binder}.WriteMissingAsync(httpContext, {name}, {TypeNames.Literal(source)})", isAsync);
-            }
         }
 
         if (parameter.Kind == ValueKind.String)
         {
+            // A string is used as read: no parsing, no copy.
             var fallback = parameter.IsRequired || parameter.DefaultValue is null or "null" ? string.Empty : " ?? " + parameter.DefaultValue;
-            writer.WriteLine($"{parameter.TypeFullName} {parameter.Name} = {raw}{fallback};");
+            var forgive = !parameter.IsRequired && !parameter.IsNullable && fallback.Length == 0 ? "!" : string.Empty;
+            writer.WriteLine($"var {parameter.Name} = {Binder}.{getter}(httpContext, {wire}){fallback}{forgive};");
+            if (parameter.IsRequired)
+            {
+                using (writer.Block($"if ({parameter.Name} is null)"))
+                {
+                    WriteReturn(writer, $"{Binder}.WriteMissingAsync(httpContext, {name}, {CSharpCode.Literal(source)})", isAsync);
+                }
+            }
+
             return;
+        }
+
+        var raw = locals.Allocate(plainName + "Raw");
+        writer.WriteLine($"var {raw} = {Binder}.{getter}(httpContext, {wire});");
+        if (parameter.IsRequired)
+        {
+            using (writer.Block($"if ({raw} is null)"))
+            {
+                WriteReturn(writer, $"{Binder}.WriteMissingAsync(httpContext, {name}, {CSharpCode.Literal(source)})", isAsync);
+            }
         }
 
         var parse = parameter.Kind switch
@@ -62,7 +75,7 @@ internal static partial class ServerEmitter
             ValueKind.DateTime => "TryParseDateTime",
             _ => $"TryParse<{parameter.ValueTypeFullName}>",
         };
-        var invalid = $"{Binder}.WriteInvalidAsync(httpContext, {name}, {TypeNames.Literal(source)}, {TypeNames.Literal(parameter.DisplayType)}, {raw})";
+        var invalid = $"{Binder}.WriteInvalidAsync(httpContext, {name}, {CSharpCode.Literal(source)}, {CSharpCode.Literal(parameter.DisplayType)}, {raw})";
         if (parameter.IsRequired)
         {
             using (writer.Block($"if (!{Binder}.{parse}({raw}, out var {parameter.Name}))"))
@@ -87,25 +100,65 @@ internal static partial class ServerEmitter
     }
 
     /// <summary>A repeated query key: every value parsed, an empty array when the key is absent.</summary>
-    private static void WriteArrayBinding(SourceWriter writer, ParameterModel parameter, string raw, string name, NameAllocator locals, bool isAsync)
+    private static void WriteArrayBinding(SourceWriter writer, ParameterModel parameter, string getter, string wire, string name, NameAllocator locals, bool isAsync)
     {
+        var plainName = parameter.Name.TrimStart('@');
         if (parameter.Kind == ValueKind.String)
         {
-            writer.WriteLine($"var {parameter.Name} = {Binder}.ToArray({raw});");
+            writer.WriteLine($"var {parameter.Name} = {Binder}.ToArray({Binder}.{getter}(httpContext, {wire}));");
             return;
         }
 
+        var raw = locals.Allocate(plainName + "Raw");
+        writer.WriteLine($"var {raw} = {Binder}.{getter}(httpContext, {wire});");
         var parseAll = parameter.Kind switch
         {
             ValueKind.Enum => $"TryParseAllEnums<{parameter.ValueTypeFullName}>",
             ValueKind.DateTime => "TryParseAllDateTimes",
             _ => $"TryParseAll<{parameter.ValueTypeFullName}>",
         };
-        var invalid = locals.Allocate(parameter.Name.TrimStart('@') + "Invalid");
+        var invalid = locals.Allocate(plainName + "Invalid");
         using (writer.Block($"if (!{Binder}.{parseAll}({raw}, out var {parameter.Name}, out var {invalid}))"))
         {
-            WriteReturn(writer, $"{Binder}.WriteInvalidAsync(httpContext, {name}, \"query string\", {TypeNames.Literal(parameter.DisplayType)}, {invalid})", isAsync);
+            WriteReturn(writer, $"{Binder}.WriteInvalidAsync(httpContext, {name}, \"query string\", {CSharpCode.Literal(parameter.DisplayType)}, {invalid})", isAsync);
         }
+    }
+
+    /// <summary>The comment above a parameter's binding: where the value comes from and what happens when it is absent.</summary>
+    private static string Describe(ParameterModel parameter)
+    {
+        var from = parameter.Source switch
+        {
+            ParameterSource.Route => parameter.IsCatchAll ? $"catch-all route value {{*{parameter.WireName}}}" : $"route value {{{parameter.WireName}}}",
+            ParameterSource.Header => $"header {parameter.WireName}",
+            ParameterSource.LastEventId => "header Last-Event-ID, the last event id a reconnecting client saw",
+            ParameterSource.Body => "JSON request body",
+            _ => parameter.IsArray ? $"query string ?{parameter.WireName}=…&{parameter.WireName}=…" : $"query string ?{parameter.WireName}=",
+        };
+        string absent;
+        if (parameter.IsArray)
+        {
+            absent = "an empty array when absent";
+        }
+        else if (parameter.IsRequired)
+        {
+            absent = "required (400 when absent)";
+        }
+        else if (parameter.DefaultValue is null or "null")
+        {
+            absent = "null when absent";
+        }
+        else if (parameter.DefaultValue == "default")
+        {
+            absent = $"default({parameter.DisplayType}) when absent";
+        }
+        else
+        {
+            absent = parameter.DefaultValue + " when absent";
+        }
+
+        var invalid = parameter.Kind is ValueKind.String or ValueKind.None ? string.Empty : "; 400 when not a valid " + parameter.DisplayType.TrimEnd('?', '[', ']');
+        return from + ", " + absent + invalid;
     }
 
     /// <summary>Ends the handler with an error response: <c>return task;</c>, or in an async handler <c>await task; return;</c>.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text;
 
 namespace Sse.Generators.Emitting;
@@ -10,6 +11,9 @@ namespace Sse.Generators.Emitting;
 internal sealed class SourceWriter
 {
     private const string IndentUnit = "    ";
+
+    /// <summary>A call longer than this goes one argument per line.</summary>
+    private const int MaxLineLength = 120;
     private readonly StringBuilder _builder = new();
     private int _indent;
 
@@ -45,6 +49,29 @@ internal sealed class SourceWriter
         WriteLine("{");
         _indent++;
         return new Closer(this, "}");
+    }
+
+    /// <summary>
+    /// Writes <c>{call}({arguments}){end}</c> on one line when it fits in <see cref="MaxLineLength"/>, otherwise with one
+    /// argument per line, indented under the call.
+    /// </summary>
+    public SourceWriter WriteCall(string call, IReadOnlyList<string> arguments, string end = ";")
+    {
+        var single = call + "(" + string.Join(", ", arguments) + ")" + end;
+        if (arguments.Count == 0 || (_indent * IndentUnit.Length) + single.Length <= MaxLineLength)
+        {
+            return WriteLine(single);
+        }
+
+        WriteLine(call + "(");
+        _indent++;
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            WriteLine(arguments[i] + (i < arguments.Count - 1 ? "," : ")" + end));
+        }
+
+        _indent--;
+        return this;
     }
 
     /// <summary>Indents the lines written until disposal, without braces (a continued statement's arguments).</summary>

@@ -4,31 +4,38 @@ namespace Sse.Generators.Model;
 /// <param name="Namespace">The interface's namespace, empty for the global namespace.</param>
 /// <param name="InterfaceName">The interface's simple name, <c>IStockFeed</c>.</param>
 /// <param name="InterfaceFullName">The <c>global::</c>-qualified interface name.</param>
-/// <param name="BaseName">The name the generated types start with, <c>StockFeed</c>.</param>
+/// <param name="Name">
+/// The contract's name, <c>StockFeed</c>: the interface name without its leading <c>I</c>. Every generated type starts
+/// with it, and it names the endpoints (<c>StockFeed.Prices</c>), their OpenAPI tag and the client's options.
+/// </param>
 /// <param name="Accessibility">The generated types' accessibility, <c>public</c> or <c>internal</c>.</param>
 /// <param name="RoutePrefix">The normalized route prefix, <c>/stocks</c>, or empty.</param>
 /// <param name="JsonContextFullName">The <c>global::</c>-qualified JSON context type.</param>
 /// <param name="Methods">The contract's methods.</param>
-/// <param name="Parts">Which parts to generate: both for a contract declared here, one for <c>[assembly: SseServer/SseClient]</c>.</param>
+/// <param name="Parts">Which parts this compilation generates; decided by the pipeline from the runtimes referenced and what was asked for.</param>
 internal sealed record ContractModel(
     string Namespace,
     string InterfaceName,
     string InterfaceFullName,
-    string BaseName,
+    string Name,
     string Accessibility,
     string RoutePrefix,
     string JsonContextFullName,
     EquatableArray<MethodModel> Methods,
-    GeneratedParts Parts = GeneratedParts.Both)
+    GeneratedParts Parts = GeneratedParts.None)
 {
     /// <summary>The hint name stem: <c>{Namespace}.{Interface}</c>.</summary>
     public string HintNameStem => Namespace.Length == 0 ? InterfaceName : Namespace + "." + InterfaceName;
+
+    /// <summary>The <c>global::</c>-qualified name of a generated type in the contract's namespace.</summary>
+    public string GeneratedTypeFullName(string suffix) => (Namespace.Length == 0 ? "global::" : "global::" + Namespace + ".") + Name + suffix;
 }
 
-/// <summary>The parts of a contract a project asks for.</summary>
+/// <summary>The parts of a contract a compilation generates.</summary>
 [System.Flags]
 internal enum GeneratedParts
 {
+    None = 0,
     Server = 1,
     Client = 2,
     Both = Server | Client,

@@ -5,7 +5,7 @@ namespace Sse.Generators.Model;
 /// <param name="DisplayName">The item type as a user writes it, for messages.</param>
 /// <param name="JsonTypeInfoProperty">The property of the JSON context that holds the item's <c>JsonTypeInfo</c>.</param>
 /// <param name="EventType">The <c>[SseEvent]</c> name of the item type, or <see langword="null"/>.</param>
-/// <param name="EventIdExpression">The expression that reads the id from <c>item</c>, or <see langword="null"/>.</param>
+/// <param name="EventId">The item's <c>[SseEventId]</c> property, or <see langword="null"/>.</param>
 /// <param name="IsText">Whether items are plain text (<see cref="string"/>), written as is rather than as JSON.</param>
 /// <param name="Derived">For a polymorphic item type: its derived types with an <c>[SseEvent]</c> name, most derived first.</param>
 internal sealed record ItemModel(
@@ -13,7 +13,7 @@ internal sealed record ItemModel(
     string DisplayName,
     string? JsonTypeInfoProperty,
     string? EventType,
-    string? EventIdExpression,
+    EventIdModel? EventId,
     bool IsText,
     EquatableArray<DerivedEventModel> Derived = default)
 {
@@ -24,5 +24,21 @@ internal sealed record ItemModel(
 /// <param name="TypeFullName">The <c>global::</c>-qualified derived type.</param>
 /// <param name="EventType">Its <c>[SseEvent]</c> name.</param>
 /// <param name="JsonTypeInfoProperty">The JSON context's property holding its <c>JsonTypeInfo</c>.</param>
-/// <param name="EventIdExpression">The expression reading its id from <c>value</c>, or <see langword="null"/>.</param>
-internal sealed record DerivedEventModel(string TypeFullName, string EventType, string JsonTypeInfoProperty, string? EventIdExpression);
+/// <param name="EventId">Its <c>[SseEventId]</c> property, or <see langword="null"/>.</param>
+internal sealed record DerivedEventModel(string TypeFullName, string EventType, string JsonTypeInfoProperty, EventIdModel? EventId);
+
+/// <summary>The <c>[SseEventId]</c> property of an item type: what the emitters need to turn it into the <c>id:</c> text.</summary>
+/// <param name="PropertyName">The property's name as a C# identifier.</param>
+/// <param name="Kind">How its value becomes text.</param>
+/// <param name="IsNullable">Whether the value can be <see langword="null"/> (a reference type or <c>Nullable&lt;T&gt;</c>), which writes no id.</param>
+internal sealed record EventIdModel(string PropertyName, EventIdKind Kind, bool IsNullable);
+
+/// <summary>How an event id value becomes text.</summary>
+internal enum EventIdKind
+{
+    /// <summary>A <see cref="string"/>, written as is.</summary>
+    String,
+
+    /// <summary>An <c>IFormattable</c> value (numbers, <c>Guid</c>, dates, enums), formatted with the invariant culture.</summary>
+    Formattable,
+}

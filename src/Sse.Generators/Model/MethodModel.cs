@@ -3,8 +3,9 @@ namespace Sse.Generators.Model;
 /// <summary>One contract method: an endpoint on the server, a proxy method on the client.</summary>
 /// <param name="Name">The method name.</param>
 /// <param name="HttpMethod">The HTTP method, <c>GET</c> or <c>POST</c>.</param>
-/// <param name="Route">The route relative to the contract's prefix, normalized to start with <c>/</c> (or empty).</param>
-/// <param name="RouteParts">The full route (prefix included) split into literal and parameter parts, for the client.</param>
+/// <param name="Route">The route relative to the contract's prefix, normalized to start with <c>/</c> (or empty): what the endpoint is mapped at.</param>
+/// <param name="FullRoute">The whole route, prefix included (<c>/stocks/prices/{symbol}</c>): what the client requests.</param>
+/// <param name="RouteParts"><see cref="FullRoute"/> split into literal and parameter parts, each parameter part naming the method parameter it binds.</param>
 /// <param name="ReturnTypeFullName">The method's return type as printed.</param>
 /// <param name="Item">The streamed item type and how it maps to events.</param>
 /// <param name="ReturnsSseItem">Whether the method returns <c>IAsyncEnumerable&lt;SseItem&lt;T&gt;&gt;</c>.</param>
@@ -14,6 +15,7 @@ internal sealed record MethodModel(
     string Name,
     string HttpMethod,
     string Route,
+    string FullRoute,
     EquatableArray<RoutePart> RouteParts,
     string ReturnTypeFullName,
     ItemModel Item,
@@ -22,22 +24,36 @@ internal sealed record MethodModel(
     EquatableArray<string> Documentation = default)
 {
     /// <summary>The JSON body parameter, if the method has one.</summary>
-    public ParameterModel? Body
-    {
-        get
-        {
-            foreach (var parameter in Parameters)
-            {
-                if (parameter.Source == ParameterSource.Body)
-                {
-                    return parameter;
-                }
-            }
+    public ParameterModel? Body => Find(static p => p.Source == ParameterSource.Body);
 
-            return null;
+    /// <summary>The cancellation token parameter, if the method has one.</summary>
+    public ParameterModel? CancellationToken => Find(static p => p.Source == ParameterSource.CancellationToken);
+
+    /// <summary>The parameter a route part binds.</summary>
+    public ParameterModel ParameterOf(RoutePart part)
+    {
+        System.Diagnostics.Debug.Assert(part.ParameterName is not null, "Only parameter parts bind a parameter.");
+        return Find(p => p.Name == part.ParameterName) ?? throw new System.InvalidOperationException($"No parameter '{part.ParameterName}' for route part '{part.Text}'.");
+    }
+
+    private ParameterModel? Find(System.Func<ParameterModel, bool> predicate)
+    {
+        foreach (var parameter in Parameters)
+        {
+            if (predicate(parameter))
+            {
+                return parameter;
+            }
         }
+
+        return null;
     }
 }
 
 /// <summary>A literal piece of a route template, or a parameter.</summary>
-internal readonly record struct RoutePart(string Text, bool IsParameter, bool IsCatchAll, bool IsOptional);
+/// <param name="Text">The literal text, or the route parameter's name as the template spells it.</param>
+/// <param name="IsParameter">Whether this part is a parameter.</param>
+/// <param name="IsCatchAll">For a parameter: <c>{*name}</c> or <c>{**name}</c>.</param>
+/// <param name="IsOptional">For a parameter: <c>{name?}</c> or with a default, <c>{name=x}</c>.</param>
+/// <param name="ParameterName">For a parameter: the C# name of the method parameter it binds (set by the parser).</param>
+internal readonly record struct RoutePart(string Text, bool IsParameter, bool IsCatchAll, bool IsOptional, string? ParameterName = null);

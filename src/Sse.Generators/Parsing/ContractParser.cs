@@ -10,15 +10,11 @@ namespace Sse.Generators.Parsing;
 
 /// <summary>
 /// Turns an <c>[SseStream]</c> interface into a <see cref="ContractModel"/>. Every rule lives here: the generator
-/// parses with a sink that only notes errors (and then generates nothing), the analyzer with one that reports.
+/// parses with a sink that only counts errors (and then generates nothing), the analyzer with one that reports.
 /// </summary>
 internal static class ContractParser
 {
     public const string StreamAttributeName = "Sse.Contracts.SseStreamAttribute";
-    private const string GetAttributeName = "Sse.Contracts.SseGetAttribute";
-    private const string PostAttributeName = "Sse.Contracts.SsePostAttribute";
-    private const string AsyncEnumerableName = "System.Collections.Generic.IAsyncEnumerable<T>";
-    private const string SseItemName = "System.Net.ServerSentEvents.SseItem<T>";
 
     public static ContractModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
         context.TargetSymbol is INamedTypeSymbol contract && context.Attributes.Length > 0
@@ -30,12 +26,13 @@ internal static class ContractParser
     /// <param name="streamAttribute">Its <c>[SseStream]</c>.</param>
     /// <param name="sink">Where rules report.</param>
     /// <param name="cancellationToken">Cancels parsing.</param>
-    /// <param name="parts">The parts the project asks for.</param>
     /// <param name="consumer">For a contract from a referenced assembly: the compilation generating its code, and where it asked.</param>
-    public static ContractModel? Parse(INamedTypeSymbol contract, AttributeData streamAttribute, DiagnosticSink sink, CancellationToken cancellationToken, GeneratedParts parts = GeneratedParts.Both, (Compilation Compilation, Location? Location)? consumer = null)
+    /// <returns>The model, or <see langword="null"/> when the contract has an error.</returns>
+    public static ContractModel? Parse(INamedTypeSymbol contract, AttributeData streamAttribute, DiagnosticSink sink, CancellationToken cancellationToken, (Compilation Compilation, Location? Location)? consumer = null)
     {
         var location = consumer?.Location ?? contract.Locations.FirstOrDefault();
         var contractName = contract.Name;
+        var errorsBefore = sink.ErrorCount;
         if (contract.IsGenericType)
         {
             sink.Report(DiagnosticDescriptors.GenericNotSupported, location, contractName);
@@ -67,6 +64,7 @@ internal static class ContractParser
 
         var methods = new List<MethodModel>();
         var routes = new Dictionary<string, MethodModel>();
+        var names = new HashSet<string>(System.StringComparer.Ordinal);
         var derivedTypes = new DerivedTypeIndex();
         foreach (var member in contract.GetMembers())
         {
@@ -76,36 +74,42 @@ internal static class ContractParser
                 continue;
             }
 
-            if (member is IMethodSymbol method)
-            {
-                if (method.MethodKind != MethodKind.Ordinary)
-                {
-                    continue;
-                }
-
-                var model = ParseMethod(contract, method, prefix, jsonContext, derivedTypes, sink, cancellationToken);
-                if (model is null)
-                {
-                    continue;
-                }
-
-                var key = model.HttpMethod + " " + RouteTemplate.Shape(model.RouteParts);
-                if (routes.TryGetValue(key, out var existing))
-                {
-                    sink.Report(DiagnosticDescriptors.DuplicateRoute, method.Locations.FirstOrDefault(), contractName + "." + existing.Name, contractName + "." + model.Name, model.HttpMethod, RouteTemplate.Combine(prefix, model.Route));
-                    continue;
-                }
-
-                routes.Add(key, model);
-                methods.Add(model);
-            }
-            else
+            if (member is not IMethodSymbol method)
             {
                 sink.Report(DiagnosticDescriptors.UnsupportedMember, member.Locations.FirstOrDefault(), contractName + "." + member.Name);
+                continue;
             }
+
+            if (method.MethodKind != MethodKind.Ordinary)
+            {
+                continue;
+            }
+
+            // Each method is an endpoint named after it, so overloads would share a name (and an endpoint name).
+            if (!names.Add(method.Name))
+            {
+                sink.Report(DiagnosticDescriptors.OverloadedMethod, method.Locations.FirstOrDefault(), contractName + "." + method.Name);
+                continue;
+            }
+
+            var model = MethodParser.Parse(contract, method, prefix, jsonContext, derivedTypes, sink, cancellationToken);
+            if (model is null)
+            {
+                continue;
+            }
+
+            var key = model.HttpMethod + " " + RouteTemplate.Shape(model.RouteParts);
+            if (routes.TryGetValue(key, out var existing))
+            {
+                sink.Report(DiagnosticDescriptors.DuplicateRoute, method.Locations.FirstOrDefault(), contractName + "." + existing.Name, contractName + "." + model.Name, model.HttpMethod, model.FullRoute);
+                continue;
+            }
+
+            routes.Add(key, model);
+            methods.Add(model);
         }
 
-        if (sink.HasErrors || accessibility is null || jsonContext is null)
+        if (sink.ErrorCount != errorsBefore || accessibility is null || jsonContext is null)
         {
             return null;
         }
@@ -115,107 +119,11 @@ internal static class ContractParser
             ns,
             contractName,
             TypeNames.Full(contract),
-            BaseName(contractName),
+            ContractName(contractName),
             accessibility,
             RouteTemplate.Normalize(prefix),
             TypeNames.Full(jsonContext),
-            methods.ToEquatableArray(),
-            parts);
-    }
-
-    private static MethodModel? ParseMethod(INamedTypeSymbol contract, IMethodSymbol method, string prefix, INamedTypeSymbol? jsonContext, DerivedTypeIndex derivedTypes, DiagnosticSink sink, CancellationToken cancellationToken)
-    {
-        var display = contract.Name + "." + method.Name;
-        var location = method.Locations.FirstOrDefault();
-        var errorsBefore = sink.HasErrors;
-        if (method.IsGenericMethod)
-        {
-            sink.Report(DiagnosticDescriptors.GenericNotSupported, location, display);
-        }
-
-        AttributeData? get = null, post = null;
-        foreach (var attribute in method.GetAttributes())
-        {
-            switch (attribute.AttributeClass?.ToDisplayString())
-            {
-                case GetAttributeName: get = attribute; break;
-                case PostAttributeName: post = attribute; break;
-            }
-        }
-
-        if (get is not null && post is not null)
-        {
-            sink.Report(DiagnosticDescriptors.ConflictingHttpAttributes, location, display);
-            return null;
-        }
-
-        var httpAttribute = get ?? post;
-        var httpMethod = post is not null ? "POST" : "GET";
-        var route = httpAttribute is null
-            ? "/" + KebabCase(method.Name)
-            : httpAttribute.ConstructorArguments.Length > 0 && httpAttribute.ConstructorArguments[0].Value is string r ? r : string.Empty;
-        var routeLocation = httpAttribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location;
-
-        if (method.ReturnType is not INamedTypeSymbol { IsGenericType: true } returnType
-            || returnType.OriginalDefinition.ToDisplayString() != AsyncEnumerableName)
-        {
-            sink.Report(DiagnosticDescriptors.MustReturnAsyncEnumerable, location, display);
-            return null;
-        }
-
-        var element = returnType.TypeArguments[0];
-        var returnsSseItem = element is INamedTypeSymbol { IsGenericType: true } wrapper && wrapper.OriginalDefinition.ToDisplayString() == SseItemName;
-        var itemType = returnsSseItem ? ((INamedTypeSymbol)element).TypeArguments[0] : element;
-
-        var fullRoute = RouteTemplate.Combine(prefix, route);
-        if (!RouteTemplate.TryParse(fullRoute, out var routeParts, out var routeError))
-        {
-            sink.Report(DiagnosticDescriptors.InvalidRouteTemplate, routeLocation, route, display, routeError);
-            return null;
-        }
-
-        var routeNames = new HashSet<string>(routeParts.Where(static part => part.IsParameter).Select(static part => part.Text), System.StringComparer.OrdinalIgnoreCase);
-        var parameters = new List<ParameterModel>();
-        var context = new ParameterClassifier.MethodContext(display, routeNames, httpMethod == "POST", jsonContext, sink);
-        foreach (var parameter in method.Parameters)
-        {
-            var model = ParameterClassifier.Classify(parameter, context);
-            if (model is not null)
-            {
-                parameters.Add(model.Source == ParameterSource.Route ? WithRoutePart(model, routeParts) : model);
-            }
-        }
-
-        foreach (var routeName in routeNames)
-        {
-            if (!method.Parameters.Any(parameter => string.Equals(parameter.Name, routeName, System.StringComparison.OrdinalIgnoreCase)))
-            {
-                sink.Report(DiagnosticDescriptors.UnknownRouteParameter, routeLocation, display, routeName);
-            }
-        }
-
-        var item = ItemParser.Parse(itemType, jsonContext, display, sink, derivedTypes);
-        if (item is null || (!errorsBefore && sink.HasErrors))
-        {
-            return null;
-        }
-
-        return new MethodModel(
-            method.Name,
-            httpMethod,
-            RouteTemplate.Normalize(route),
-            routeParts.ToEquatableArray(),
-            TypeNames.Full(method.ReturnType),
-            item,
-            returnsSseItem,
-            parameters.ToEquatableArray(),
-            DocumentationReader.Read(method, cancellationToken));
-    }
-
-    private static ParameterModel WithRoutePart(ParameterModel parameter, List<RoutePart> parts)
-    {
-        var part = parts.First(p => p.IsParameter && string.Equals(p.Text, parameter.WireName, System.StringComparison.OrdinalIgnoreCase));
-        return parameter with { WireName = part.Text, IsCatchAll = part.IsCatchAll };
+            methods.ToEquatableArray());
     }
 
     private static INamedTypeSymbol? ReadJsonContext(INamedTypeSymbol contract, AttributeData attribute, DiagnosticSink sink, CancellationToken cancellationToken)
@@ -264,7 +172,7 @@ internal static class ContractParser
     }
 
     /// <summary><c>IStockFeed</c> gives <c>StockFeed</c>; a name without the <c>I</c> convention is kept.</summary>
-    private static string BaseName(string interfaceName) =>
+    internal static string ContractName(string interfaceName) =>
         interfaceName.Length > 1 && interfaceName[0] == 'I' && char.IsUpper(interfaceName[1]) ? interfaceName.Substring(1) : interfaceName;
 
     /// <summary>The documented default route of a method without <c>[SseGet]</c> or <c>[SsePost]</c>: <c>GetPrices</c> gives <c>get-prices</c>.</summary>

@@ -5,21 +5,26 @@ namespace Sse.Generators.Parsing;
 
 /// <summary>
 /// Where the parser's rules report. The analyzer's sink collects diagnostics with their locations; the
-/// generator's sink only remembers that an error occurred (a contract with an error gets no generated code),
-/// so parsing for generation creates no <see cref="Diagnostic"/> objects.
+/// generator's sink only counts errors (a contract with an error gets no generated code), so parsing for
+/// generation creates no <see cref="Diagnostic"/> objects.
 /// </summary>
 internal sealed class DiagnosticSink
 {
     private readonly List<Diagnostic>? _diagnostics;
+    private readonly HashSet<(string Id, Location? Location, string Message)>? _seen;
     private readonly Location? _locationOverride;
 
     private DiagnosticSink(List<Diagnostic>? diagnostics, Location? locationOverride)
     {
         _diagnostics = diagnostics;
+        _seen = diagnostics is null ? null : new();
         _locationOverride = locationOverride;
     }
 
-    public bool HasErrors { get; private set; }
+    /// <summary>The number of errors reported so far; a method or contract compares it before and after its own rules.</summary>
+    public int ErrorCount { get; private set; }
+
+    public bool HasErrors => ErrorCount > 0;
 
     public IReadOnlyList<Diagnostic> Diagnostics => (IReadOnlyList<Diagnostic>?)_diagnostics ?? System.Array.Empty<Diagnostic>();
 
@@ -32,9 +37,19 @@ internal sealed class DiagnosticSink
     {
         if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
         {
-            HasErrors = true;
+            ErrorCount++;
         }
 
-        _diagnostics?.Add(Diagnostic.Create(descriptor, _locationOverride ?? location, args));
+        if (_diagnostics is null)
+        {
+            return;
+        }
+
+        // One item type streamed by two methods is checked twice; its problem is reported once.
+        var diagnostic = Diagnostic.Create(descriptor, _locationOverride ?? location, args);
+        if (_seen!.Add((descriptor.Id, diagnostic.Location, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture))))
+        {
+            _diagnostics.Add(diagnostic);
+        }
     }
 }

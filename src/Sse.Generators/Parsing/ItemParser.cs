@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Sse.Generators.Common;
 using Sse.Generators.Diagnostics;
 using Sse.Generators.Model;
 
@@ -14,13 +15,13 @@ internal static class ItemParser
 {
     private const string EventAttributeName = "Sse.Contracts.SseEventAttribute";
     private const string EventIdAttributeName = "Sse.Contracts.SseEventIdAttribute";
-    private static readonly char[] ForbiddenNameChars = { '\r', '\n', '\0' };
 
     public static ItemModel? Parse(ITypeSymbol itemType, INamedTypeSymbol? jsonContext, string methodDisplayName, DiagnosticSink sink, DerivedTypeIndex derivedTypes)
     {
         var isText = itemType.SpecialType == SpecialType.System_String;
-        var errorsBefore = sink.HasErrors;
+        var errorsBefore = sink.ErrorCount;
         var eventType = ReadEventName(itemType, sink);
+        var eventId = isText ? null : ReadEventId(itemType, sink);
         var derived = isText ? new List<(INamedTypeSymbol Type, string Name)>() : FindDerivedEvents(itemType, derivedTypes, sink);
 
         // Names must tell the types apart: the base's own name and each derived type's.
@@ -62,11 +63,11 @@ internal static class ItemParser
                     continue;
                 }
 
-                derivedModels.Add(new DerivedEventModel(TypeNames.Full(type), name, derivedProperty, EventIdExpression(type, "value")));
+                derivedModels.Add(new DerivedEventModel(TypeNames.Full(type), name, derivedProperty, ReadEventId(type, sink)));
             }
         }
 
-        if (jsonContext is null || (!errorsBefore && sink.HasErrors))
+        if (jsonContext is null || sink.ErrorCount != errorsBefore)
         {
             return null;
         }
@@ -76,7 +77,7 @@ internal static class ItemParser
             TypeNames.Short(itemType),
             property,
             eventType,
-            isText ? null : EventIdExpression(itemType, "item"),
+            eventId,
             isText,
             derivedModels.ToEquatableArray());
     }
@@ -110,9 +111,9 @@ internal static class ItemParser
             }
 
             var name = attribute.ConstructorArguments.Length > 0 ? attribute.ConstructorArguments[0].Value as string : null;
-            if (string.IsNullOrEmpty(name) || name!.IndexOfAny(ForbiddenNameChars) >= 0 || name == "sse-error")
+            if (string.IsNullOrEmpty(name) || !SseProtocol.IsValidFieldValue(name!) || SseProtocol.IsReservedEventType(name!))
             {
-                sink.Report(DiagnosticDescriptors.InvalidEventName, attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? type.Locations.FirstOrDefault(), TypeNames.Short(type), name ?? string.Empty);
+                sink.Report(DiagnosticDescriptors.InvalidEventName, attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? type.Locations.FirstOrDefault(), TypeNames.Short(type), name ?? string.Empty, string.Join(", ", SseProtocol.ReservedEventTypes.Select(static r => "'" + r + "'")));
                 return null;
             }
 
@@ -122,34 +123,73 @@ internal static class ItemParser
         return null;
     }
 
-    /// <summary>The expression that reads the event id from <paramref name="variable"/>, formatted with the invariant culture.</summary>
-    private static string? EventIdExpression(ITypeSymbol type, string variable)
+    /// <summary>
+    /// The item type's <c>[SseEventId]</c> property (declared on it or a base type): at most one, of a type with a
+    /// sensible text form, a <see cref="string"/> or an <c>IFormattable</c> (numbers, <c>Guid</c>, dates, enums).
+    /// </summary>
+    private static EventIdModel? ReadEventId(ITypeSymbol type, DiagnosticSink sink)
     {
+        IPropertySymbol? found = null;
         for (var current = type; current is not null; current = current.BaseType)
         {
             foreach (var member in current.GetMembers())
             {
-                if (member is not IPropertySymbol { IsStatic: false, GetMethod: not null } property
+                if (member is not IPropertySymbol { IsStatic: false } property
                     || !property.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == EventIdAttributeName))
                 {
                     continue;
                 }
 
-                var access = variable + "." + TypeNames.Identifier(property.Name);
-                var propertyType = property.Type;
-                if (propertyType.SpecialType == SpecialType.System_String)
+                // An override of the property already found is the same id, not a second one.
+                if (found is not null && !IsOverrideOf(found, property))
                 {
-                    return access;
+                    sink.Report(DiagnosticDescriptors.TwoEventIds, property.Locations.FirstOrDefault(), TypeNames.Short(type), found.Name, property.Name);
+                    return null;
                 }
 
-                var isNullable = propertyType.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
-                var valueType = isNullable ? ((INamedTypeSymbol)propertyType).TypeArguments[0] : propertyType;
-                var formattable = valueType.AllInterfaces.Any(static i => i.ToDisplayString() == "System.IFormattable");
-                var call = formattable ? "ToString(null, global::System.Globalization.CultureInfo.InvariantCulture)" : "ToString()";
-                return access + (isNullable || !propertyType.IsValueType ? "?." : ".") + call;
+                found ??= property;
             }
         }
 
+        if (found is null)
+        {
+            return null;
+        }
+
+        var propertyType = found.Type;
+        var isNullableValue = propertyType.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+        var valueType = isNullableValue ? ((INamedTypeSymbol)propertyType).TypeArguments[0] : propertyType;
+        var isNullable = isNullableValue || !propertyType.IsValueType;
+        if (found.GetMethod is null)
+        {
+            sink.Report(DiagnosticDescriptors.InvalidEventIdType, found.Locations.FirstOrDefault(), TypeNames.Short(type) + "." + found.Name, TypeNames.Short(propertyType), "it has no getter");
+            return null;
+        }
+
+        if (valueType.SpecialType == SpecialType.System_String)
+        {
+            return new EventIdModel(CSharpCode.Identifier(found.Name), EventIdKind.String, IsNullable: true);
+        }
+
+        if (valueType.AllInterfaces.Any(static i => i.ToDisplayString() == "System.IFormattable"))
+        {
+            return new EventIdModel(CSharpCode.Identifier(found.Name), EventIdKind.Formattable, isNullable);
+        }
+
+        sink.Report(DiagnosticDescriptors.InvalidEventIdType, found.Locations.FirstOrDefault(), TypeNames.Short(type) + "." + found.Name, TypeNames.Short(propertyType), "it has no text form; use a string, a number, a Guid, a date or an enum");
         return null;
+    }
+
+    private static bool IsOverrideOf(IPropertySymbol found, IPropertySymbol candidate)
+    {
+        for (var overridden = found.OverriddenProperty; overridden is not null; overridden = overridden.OverriddenProperty)
+        {
+            if (SymbolEqualityComparer.Default.Equals(overridden, candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

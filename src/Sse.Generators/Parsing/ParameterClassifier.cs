@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using Sse.Generators.Common;
 using Sse.Generators.Diagnostics;
 using Sse.Generators.Model;
 
@@ -52,7 +53,7 @@ internal static class ParameterClassifier
         }
 
         var type = parameter.Type;
-        var name = TypeNames.Identifier(parameter.Name);
+        var name = CSharpCode.Identifier(parameter.Name);
         var typeFullName = TypeNames.Full(type);
         var defaultValue = TypeNames.DefaultValue(parameter);
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
+using Sse.Generators.Common;
 
 namespace Sse.Generators.Parsing;
 
@@ -18,14 +18,6 @@ internal static class TypeNames
     public static string Full(ITypeSymbol type) => type.ToDisplayString(FullyQualified);
 
     public static string Short(ITypeSymbol type) => type.ToDisplayString(Display);
-
-    /// <summary>An identifier as it must appear in code: <c>@event</c> for the keyword <c>event</c>.</summary>
-    public static string Identifier(string name) =>
-        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) is SyntaxKind.AwaitKeyword
-            ? "@" + name
-            : name;
-
-    public static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
     /// <summary>The C# literal of a parameter's default value, or <see langword="null"/> when it has none.</summary>
     public static string? DefaultValue(IParameterSymbol parameter)
@@ -51,7 +43,7 @@ internal static class TypeNames
             {
                 if (member is IFieldSymbol { HasConstantValue: true } field && Equals(field.ConstantValue, value))
                 {
-                    return Full(underlying) + "." + Identifier(field.Name);
+                    return Full(underlying) + "." + CSharpCode.Identifier(field.Name);
                 }
             }
 
@@ -63,8 +55,8 @@ internal static class TypeNames
 
     private static string Primitive(object value) => value switch
     {
-        string s => SymbolDisplay.FormatLiteral(s, quote: true),
-        char c => SymbolDisplay.FormatLiteral(c, quote: true),
+        string s => CSharpCode.Literal(s),
+        char c => CSharpCode.Literal(c),
         bool b => b ? "true" : "false",
         float f when float.IsNaN(f) => "float.NaN",
         float f when float.IsPositiveInfinity(f) => "float.PositiveInfinity",

@@ -8,7 +8,9 @@ namespace Demo.Shapes
     /// A typed client for <see cref="global::Demo.Shapes.IShapes"/>: each method sends its request through an
     /// <see cref="global::System.Net.Http.HttpClient"/> and streams the response's events as typed items.
     /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     public sealed partial class ShapesClient : global::Demo.Shapes.IShapes
     {
         private readonly global::System.Net.Http.HttpClient _httpClient;
@@ -27,10 +29,10 @@ namespace Demo.Shapes
         /// <inheritdoc />
         public global::System.Collections.Generic.IAsyncEnumerable<global::Demo.Shapes.Tick> Items(int id, string rest, global::System.Guid? tenant, global::Demo.Shapes.Color color = global::Demo.Shapes.Color.Green, bool verbose = false, global::System.DateTime? since = null, global::System.DateTimeOffset until = default, double ratio = 0.5D, long big = 10L, string @event = "a \"quoted\" value", global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var uri = new global::Sse.Runtime.SseUriBuilder("/api/shapes/items/");
+            var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/api/shapes/items/");
             uri.AppendPathValue(id);
             uri.AppendLiteral("/");
-            uri.AppendCatchAllValue(rest);
+            uri.AppendCatchAllValue(rest, "rest");
             uri.AppendQuery("tenant", tenant);
             uri.AppendQuery("color", color);
             uri.AppendQuery("verbose", verbose);
@@ -39,50 +41,78 @@ namespace Demo.Shapes
             uri.AppendQuery("ratio", ratio);
             uri.AppendQuery("big", big);
             uri.AppendQuery("event", @event);
-            var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
-            return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, ShapesClientFormats.Items, this._options, cancellationToken);
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
+                this._httpClient,
+                request,
+                global::Demo.Shapes.ShapesEventFormats.Items,
+                this._options,
+                cancellationToken);
         }
 
         /// <inheritdoc />
         public global::System.Collections.Generic.IAsyncEnumerable<global::System.Net.ServerSentEvents.SseItem<global::Demo.Shapes.Note>> Notes(global::System.Guid id, global::System.DateOnly? day, global::System.TimeSpan? window, decimal? min, global::Demo.Shapes.Color? color)
         {
-            var uri = new global::Sse.Runtime.SseUriBuilder("/api/shapes/items/");
+            var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/api/shapes/items/");
             uri.AppendPathValue(id);
             uri.AppendLiteral("/notes");
             uri.AppendQuery("day", day);
             uri.AppendQuery("window", window);
             uri.AppendQuery("min", min);
             uri.AppendQuery("color", color);
-            var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
-            return global::Sse.Runtime.SseStreamReader.ReadItemsAsync(this._httpClient, request, ShapesClientFormats.Notes, this._options, default);
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadItemsAsync(
+                this._httpClient,
+                request,
+                global::Demo.Shapes.ShapesEventFormats.Notes,
+                this._options,
+                default);
         }
 
         /// <inheritdoc />
         public global::System.Collections.Generic.IAsyncEnumerable<global::Demo.Shapes.Note> RecentNotes(string? author = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var uri = new global::Sse.Runtime.SseUriBuilder("/api/shapes/recent-notes");
+            var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/api/shapes/recent-notes");
             uri.AppendQuery("author", author);
-            var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
-            return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, ShapesClientFormats.RecentNotes, this._options, cancellationToken);
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
+                this._httpClient,
+                request,
+                global::Demo.Shapes.ShapesEventFormats.RecentNotes,
+                this._options,
+                cancellationToken);
         }
 
         /// <inheritdoc />
         public global::System.Collections.Generic.IAsyncEnumerable<string> Lines(global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var uri = new global::Sse.Runtime.SseUriBuilder("/api/shapes/lines");
-            var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
-            return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, ShapesClientFormats.Lines, this._options, cancellationToken);
+            var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/api/shapes/lines");
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
+                this._httpClient,
+                request,
+                global::Demo.Shapes.ShapesEventFormats.Lines,
+                this._options,
+                cancellationToken);
         }
     }
 
     /// <summary>Registers <see cref="global::Demo.Shapes.IShapes"/> as a typed client.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     public static class ShapesClientServiceCollectionExtensions
     {
         /// <summary>
+        /// The name of the client's <see cref="global::System.Net.Http.HttpClient"/> and of its <see cref="global::Sse.Runtime.SseClientOptions"/>
+        /// (<c>services.Configure&lt;SseClientOptions&gt;(ShapesClientServiceCollectionExtensions.ClientName, ...)</c>).
+        /// </summary>
+        public const string ClientName = "Shapes";
+
+        /// <summary>
         /// Registers <see cref="global::Demo.Shapes.IShapes"/>, implemented by <see cref="global::Demo.Shapes.ShapesClient"/>, as a typed client
         /// created through <see cref="global::System.Net.Http.IHttpClientFactory"/>. The client and its
-        /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <c>Demo.Shapes.IShapes</c>.
+        /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <see cref="ClientName"/>.
         /// </summary>
         /// <param name="services">The service collection.</param>
         /// <param name="configureClient">Configures the client, typically its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/>.</param>
@@ -90,25 +120,12 @@ namespace Demo.Shapes
         /// <returns>The client's builder, to add handlers, resilience or further configuration.</returns>
         public static global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder AddShapesClient(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::System.Net.Http.HttpClient>? configureClient = null, global::System.Action<global::Sse.Runtime.SseClientOptions>? configureOptions = null)
         {
-            return global::Sse.Runtime.SseClientRegistration.AddClient<global::Demo.Shapes.IShapes, global::Demo.Shapes.ShapesClient>(
+            return global::Sse.Runtime.Infrastructure.SseClientRegistration.AddClient<global::Demo.Shapes.IShapes, global::Demo.Shapes.ShapesClient>(
                 services,
-                "Demo.Shapes.IShapes",
+                ClientName,
                 static (httpClient, options) => new global::Demo.Shapes.ShapesClient(httpClient, options),
                 configureClient,
                 configureOptions);
         }
-    }
-
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
-    file static class ShapesClientFormats
-    {
-        public static readonly global::Sse.Runtime.SseEventFormat<global::Demo.Shapes.Tick> Items =
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Tick>(global::Demo.Shapes.ShapesJson.Default.Tick, eventType: "tick", eventId: static item => item.Id?.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture));
-        public static readonly global::Sse.Runtime.SseEventFormat<global::Demo.Shapes.Note> Notes =
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Note>(global::Demo.Shapes.ShapesJson.Default.NoteInfo, eventType: null, eventId: null, readsAnyEventType: true);
-        public static readonly global::Sse.Runtime.SseEventFormat<global::Demo.Shapes.Note> RecentNotes =
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Note>(global::Demo.Shapes.ShapesJson.Default.NoteInfo, eventType: null, eventId: null);
-        public static readonly global::Sse.Runtime.SseEventFormat<string> Lines =
-            global::Sse.Runtime.SseEventFormat.Text(eventType: null, eventId: null);
     }
 }

@@ -5,253 +5,280 @@
 namespace Demo.Shapes
 {
     /// <summary>Maps the server-sent-events endpoints of <see cref="global::Demo.Shapes.IShapes"/>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     public static class ShapesEndpointRouteBuilderExtensions
     {
         /// <summary>
         /// Maps every method of <see cref="global::Demo.Shapes.IShapes"/> as an endpoint that streams <c>text/event-stream</c>:
         /// <list type="bullet">
-        /// <item><description><c>GET /api/shapes/items/{id:int}/{*rest}</c>: <see cref="global::Demo.Shapes.IShapes.Items"/></description></item>
-        /// <item><description><c>GET /api/shapes/items/{id}/notes</c>: <see cref="global::Demo.Shapes.IShapes.Notes"/></description></item>
-        /// <item><description><c>GET /api/shapes/recent-notes</c>: <see cref="global::Demo.Shapes.IShapes.RecentNotes"/></description></item>
-        /// <item><description><c>GET /api/shapes/lines</c>: <see cref="global::Demo.Shapes.IShapes.Lines"/></description></item>
+        /// <item><description><c>GET /api/shapes/items/{id:int}/{*rest}</c>: <see cref="global::Demo.Shapes.IShapes.Items"/>, named <c>Shapes.Items</c></description></item>
+        /// <item><description><c>GET /api/shapes/items/{id}/notes</c>: <see cref="global::Demo.Shapes.IShapes.Notes"/>, named <c>Shapes.Notes</c></description></item>
+        /// <item><description><c>GET /api/shapes/recent-notes</c>: <see cref="global::Demo.Shapes.IShapes.RecentNotes"/>, named <c>Shapes.RecentNotes</c></description></item>
+        /// <item><description><c>GET /api/shapes/lines</c>: <see cref="global::Demo.Shapes.IShapes.Lines"/>, named <c>Shapes.Lines</c></description></item>
         /// </list>
-        /// Each request resolves the contract's implementation from the request's services.
+        /// Each request resolves <see cref="global::Demo.Shapes.IShapes"/> from the request's services; mapping fails at start-up
+        /// when no implementation is registered.
         /// </summary>
         /// <param name="endpoints">The application or route group to map the endpoints into.</param>
         /// <param name="endpointNamePrefix">
-        /// Prefixes the endpoint names (<c>{Name}.{Method}</c>), which must be unique in an application: pass one when
+        /// Prefixes the endpoint names (<c>Shapes.{Method}</c>), which must be unique in an application: pass one when
         /// mapping the contract more than once, e.g. under <c>/v1</c> and <c>/v2</c>.
         /// </param>
         /// <returns>The contract's route group: conventions added to it, such as <c>RequireAuthorization()</c>, apply to every endpoint.</returns>
         public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder MapShapes(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string? endpointNamePrefix = null)
         {
             global::System.ArgumentNullException.ThrowIfNull(endpoints);
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.EnsureImplementationRegistered<global::Demo.Shapes.IShapes>(endpoints, "Shapes");
             var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, "/api/shapes");
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Tick>(group, "GET", "/items/{id:int}/{*rest}", endpointNamePrefix + "Shapes.Items", ShapesEndpointHandlers.Items, tag: "Shapes");
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Note>(group, "GET", "/items/{id}/notes", endpointNamePrefix + "Shapes.Notes", ShapesEndpointHandlers.Notes, tag: "Shapes");
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Shapes.Note>(group, "GET", "/recent-notes", endpointNamePrefix + "Shapes.RecentNotes", ShapesEndpointHandlers.RecentNotes, tag: "Shapes");
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<string>(group, "GET", "/lines", endpointNamePrefix + "Shapes.Lines", ShapesEndpointHandlers.Lines, tag: "Shapes");
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Shapes.Tick>(
+                group,
+                "GET",
+                "/items/{id:int}/{*rest}",
+                endpointNamePrefix + "Shapes.Items",
+                ShapesEndpointHandlers.Items,
+                tag: "Shapes");
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Shapes.Note>(
+                group,
+                "GET",
+                "/items/{id}/notes",
+                endpointNamePrefix + "Shapes.Notes",
+                ShapesEndpointHandlers.Notes,
+                tag: "Shapes");
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Shapes.Note>(
+                group,
+                "GET",
+                "/recent-notes",
+                endpointNamePrefix + "Shapes.RecentNotes",
+                ShapesEndpointHandlers.RecentNotes,
+                tag: "Shapes");
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<string>(
+                group,
+                "GET",
+                "/lines",
+                endpointNamePrefix + "Shapes.Lines",
+                ShapesEndpointHandlers.Lines,
+                tag: "Shapes");
             return group;
         }
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     file static class ShapesEndpointHandlers
     {
-        public static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescriptor<global::Demo.Shapes.Tick> ItemsEndpoint = new(
-            "IShapes.Items",
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Tick>(global::Demo.Shapes.ShapesJson.Default.Tick, eventType: "tick", eventId: static item => item.Id?.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture)));
+        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Shapes.Tick> ItemsEndpoint = new(
+            "Shapes.Items",
+            global::Demo.Shapes.ShapesEventFormats.Items);
 
         public static global::System.Threading.Tasks.Task Items(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            // int id: route value {id}
-            var idRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetRouteValue(httpContext, "id");
+            // int id: route value {id}, required (400 when absent); 400 when not a valid int
+            var idRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetRouteValue(httpContext, "id");
             if (idRaw is null)
             {
-                return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteMissingAsync(httpContext, "id", "route value");
+                return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteMissingAsync(httpContext, "id", "route value");
             }
-            if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParse<int>(idRaw, out var id))
+            if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<int>(idRaw, out var id))
             {
-                return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "id", "route value", "int", idRaw);
+                return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "id", "route value", "int", idRaw);
             }
 
-            // string rest: route value {rest}
-            var restRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetRouteValue(httpContext, "rest");
-            if (restRaw is null)
+            // string rest: catch-all route value {*rest}, required (400 when absent)
+            var rest = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetRouteValue(httpContext, "rest");
+            if (rest is null)
             {
-                return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteMissingAsync(httpContext, "rest", "route value");
+                return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteMissingAsync(httpContext, "rest", "route value");
             }
-            string rest = restRaw;
 
-            // Guid? tenant: query string ?tenant=
-            var tenantRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "tenant");
+            // Guid? tenant: query string ?tenant=, null when absent; 400 when not a valid Guid
+            var tenantRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "tenant");
             global::System.Guid? tenant = null;
             if (tenantRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParse<global::System.Guid>(tenantRaw, out var tenantValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<global::System.Guid>(tenantRaw, out var tenantValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "tenant", "query string", "Guid?", tenantRaw);
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "tenant", "query string", "Guid?", tenantRaw);
                 }
                 tenant = tenantValue;
             }
 
-            // Color color: query string ?color=, default global::Demo.Shapes.Color.Green
-            var colorRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "color");
+            // Color color: query string ?color=, global::Demo.Shapes.Color.Green when absent; 400 when not a valid Color
+            var colorRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "color");
             global::Demo.Shapes.Color color = global::Demo.Shapes.Color.Green;
             if (colorRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParseEnum<global::Demo.Shapes.Color>(colorRaw, out var colorValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParseEnum<global::Demo.Shapes.Color>(colorRaw, out var colorValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "color", "query string", "Color", colorRaw);
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "color", "query string", "Color", colorRaw);
                 }
                 color = colorValue;
             }
 
-            // bool verbose: query string ?verbose=, default false
-            var verboseRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "verbose");
+            // bool verbose: query string ?verbose=, false when absent; 400 when not a valid bool
+            var verboseRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "verbose");
             bool verbose = false;
             if (verboseRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParse<bool>(verboseRaw, out var verboseValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<bool>(verboseRaw, out var verboseValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "verbose", "query string", "bool", verboseRaw);
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "verbose", "query string", "bool", verboseRaw);
                 }
                 verbose = verboseValue;
             }
 
-            // DateTime? since: query string ?since=, default null
-            var sinceRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "since");
+            // DateTime? since: query string ?since=, null when absent; 400 when not a valid DateTime
+            var sinceRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "since");
             global::System.DateTime? since = null;
             if (sinceRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParseDateTime(sinceRaw, out var sinceValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParseDateTime(sinceRaw, out var sinceValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "since", "query string", "DateTime?", sinceRaw);
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "since", "query string", "DateTime?", sinceRaw);
                 }
                 since = sinceValue;
             }
 
-            // DateTimeOffset until: query string ?until=, default default
-            var untilRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "until");
+            // DateTimeOffset until: query string ?until=, default(DateTimeOffset) when absent; 400 when not a valid DateTimeOffset
+            var untilRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "until");
             global::System.DateTimeOffset until = default;
             if (untilRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParse<global::System.DateTimeOffset>(untilRaw, out var untilValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<global::System.DateTimeOffset>(untilRaw, out var untilValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "until", "query string", "DateTimeOffset", untilRaw);
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "until", "query string", "DateTimeOffset", untilRaw);
                 }
                 until = untilValue;
             }
 
-            // double ratio: query string ?ratio=, default 0.5D
-            var ratioRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "ratio");
+            // double ratio: query string ?ratio=, 0.5D when absent; 400 when not a valid double
+            var ratioRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "ratio");
             double ratio = 0.5D;
             if (ratioRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParse<double>(ratioRaw, out var ratioValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<double>(ratioRaw, out var ratioValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "ratio", "query string", "double", ratioRaw);
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "ratio", "query string", "double", ratioRaw);
                 }
                 ratio = ratioValue;
             }
 
-            // long big: query string ?big=, default 10L
-            var bigRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "big");
+            // long big: query string ?big=, 10L when absent; 400 when not a valid long
+            var bigRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "big");
             long big = 10L;
             if (bigRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParse<long>(bigRaw, out var bigValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<long>(bigRaw, out var bigValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "big", "query string", "long", bigRaw);
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "big", "query string", "long", bigRaw);
                 }
                 big = bigValue;
             }
 
-            // string event: query string ?event=, default "a \"quoted\" value"
-            var eventRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "event");
-            string @event = eventRaw ?? "a \"quoted\" value";
+            // string event: query string ?event=, "a \"quoted\" value" when absent
+            var @event = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "event") ?? "a \"quoted\" value";
 
-            return global::Sse.Runtime.AspNetCore.SseEndpoint.StreamAsync<global::Demo.Shapes.IShapes, global::Demo.Shapes.Tick>(
+            return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Shapes.IShapes, global::Demo.Shapes.Tick>(
                 httpContext,
                 ItemsEndpoint,
                 (service, cancellationToken) => service.Items(id, rest, tenant, color, verbose, since, until, ratio, big, @event, cancellationToken));
         }
 
-        public static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescriptor<global::Demo.Shapes.Note> NotesEndpoint = new(
-            "IShapes.Notes",
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Note>(global::Demo.Shapes.ShapesJson.Default.NoteInfo, eventType: null, eventId: null, readsAnyEventType: true));
+        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Shapes.Note> NotesEndpoint = new(
+            "Shapes.Notes",
+            global::Demo.Shapes.ShapesEventFormats.Notes);
 
         public static global::System.Threading.Tasks.Task Notes(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            // Guid id: route value {id}
-            var idRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetRouteValue(httpContext, "id");
+            // Guid id: route value {id}, required (400 when absent); 400 when not a valid Guid
+            var idRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetRouteValue(httpContext, "id");
             if (idRaw is null)
             {
-                return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteMissingAsync(httpContext, "id", "route value");
+                return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteMissingAsync(httpContext, "id", "route value");
             }
-            if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParse<global::System.Guid>(idRaw, out var id))
+            if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<global::System.Guid>(idRaw, out var id))
             {
-                return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "id", "route value", "Guid", idRaw);
+                return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "id", "route value", "Guid", idRaw);
             }
 
-            // DateOnly? day: query string ?day=
-            var dayRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "day");
+            // DateOnly? day: query string ?day=, null when absent; 400 when not a valid DateOnly
+            var dayRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "day");
             global::System.DateOnly? day = null;
             if (dayRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParse<global::System.DateOnly>(dayRaw, out var dayValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<global::System.DateOnly>(dayRaw, out var dayValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "day", "query string", "DateOnly?", dayRaw);
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "day", "query string", "DateOnly?", dayRaw);
                 }
                 day = dayValue;
             }
 
-            // TimeSpan? window: query string ?window=
-            var windowRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "window");
+            // TimeSpan? window: query string ?window=, null when absent; 400 when not a valid TimeSpan
+            var windowRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "window");
             global::System.TimeSpan? window = null;
             if (windowRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParse<global::System.TimeSpan>(windowRaw, out var windowValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<global::System.TimeSpan>(windowRaw, out var windowValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "window", "query string", "TimeSpan?", windowRaw);
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "window", "query string", "TimeSpan?", windowRaw);
                 }
                 window = windowValue;
             }
 
-            // decimal? min: query string ?min=
-            var minRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "min");
+            // decimal? min: query string ?min=, null when absent; 400 when not a valid decimal
+            var minRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "min");
             decimal? min = null;
             if (minRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParse<decimal>(minRaw, out var minValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<decimal>(minRaw, out var minValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "min", "query string", "decimal?", minRaw);
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "min", "query string", "decimal?", minRaw);
                 }
                 min = minValue;
             }
 
-            // Color? color: query string ?color=
-            var colorRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "color");
+            // Color? color: query string ?color=, null when absent; 400 when not a valid Color
+            var colorRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "color");
             global::Demo.Shapes.Color? color = null;
             if (colorRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParseEnum<global::Demo.Shapes.Color>(colorRaw, out var colorValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParseEnum<global::Demo.Shapes.Color>(colorRaw, out var colorValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "color", "query string", "Color?", colorRaw);
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "color", "query string", "Color?", colorRaw);
                 }
                 color = colorValue;
             }
 
-            return global::Sse.Runtime.AspNetCore.SseEndpoint.StreamItemsAsync<global::Demo.Shapes.IShapes, global::Demo.Shapes.Note>(
+            return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamItemsAsync<global::Demo.Shapes.IShapes, global::Demo.Shapes.Note>(
                 httpContext,
                 NotesEndpoint,
                 (service, cancellationToken) => service.Notes(id, day, window, min, color));
         }
 
-        public static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescriptor<global::Demo.Shapes.Note> RecentNotesEndpoint = new(
-            "IShapes.RecentNotes",
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Shapes.Note>(global::Demo.Shapes.ShapesJson.Default.NoteInfo, eventType: null, eventId: null));
+        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Shapes.Note> RecentNotesEndpoint = new(
+            "Shapes.RecentNotes",
+            global::Demo.Shapes.ShapesEventFormats.RecentNotes);
 
         public static global::System.Threading.Tasks.Task RecentNotes(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            // string? author: query string ?author=, default null
-            var authorRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "author");
-            string? author = authorRaw;
+            // string? author: query string ?author=, null when absent
+            var author = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "author");
 
-            return global::Sse.Runtime.AspNetCore.SseEndpoint.StreamAsync<global::Demo.Shapes.IShapes, global::Demo.Shapes.Note>(
+            return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Shapes.IShapes, global::Demo.Shapes.Note>(
                 httpContext,
                 RecentNotesEndpoint,
                 (service, cancellationToken) => service.RecentNotes(author, cancellationToken));
         }
 
-        public static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescriptor<string> LinesEndpoint = new(
-            "IShapes.Lines",
-            global::Sse.Runtime.SseEventFormat.Text(eventType: null, eventId: null));
+        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<string> LinesEndpoint = new(
+            "Shapes.Lines",
+            global::Demo.Shapes.ShapesEventFormats.Lines);
 
         public static global::System.Threading.Tasks.Task Lines(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            return global::Sse.Runtime.AspNetCore.SseEndpoint.StreamAsync<global::Demo.Shapes.IShapes, string>(
+            return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Shapes.IShapes, string>(
                 httpContext,
                 LinesEndpoint,
                 (service, cancellationToken) => service.Lines(cancellationToken));

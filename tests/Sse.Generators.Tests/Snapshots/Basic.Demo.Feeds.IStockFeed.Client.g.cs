@@ -8,7 +8,9 @@ namespace Demo.Feeds
     /// A typed client for <see cref="global::Demo.Feeds.IStockFeed"/>: each method sends its request through an
     /// <see cref="global::System.Net.Http.HttpClient"/> and streams the response's events as typed items.
     /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     public sealed partial class StockFeedClient : global::Demo.Feeds.IStockFeed
     {
         private readonly global::System.Net.Http.HttpClient _httpClient;
@@ -27,22 +29,35 @@ namespace Demo.Feeds
         /// <summary>Streams prices.</summary>
         public global::System.Collections.Generic.IAsyncEnumerable<global::Demo.Feeds.PriceTick> Prices(string symbol, int? limit = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var uri = new global::Sse.Runtime.SseUriBuilder("/stocks/prices/");
+            var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/stocks/prices/");
             uri.AppendPathValue(symbol, "symbol");
             uri.AppendQuery("limit", limit);
-            var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
-            return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, StockFeedClientFormats.Prices, this._options, cancellationToken);
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
+                this._httpClient,
+                request,
+                global::Demo.Feeds.StockFeedEventFormats.Prices,
+                this._options,
+                cancellationToken);
         }
     }
 
     /// <summary>Registers <see cref="global::Demo.Feeds.IStockFeed"/> as a typed client.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     public static class StockFeedClientServiceCollectionExtensions
     {
         /// <summary>
+        /// The name of the client's <see cref="global::System.Net.Http.HttpClient"/> and of its <see cref="global::Sse.Runtime.SseClientOptions"/>
+        /// (<c>services.Configure&lt;SseClientOptions&gt;(StockFeedClientServiceCollectionExtensions.ClientName, ...)</c>).
+        /// </summary>
+        public const string ClientName = "StockFeed";
+
+        /// <summary>
         /// Registers <see cref="global::Demo.Feeds.IStockFeed"/>, implemented by <see cref="global::Demo.Feeds.StockFeedClient"/>, as a typed client
         /// created through <see cref="global::System.Net.Http.IHttpClientFactory"/>. The client and its
-        /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <c>Demo.Feeds.IStockFeed</c>.
+        /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <see cref="ClientName"/>.
         /// </summary>
         /// <param name="services">The service collection.</param>
         /// <param name="configureClient">Configures the client, typically its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/>.</param>
@@ -50,19 +65,12 @@ namespace Demo.Feeds
         /// <returns>The client's builder, to add handlers, resilience or further configuration.</returns>
         public static global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder AddStockFeedClient(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::System.Net.Http.HttpClient>? configureClient = null, global::System.Action<global::Sse.Runtime.SseClientOptions>? configureOptions = null)
         {
-            return global::Sse.Runtime.SseClientRegistration.AddClient<global::Demo.Feeds.IStockFeed, global::Demo.Feeds.StockFeedClient>(
+            return global::Sse.Runtime.Infrastructure.SseClientRegistration.AddClient<global::Demo.Feeds.IStockFeed, global::Demo.Feeds.StockFeedClient>(
                 services,
-                "Demo.Feeds.IStockFeed",
+                ClientName,
                 static (httpClient, options) => new global::Demo.Feeds.StockFeedClient(httpClient, options),
                 configureClient,
                 configureOptions);
         }
-    }
-
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
-    file static class StockFeedClientFormats
-    {
-        public static readonly global::Sse.Runtime.SseEventFormat<global::Demo.Feeds.PriceTick> Prices =
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Feeds.PriceTick>(global::Demo.Feeds.StockJson.Default.PriceTick, eventType: null, eventId: static item => item.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture));
     }
 }

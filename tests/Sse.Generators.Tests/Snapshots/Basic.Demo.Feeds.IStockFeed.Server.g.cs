@@ -5,61 +5,72 @@
 namespace Demo.Feeds
 {
     /// <summary>Maps the server-sent-events endpoints of <see cref="global::Demo.Feeds.IStockFeed"/>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     public static class StockFeedEndpointRouteBuilderExtensions
     {
         /// <summary>
         /// Maps every method of <see cref="global::Demo.Feeds.IStockFeed"/> as an endpoint that streams <c>text/event-stream</c>:
         /// <list type="bullet">
-        /// <item><description><c>GET /stocks/prices/{symbol}</c>: <see cref="global::Demo.Feeds.IStockFeed.Prices"/></description></item>
+        /// <item><description><c>GET /stocks/prices/{symbol}</c>: <see cref="global::Demo.Feeds.IStockFeed.Prices"/>, named <c>StockFeed.Prices</c></description></item>
         /// </list>
-        /// Each request resolves the contract's implementation from the request's services.
+        /// Each request resolves <see cref="global::Demo.Feeds.IStockFeed"/> from the request's services; mapping fails at start-up
+        /// when no implementation is registered.
         /// </summary>
         /// <param name="endpoints">The application or route group to map the endpoints into.</param>
         /// <param name="endpointNamePrefix">
-        /// Prefixes the endpoint names (<c>{Name}.{Method}</c>), which must be unique in an application: pass one when
+        /// Prefixes the endpoint names (<c>StockFeed.{Method}</c>), which must be unique in an application: pass one when
         /// mapping the contract more than once, e.g. under <c>/v1</c> and <c>/v2</c>.
         /// </param>
         /// <returns>The contract's route group: conventions added to it, such as <c>RequireAuthorization()</c>, apply to every endpoint.</returns>
         public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder MapStockFeed(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string? endpointNamePrefix = null)
         {
             global::System.ArgumentNullException.ThrowIfNull(endpoints);
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.EnsureImplementationRegistered<global::Demo.Feeds.IStockFeed>(endpoints, "StockFeed");
             var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, "/stocks");
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Feeds.PriceTick>(group, "GET", "/prices/{symbol}", endpointNamePrefix + "StockFeed.Prices", StockFeedEndpointHandlers.Prices, tag: "StockFeed");
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Feeds.PriceTick>(
+                group,
+                "GET",
+                "/prices/{symbol}",
+                endpointNamePrefix + "StockFeed.Prices",
+                StockFeedEndpointHandlers.Prices,
+                tag: "StockFeed");
             return group;
         }
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     file static class StockFeedEndpointHandlers
     {
-        public static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescriptor<global::Demo.Feeds.PriceTick> PricesEndpoint = new(
-            "IStockFeed.Prices",
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Feeds.PriceTick>(global::Demo.Feeds.StockJson.Default.PriceTick, eventType: null, eventId: static item => item.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture)));
+        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Feeds.PriceTick> PricesEndpoint = new(
+            "StockFeed.Prices",
+            global::Demo.Feeds.StockFeedEventFormats.Prices);
 
         public static global::System.Threading.Tasks.Task Prices(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            // string symbol: route value {symbol}
-            var symbolRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetRouteValue(httpContext, "symbol");
-            if (symbolRaw is null)
+            // string symbol: route value {symbol}, required (400 when absent)
+            var symbol = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetRouteValue(httpContext, "symbol");
+            if (symbol is null)
             {
-                return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteMissingAsync(httpContext, "symbol", "route value");
+                return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteMissingAsync(httpContext, "symbol", "route value");
             }
-            string symbol = symbolRaw;
 
-            // int? limit: query string ?limit=, default null
-            var limitRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "limit");
+            // int? limit: query string ?limit=, null when absent; 400 when not a valid int
+            var limitRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "limit");
             int? limit = null;
             if (limitRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParse<int>(limitRaw, out var limitValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<int>(limitRaw, out var limitValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "limit", "query string", "int?", limitRaw);
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "limit", "query string", "int?", limitRaw);
                 }
                 limit = limitValue;
             }
 
-            return global::Sse.Runtime.AspNetCore.SseEndpoint.StreamAsync<global::Demo.Feeds.IStockFeed, global::Demo.Feeds.PriceTick>(
+            return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Feeds.IStockFeed, global::Demo.Feeds.PriceTick>(
                 httpContext,
                 PricesEndpoint,
                 (service, cancellationToken) => service.Prices(symbol, limit, cancellationToken));

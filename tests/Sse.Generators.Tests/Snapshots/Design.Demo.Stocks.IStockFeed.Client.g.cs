@@ -8,7 +8,9 @@ namespace Demo.Stocks
     /// A typed client for <see cref="global::Demo.Stocks.IStockFeed"/>: each method sends its request through an
     /// <see cref="global::System.Net.Http.HttpClient"/> and streams the response's events as typed items.
     /// </summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     public sealed partial class StockFeedClient : global::Demo.Stocks.IStockFeed
     {
         private readonly global::System.Net.Http.HttpClient _httpClient;
@@ -31,44 +33,67 @@ namespace Demo.Stocks
         /// <returns>The ticks, oldest first.</returns>
         public global::System.Collections.Generic.IAsyncEnumerable<global::Demo.Stocks.PriceTick> Prices(string symbol, int? limit = null, string? tenant = null, string[]? venues = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var uri = new global::Sse.Runtime.SseUriBuilder("/stocks/prices/");
+            var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/stocks/prices/");
             uri.AppendPathValue(symbol, "symbol");
             uri.AppendQuery("limit", limit);
             uri.AppendQueryValues("venues", venues);
-            var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
             request.AddHeader("X-Tenant", tenant);
-            return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, StockFeedClientFormats.Prices, this._options, cancellationToken);
+            return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
+                this._httpClient,
+                request,
+                global::Demo.Stocks.StockFeedEventFormats.Prices,
+                this._options,
+                cancellationToken);
         }
 
         /// <summary>Streams completion tokens for a prompt.</summary>
         public global::System.Collections.Generic.IAsyncEnumerable<global::System.Net.ServerSentEvents.SseItem<global::Demo.Stocks.Token>> Complete(global::Demo.Stocks.Prompt prompt, global::System.Guid? trace = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var uri = new global::Sse.Runtime.SseUriBuilder("/stocks/complete");
-            var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Post, uri.ToString());
+            var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/stocks/complete");
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Post, uri.ToString());
             request.SetJsonBody(prompt, global::Demo.Stocks.StockJson.Default.Prompt);
             request.AddHeader("X-Trace", trace);
-            return global::Sse.Runtime.SseStreamReader.ReadItemsAsync(this._httpClient, request, StockFeedClientFormats.Complete, this._options, cancellationToken);
+            return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadItemsAsync(
+                this._httpClient,
+                request,
+                global::Demo.Stocks.StockFeedEventFormats.Complete,
+                this._options,
+                cancellationToken);
         }
 
         /// <inheritdoc />
         public global::System.Collections.Generic.IAsyncEnumerable<global::Demo.Stocks.MarketEvent> Market(string? lastEventId = null, int[]? levels = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            var uri = new global::Sse.Runtime.SseUriBuilder("/stocks/market");
+            var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/stocks/market");
             uri.AppendQueryValues("levels", levels);
-            var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
             request.LastEventId = lastEventId;
-            return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, StockFeedClientFormats.Market, this._options, cancellationToken);
+            return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
+                this._httpClient,
+                request,
+                global::Demo.Stocks.StockFeedEventFormats.Market,
+                this._options,
+                cancellationToken);
         }
     }
 
     /// <summary>Registers <see cref="global::Demo.Stocks.IStockFeed"/> as a typed client.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     public static class StockFeedClientServiceCollectionExtensions
     {
         /// <summary>
+        /// The name of the client's <see cref="global::System.Net.Http.HttpClient"/> and of its <see cref="global::Sse.Runtime.SseClientOptions"/>
+        /// (<c>services.Configure&lt;SseClientOptions&gt;(StockFeedClientServiceCollectionExtensions.ClientName, ...)</c>).
+        /// </summary>
+        public const string ClientName = "StockFeed";
+
+        /// <summary>
         /// Registers <see cref="global::Demo.Stocks.IStockFeed"/>, implemented by <see cref="global::Demo.Stocks.StockFeedClient"/>, as a typed client
         /// created through <see cref="global::System.Net.Http.IHttpClientFactory"/>. The client and its
-        /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <c>Demo.Stocks.IStockFeed</c>.
+        /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <see cref="ClientName"/>.
         /// </summary>
         /// <param name="services">The service collection.</param>
         /// <param name="configureClient">Configures the client, typically its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/>.</param>
@@ -76,90 +101,12 @@ namespace Demo.Stocks
         /// <returns>The client's builder, to add handlers, resilience or further configuration.</returns>
         public static global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder AddStockFeedClient(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::System.Net.Http.HttpClient>? configureClient = null, global::System.Action<global::Sse.Runtime.SseClientOptions>? configureOptions = null)
         {
-            return global::Sse.Runtime.SseClientRegistration.AddClient<global::Demo.Stocks.IStockFeed, global::Demo.Stocks.StockFeedClient>(
+            return global::Sse.Runtime.Infrastructure.SseClientRegistration.AddClient<global::Demo.Stocks.IStockFeed, global::Demo.Stocks.StockFeedClient>(
                 services,
-                "Demo.Stocks.IStockFeed",
+                ClientName,
                 static (httpClient, options) => new global::Demo.Stocks.StockFeedClient(httpClient, options),
                 configureClient,
                 configureOptions);
-        }
-    }
-
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
-    file static class StockFeedClientFormats
-    {
-        public static readonly global::Sse.Runtime.SseEventFormat<global::Demo.Stocks.PriceTick> Prices =
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Stocks.PriceTick>(global::Demo.Stocks.StockJson.Default.PriceTick, eventType: null, eventId: static item => item.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture));
-        public static readonly global::Sse.Runtime.SseEventFormat<global::Demo.Stocks.Token> Complete =
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Stocks.Token>(global::Demo.Stocks.StockJson.Default.Token, eventType: null, eventId: null, readsAnyEventType: true);
-        public static readonly global::Sse.Runtime.SseEventFormat<global::Demo.Stocks.MarketEvent> Market =
-            StockFeedMarketEventFormat.Instance;
-    }
-
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
-    file sealed class StockFeedMarketEventFormat : global::Sse.Runtime.SseEventFormat<global::Demo.Stocks.MarketEvent>
-    {
-        public static readonly StockFeedMarketEventFormat Instance = new();
-
-        public override string? GetEventType(global::Demo.Stocks.MarketEvent item) => item switch
-        {
-            global::Demo.Stocks.HaltEnded => "halt-ended",
-            global::Demo.Stocks.Halt => "halt",
-            global::Demo.Stocks.Quote => "quote",
-            global::Demo.Stocks.Trade => "trade",
-            _ => null,
-        };
-
-        public override string? GetEventId(global::Demo.Stocks.MarketEvent item) => item switch
-        {
-            global::Demo.Stocks.HaltEnded value => value.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture),
-            global::Demo.Stocks.Halt value => value.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture),
-            global::Demo.Stocks.Quote value => value.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture),
-            global::Demo.Stocks.Trade value => value.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture),
-            _ => item.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture),
-        };
-
-        public override void Serialize(global::System.Text.Json.Utf8JsonWriter writer, global::Demo.Stocks.MarketEvent item)
-        {
-            switch (item)
-            {
-                case global::Demo.Stocks.HaltEnded value:
-                    global::System.Text.Json.JsonSerializer.Serialize(writer, value, global::Demo.Stocks.StockJson.Default.HaltEnded);
-                    return;
-                case global::Demo.Stocks.Halt value:
-                    global::System.Text.Json.JsonSerializer.Serialize(writer, value, global::Demo.Stocks.StockJson.Default.Halt);
-                    return;
-                case global::Demo.Stocks.Quote value:
-                    global::System.Text.Json.JsonSerializer.Serialize(writer, value, global::Demo.Stocks.StockJson.Default.Quote);
-                    return;
-                case global::Demo.Stocks.Trade value:
-                    global::System.Text.Json.JsonSerializer.Serialize(writer, value, global::Demo.Stocks.StockJson.Default.Trade);
-                    return;
-                default:
-                    throw new global::System.InvalidOperationException($"{item.GetType()} has no [SseEvent] name, so it cannot be streamed as MarketEvent: give it [SseEvent(\"name\")] and a [JsonSerializable].");
-            }
-        }
-
-        public override bool TryDeserialize(string eventType, global::System.ReadOnlySpan<byte> data, [global::System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out global::Demo.Stocks.MarketEvent item)
-        {
-            switch (eventType)
-            {
-                case "halt-ended":
-                    item = global::System.Text.Json.JsonSerializer.Deserialize(data, global::Demo.Stocks.StockJson.Default.HaltEnded)!;
-                    return true;
-                case "halt":
-                    item = global::System.Text.Json.JsonSerializer.Deserialize(data, global::Demo.Stocks.StockJson.Default.Halt)!;
-                    return true;
-                case "quote":
-                    item = global::System.Text.Json.JsonSerializer.Deserialize(data, global::Demo.Stocks.StockJson.Default.Quote)!;
-                    return true;
-                case "trade":
-                    item = global::System.Text.Json.JsonSerializer.Deserialize(data, global::Demo.Stocks.StockJson.Default.Trade)!;
-                    return true;
-                default:
-                    item = default!;
-                    return false;
-            }
         }
     }
 }

@@ -5,199 +5,157 @@
 namespace Demo.Stocks
 {
     /// <summary>Maps the server-sent-events endpoints of <see cref="global::Demo.Stocks.IStockFeed"/>.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     public static class StockFeedEndpointRouteBuilderExtensions
     {
         /// <summary>
         /// Maps every method of <see cref="global::Demo.Stocks.IStockFeed"/> as an endpoint that streams <c>text/event-stream</c>:
         /// <list type="bullet">
-        /// <item><description><c>GET /stocks/prices/{symbol}</c>: <see cref="global::Demo.Stocks.IStockFeed.Prices"/></description></item>
-        /// <item><description><c>POST /stocks/complete</c>: <see cref="global::Demo.Stocks.IStockFeed.Complete"/></description></item>
-        /// <item><description><c>GET /stocks/market</c>: <see cref="global::Demo.Stocks.IStockFeed.Market"/></description></item>
+        /// <item><description><c>GET /stocks/prices/{symbol}</c>: <see cref="global::Demo.Stocks.IStockFeed.Prices"/>, named <c>StockFeed.Prices</c></description></item>
+        /// <item><description><c>POST /stocks/complete</c>: <see cref="global::Demo.Stocks.IStockFeed.Complete"/>, named <c>StockFeed.Complete</c></description></item>
+        /// <item><description><c>GET /stocks/market</c>: <see cref="global::Demo.Stocks.IStockFeed.Market"/>, named <c>StockFeed.Market</c></description></item>
         /// </list>
-        /// Each request resolves the contract's implementation from the request's services.
+        /// Each request resolves <see cref="global::Demo.Stocks.IStockFeed"/> from the request's services; mapping fails at start-up
+        /// when no implementation is registered.
         /// </summary>
         /// <param name="endpoints">The application or route group to map the endpoints into.</param>
         /// <param name="endpointNamePrefix">
-        /// Prefixes the endpoint names (<c>{Name}.{Method}</c>), which must be unique in an application: pass one when
+        /// Prefixes the endpoint names (<c>StockFeed.{Method}</c>), which must be unique in an application: pass one when
         /// mapping the contract more than once, e.g. under <c>/v1</c> and <c>/v2</c>.
         /// </param>
         /// <returns>The contract's route group: conventions added to it, such as <c>RequireAuthorization()</c>, apply to every endpoint.</returns>
         public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder MapStockFeed(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string? endpointNamePrefix = null)
         {
             global::System.ArgumentNullException.ThrowIfNull(endpoints);
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.EnsureImplementationRegistered<global::Demo.Stocks.IStockFeed>(endpoints, "StockFeed");
             var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, "/stocks");
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Stocks.PriceTick>(group, "GET", "/prices/{symbol}", endpointNamePrefix + "StockFeed.Prices", StockFeedEndpointHandlers.Prices, tag: "StockFeed");
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Stocks.Token>(group, "POST", "/complete", endpointNamePrefix + "StockFeed.Complete", StockFeedEndpointHandlers.Complete, tag: "StockFeed", bodyType: typeof(global::Demo.Stocks.Prompt));
-            global::Sse.Runtime.AspNetCore.SseEndpoint.Map<global::Demo.Stocks.MarketEvent>(group, "GET", "/market", endpointNamePrefix + "StockFeed.Market", StockFeedEndpointHandlers.Market, tag: "StockFeed");
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Stocks.PriceTick>(
+                group,
+                "GET",
+                "/prices/{symbol}",
+                endpointNamePrefix + "StockFeed.Prices",
+                StockFeedEndpointHandlers.Prices,
+                tag: "StockFeed");
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Stocks.Token>(
+                group,
+                "POST",
+                "/complete",
+                endpointNamePrefix + "StockFeed.Complete",
+                StockFeedEndpointHandlers.Complete,
+                tag: "StockFeed",
+                bodyType: typeof(global::Demo.Stocks.Prompt));
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Stocks.MarketEvent>(
+                group,
+                "GET",
+                "/market",
+                endpointNamePrefix + "StockFeed.Market",
+                StockFeedEndpointHandlers.Market,
+                tag: "StockFeed");
             return group;
         }
     }
 
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+    [global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+    [global::System.Diagnostics.DebuggerNonUserCode]
     file static class StockFeedEndpointHandlers
     {
-        public static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescriptor<global::Demo.Stocks.PriceTick> PricesEndpoint = new(
-            "IStockFeed.Prices",
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Stocks.PriceTick>(global::Demo.Stocks.StockJson.Default.PriceTick, eventType: null, eventId: static item => item.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture)));
+        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Stocks.PriceTick> PricesEndpoint = new(
+            "StockFeed.Prices",
+            global::Demo.Stocks.StockFeedEventFormats.Prices);
 
         public static global::System.Threading.Tasks.Task Prices(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            // string symbol: route value {symbol}
-            var symbolRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetRouteValue(httpContext, "symbol");
-            if (symbolRaw is null)
+            // string symbol: route value {symbol}, required (400 when absent)
+            var symbol = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetRouteValue(httpContext, "symbol");
+            if (symbol is null)
             {
-                return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteMissingAsync(httpContext, "symbol", "route value");
+                return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteMissingAsync(httpContext, "symbol", "route value");
             }
-            string symbol = symbolRaw;
 
-            // int? limit: query string ?limit=, default null
-            var limitRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValue(httpContext, "limit");
+            // int? limit: query string ?limit=, null when absent; 400 when not a valid int
+            var limitRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValue(httpContext, "limit");
             int? limit = null;
             if (limitRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParse<int>(limitRaw, out var limitValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<int>(limitRaw, out var limitValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "limit", "query string", "int?", limitRaw);
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "limit", "query string", "int?", limitRaw);
                 }
                 limit = limitValue;
             }
 
-            // string? tenant: header X-Tenant, default null
-            var tenantRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetHeaderValue(httpContext, "X-Tenant");
-            string? tenant = tenantRaw;
+            // string? tenant: header X-Tenant, null when absent
+            var tenant = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetHeaderValue(httpContext, "X-Tenant");
 
-            // string[]? venues: query string ?venues=…&venues=…, default null
-            var venuesRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValues(httpContext, "venues");
-            var venues = global::Sse.Runtime.AspNetCore.SseParameterBinder.ToArray(venuesRaw);
+            // string[]? venues: query string ?venues=…&venues=…, an empty array when absent
+            var venues = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.ToArray(global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValues(httpContext, "venues"));
 
-            return global::Sse.Runtime.AspNetCore.SseEndpoint.StreamAsync<global::Demo.Stocks.IStockFeed, global::Demo.Stocks.PriceTick>(
+            return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Stocks.IStockFeed, global::Demo.Stocks.PriceTick>(
                 httpContext,
                 PricesEndpoint,
                 (service, cancellationToken) => service.Prices(symbol, limit, tenant, venues, cancellationToken));
         }
 
-        public static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescriptor<global::Demo.Stocks.Token> CompleteEndpoint = new(
-            "IStockFeed.Complete",
-            global::Sse.Runtime.SseEventFormat.Json<global::Demo.Stocks.Token>(global::Demo.Stocks.StockJson.Default.Token, eventType: null, eventId: null, readsAnyEventType: true));
+        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Stocks.Token> CompleteEndpoint = new(
+            "StockFeed.Complete",
+            global::Demo.Stocks.StockFeedEventFormats.Complete);
 
         public static async global::System.Threading.Tasks.Task Complete(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            // Prompt prompt: JSON request body
-            var promptRaw = await global::Sse.Runtime.AspNetCore.SseParameterBinder.ReadJsonBodyAsync(httpContext, "prompt", global::Demo.Stocks.StockJson.Default.Prompt, required: true).ConfigureAwait(false);
-            if (!promptRaw.IsValid)
+            // Prompt prompt: JSON request body, required (400 when absent); 400 when not a valid Prompt
+            var promptBody = await global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.ReadJsonBodyAsync(
+                httpContext,
+                "prompt",
+                global::Demo.Stocks.StockJson.Default.Prompt,
+                required: true).ConfigureAwait(false);
+            if (!promptBody.IsValid)
             {
                 return;
             }
-            var prompt = promptRaw.Value;
+            var prompt = promptBody.Value;
 
-            // Guid? trace: header X-Trace, default null
-            var traceRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetHeaderValue(httpContext, "X-Trace");
+            // Guid? trace: header X-Trace, null when absent; 400 when not a valid Guid
+            var traceRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetHeaderValue(httpContext, "X-Trace");
             global::System.Guid? trace = null;
             if (traceRaw is not null)
             {
-                if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParse<global::System.Guid>(traceRaw, out var traceValue))
+                if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<global::System.Guid>(traceRaw, out var traceValue))
                 {
-                    await global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "trace", "header", "Guid?", traceRaw).ConfigureAwait(false);
+                    await global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "trace", "header", "Guid?", traceRaw).ConfigureAwait(false);
                     return;
                 }
                 trace = traceValue;
             }
 
-            await global::Sse.Runtime.AspNetCore.SseEndpoint.StreamItemsAsync<global::Demo.Stocks.IStockFeed, global::Demo.Stocks.Token>(
+            await global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamItemsAsync<global::Demo.Stocks.IStockFeed, global::Demo.Stocks.Token>(
                 httpContext,
                 CompleteEndpoint,
                 (service, cancellationToken) => service.Complete(prompt, trace, cancellationToken)).ConfigureAwait(false);
         }
 
-        public static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescriptor<global::Demo.Stocks.MarketEvent> MarketEndpoint = new(
-            "IStockFeed.Market",
-            StockFeedMarketEventFormat.Instance);
+        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Stocks.MarketEvent> MarketEndpoint = new(
+            "StockFeed.Market",
+            global::Demo.Stocks.StockFeedEventFormats.Market);
 
         public static global::System.Threading.Tasks.Task Market(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            // string? lastEventId: header Last-Event-ID, default null
-            var lastEventIdRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetHeaderValue(httpContext, "Last-Event-ID");
-            string? lastEventId = lastEventIdRaw;
+            // string? lastEventId: header Last-Event-ID, the last event id a reconnecting client saw, null when absent
+            var lastEventId = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetHeaderValue(httpContext, "Last-Event-ID");
 
-            // int[]? levels: query string ?levels=…&levels=…, default null
-            var levelsRaw = global::Sse.Runtime.AspNetCore.SseParameterBinder.GetQueryValues(httpContext, "levels");
-            if (!global::Sse.Runtime.AspNetCore.SseParameterBinder.TryParseAll<int>(levelsRaw, out var levels, out var levelsInvalid))
+            // int[]? levels: query string ?levels=…&levels=…, an empty array when absent; 400 when not a valid int
+            var levelsRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValues(httpContext, "levels");
+            if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParseAll<int>(levelsRaw, out var levels, out var levelsInvalid))
             {
-                return global::Sse.Runtime.AspNetCore.SseParameterBinder.WriteInvalidAsync(httpContext, "levels", "query string", "int[]?", levelsInvalid);
+                return global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.WriteInvalidAsync(httpContext, "levels", "query string", "int[]?", levelsInvalid);
             }
 
-            return global::Sse.Runtime.AspNetCore.SseEndpoint.StreamAsync<global::Demo.Stocks.IStockFeed, global::Demo.Stocks.MarketEvent>(
+            return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Stocks.IStockFeed, global::Demo.Stocks.MarketEvent>(
                 httpContext,
                 MarketEndpoint,
                 (service, cancellationToken) => service.Market(lastEventId, levels, cancellationToken));
-        }
-    }
-
-    [global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
-    file sealed class StockFeedMarketEventFormat : global::Sse.Runtime.SseEventFormat<global::Demo.Stocks.MarketEvent>
-    {
-        public static readonly StockFeedMarketEventFormat Instance = new();
-
-        public override string? GetEventType(global::Demo.Stocks.MarketEvent item) => item switch
-        {
-            global::Demo.Stocks.HaltEnded => "halt-ended",
-            global::Demo.Stocks.Halt => "halt",
-            global::Demo.Stocks.Quote => "quote",
-            global::Demo.Stocks.Trade => "trade",
-            _ => null,
-        };
-
-        public override string? GetEventId(global::Demo.Stocks.MarketEvent item) => item switch
-        {
-            global::Demo.Stocks.HaltEnded value => value.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture),
-            global::Demo.Stocks.Halt value => value.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture),
-            global::Demo.Stocks.Quote value => value.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture),
-            global::Demo.Stocks.Trade value => value.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture),
-            _ => item.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture),
-        };
-
-        public override void Serialize(global::System.Text.Json.Utf8JsonWriter writer, global::Demo.Stocks.MarketEvent item)
-        {
-            switch (item)
-            {
-                case global::Demo.Stocks.HaltEnded value:
-                    global::System.Text.Json.JsonSerializer.Serialize(writer, value, global::Demo.Stocks.StockJson.Default.HaltEnded);
-                    return;
-                case global::Demo.Stocks.Halt value:
-                    global::System.Text.Json.JsonSerializer.Serialize(writer, value, global::Demo.Stocks.StockJson.Default.Halt);
-                    return;
-                case global::Demo.Stocks.Quote value:
-                    global::System.Text.Json.JsonSerializer.Serialize(writer, value, global::Demo.Stocks.StockJson.Default.Quote);
-                    return;
-                case global::Demo.Stocks.Trade value:
-                    global::System.Text.Json.JsonSerializer.Serialize(writer, value, global::Demo.Stocks.StockJson.Default.Trade);
-                    return;
-                default:
-                    throw new global::System.InvalidOperationException($"{item.GetType()} has no [SseEvent] name, so it cannot be streamed as MarketEvent: give it [SseEvent(\"name\")] and a [JsonSerializable].");
-            }
-        }
-
-        public override bool TryDeserialize(string eventType, global::System.ReadOnlySpan<byte> data, [global::System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out global::Demo.Stocks.MarketEvent item)
-        {
-            switch (eventType)
-            {
-                case "halt-ended":
-                    item = global::System.Text.Json.JsonSerializer.Deserialize(data, global::Demo.Stocks.StockJson.Default.HaltEnded)!;
-                    return true;
-                case "halt":
-                    item = global::System.Text.Json.JsonSerializer.Deserialize(data, global::Demo.Stocks.StockJson.Default.Halt)!;
-                    return true;
-                case "quote":
-                    item = global::System.Text.Json.JsonSerializer.Deserialize(data, global::Demo.Stocks.StockJson.Default.Quote)!;
-                    return true;
-                case "trade":
-                    item = global::System.Text.Json.JsonSerializer.Deserialize(data, global::Demo.Stocks.StockJson.Default.Trade)!;
-                    return true;
-                default:
-                    item = default!;
-                    return false;
-            }
         }
     }
 }

@@ -6,7 +6,9 @@
 /// A typed client for <see cref="global::IPing"/>: each method sends its request through an
 /// <see cref="global::System.Net.Http.HttpClient"/> and streams the response's events as typed items.
 /// </summary>
-[global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
 internal sealed partial class PingClient : global::IPing
 {
     private readonly global::System.Net.Http.HttpClient _httpClient;
@@ -25,20 +27,33 @@ internal sealed partial class PingClient : global::IPing
     /// <inheritdoc />
     public global::System.Collections.Generic.IAsyncEnumerable<int> Ping(global::System.Threading.CancellationToken cancellationToken)
     {
-        var uri = new global::Sse.Runtime.SseUriBuilder("/ping");
-        var request = new global::Sse.Runtime.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
-        return global::Sse.Runtime.SseStreamReader.ReadAsync(this._httpClient, request, PingClientFormats.Ping, this._options, cancellationToken);
+        var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/ping");
+        var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+        return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
+            this._httpClient,
+            request,
+            global::PingEventFormats.Ping,
+            this._options,
+            cancellationToken);
     }
 }
 
 /// <summary>Registers <see cref="global::IPing"/> as a typed client.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
 internal static class PingClientServiceCollectionExtensions
 {
     /// <summary>
+    /// The name of the client's <see cref="global::System.Net.Http.HttpClient"/> and of its <see cref="global::Sse.Runtime.SseClientOptions"/>
+    /// (<c>services.Configure&lt;SseClientOptions&gt;(PingClientServiceCollectionExtensions.ClientName, ...)</c>).
+    /// </summary>
+    public const string ClientName = "Ping";
+
+    /// <summary>
     /// Registers <see cref="global::IPing"/>, implemented by <see cref="global::PingClient"/>, as a typed client
     /// created through <see cref="global::System.Net.Http.IHttpClientFactory"/>. The client and its
-    /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <c>IPing</c>.
+    /// <see cref="global::Sse.Runtime.SseClientOptions"/> are named <see cref="ClientName"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configureClient">Configures the client, typically its <see cref="global::System.Net.Http.HttpClient.BaseAddress"/>.</param>
@@ -46,18 +61,11 @@ internal static class PingClientServiceCollectionExtensions
     /// <returns>The client's builder, to add handlers, resilience or further configuration.</returns>
     public static global::Microsoft.Extensions.DependencyInjection.IHttpClientBuilder AddPingClient(this global::Microsoft.Extensions.DependencyInjection.IServiceCollection services, global::System.Action<global::System.Net.Http.HttpClient>? configureClient = null, global::System.Action<global::Sse.Runtime.SseClientOptions>? configureOptions = null)
     {
-        return global::Sse.Runtime.SseClientRegistration.AddClient<global::IPing, global::PingClient>(
+        return global::Sse.Runtime.Infrastructure.SseClientRegistration.AddClient<global::IPing, global::PingClient>(
             services,
-            "IPing",
+            ClientName,
             static (httpClient, options) => new global::PingClient(httpClient, options),
             configureClient,
             configureOptions);
     }
-}
-
-[global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
-file static class PingClientFormats
-{
-    public static readonly global::Sse.Runtime.SseEventFormat<int> Ping =
-        global::Sse.Runtime.SseEventFormat.Json<int>(global::PingJson.Default.Int32, eventType: null, eventId: null);
 }

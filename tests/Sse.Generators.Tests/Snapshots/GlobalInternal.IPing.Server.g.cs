@@ -3,41 +3,53 @@
 #pragma warning disable CS0612, CS0618
 
 /// <summary>Maps the server-sent-events endpoints of <see cref="global::IPing"/>.</summary>
-[global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
 internal static class PingEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps every method of <see cref="global::IPing"/> as an endpoint that streams <c>text/event-stream</c>:
     /// <list type="bullet">
-    /// <item><description><c>GET /ping</c>: <see cref="global::IPing.Ping"/></description></item>
+    /// <item><description><c>GET /ping</c>: <see cref="global::IPing.Ping"/>, named <c>Ping.Ping</c></description></item>
     /// </list>
-    /// Each request resolves the contract's implementation from the request's services.
+    /// Each request resolves <see cref="global::IPing"/> from the request's services; mapping fails at start-up
+    /// when no implementation is registered.
     /// </summary>
     /// <param name="endpoints">The application or route group to map the endpoints into.</param>
     /// <param name="endpointNamePrefix">
-    /// Prefixes the endpoint names (<c>{Name}.{Method}</c>), which must be unique in an application: pass one when
+    /// Prefixes the endpoint names (<c>Ping.{Method}</c>), which must be unique in an application: pass one when
     /// mapping the contract more than once, e.g. under <c>/v1</c> and <c>/v2</c>.
     /// </param>
     /// <returns>The contract's route group: conventions added to it, such as <c>RequireAuthorization()</c>, apply to every endpoint.</returns>
     public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder MapPing(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string? endpointNamePrefix = null)
     {
         global::System.ArgumentNullException.ThrowIfNull(endpoints);
+        global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.EnsureImplementationRegistered<global::IPing>(endpoints, "Ping");
         var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, "");
-        global::Sse.Runtime.AspNetCore.SseEndpoint.Map<int>(group, "GET", "/ping", endpointNamePrefix + "Ping.Ping", PingEndpointHandlers.Ping, tag: "Ping");
+        global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<int>(
+            group,
+            "GET",
+            "/ping",
+            endpointNamePrefix + "Ping.Ping",
+            PingEndpointHandlers.Ping,
+            tag: "Ping");
         return group;
     }
 }
 
-[global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "0.1.0.0")]
+[global::System.CodeDom.Compiler.GeneratedCode("Sse.Generators", "{version}")]
+[global::System.Diagnostics.CodeAnalysis.ExcludeFromCodeCoverage]
+[global::System.Diagnostics.DebuggerNonUserCode]
 file static class PingEndpointHandlers
 {
-    public static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescriptor<int> PingEndpoint = new(
-        "IPing.Ping",
-        global::Sse.Runtime.SseEventFormat.Json<int>(global::PingJson.Default.Int32, eventType: null, eventId: null));
+    private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<int> PingEndpoint = new(
+        "Ping.Ping",
+        global::PingEventFormats.Ping);
 
     public static global::System.Threading.Tasks.Task Ping(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
     {
-        return global::Sse.Runtime.AspNetCore.SseEndpoint.StreamAsync<global::IPing, int>(
+        return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::IPing, int>(
             httpContext,
             PingEndpoint,
             (service, cancellationToken) => service.Ping(cancellationToken));

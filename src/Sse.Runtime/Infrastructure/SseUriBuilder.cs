@@ -4,14 +4,14 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 
-namespace Sse.Runtime;
+namespace Sse.Runtime.Infrastructure;
 
 /// <summary>
 /// Builds the relative URI of a stream request from a route template's literal parts, route values and query
 /// values. Values are formatted with the invariant culture (dates round-trip as ISO 8601) and percent-encoded.
 /// </summary>
 /// <remarks>Used by generated clients; the server side parses the same formats.</remarks>
-[EditorBrowsable(EditorBrowsableState.Advanced)]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class SseUriBuilder
 {
     private readonly StringBuilder _builder;
@@ -45,12 +45,14 @@ public sealed class SseUriBuilder
             throw new ArgumentException($"The route value '{parameterName}' cannot be null or empty.", parameterName);
         }
 
+        ThrowIfDotSegment(value, parameterName);
         _builder.Append(Uri.EscapeDataString(value));
     }
 
     /// <summary>Appends a catch-all route value: each <c>/</c>-separated segment percent-encoded, the slashes kept.</summary>
     /// <param name="value">The value.</param>
-    public void AppendCatchAllValue(string? value)
+    /// <param name="parameterName">The parameter's name, for the error when a segment cannot travel.</param>
+    public void AppendCatchAllValue(string? value, string parameterName)
     {
         AssertPathPhase();
         if (string.IsNullOrEmpty(value))
@@ -61,6 +63,7 @@ public sealed class SseUriBuilder
         var first = true;
         foreach (var segment in value.Split('/'))
         {
+            ThrowIfDotSegment(segment, parameterName);
             if (!first)
             {
                 _builder.Append('/');
@@ -87,6 +90,80 @@ public sealed class SseUriBuilder
     {
         AssertPathPhase();
         _builder.Append(value ? "true" : "false");
+    }
+
+    /// <summary>Appends a nullable route value of a required route part.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="value">The value.</param>
+    /// <param name="parameterName">The parameter's name, for the error when the value is null.</param>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is null: the route part is not optional.</exception>
+    public void AppendPathValue<T>(T? value, string parameterName)
+        where T : struct, IFormattable
+    {
+        if (!value.HasValue)
+        {
+            throw new ArgumentException($"The route value '{parameterName}' cannot be null: its route part is not optional.", parameterName);
+        }
+
+        AppendPathValue(value.GetValueOrDefault());
+    }
+
+    /// <summary>Appends a nullable <see cref="bool"/> route value of a required route part.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="parameterName">The parameter's name, for the error when the value is null.</param>
+    /// <exception cref="ArgumentException"><paramref name="value"/> is null: the route part is not optional.</exception>
+    public void AppendPathValue(bool? value, string parameterName)
+    {
+        if (!value.HasValue)
+        {
+            throw new ArgumentException($"The route value '{parameterName}' cannot be null: its route part is not optional.", parameterName);
+        }
+
+        AppendPathValue(value.GetValueOrDefault());
+    }
+
+    /// <summary>
+    /// Appends the value of an optional route part (<c>{id?}</c>); for <see langword="null"/> or empty, leaves the part out
+    /// together with the separator before it (<c>/a/{id?}</c> becomes <c>/a</c>).
+    /// </summary>
+    /// <param name="value">The value.</param>
+    public void AppendOptionalPathValue(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            OmitOptionalPart();
+            return;
+        }
+
+        AppendPathValue(value, "value");
+    }
+
+    /// <summary>Appends the value of an optional route part; for <see langword="null"/>, leaves it out with its separator.</summary>
+    /// <typeparam name="T">The value type.</typeparam>
+    /// <param name="value">The value.</param>
+    public void AppendOptionalPathValue<T>(T? value)
+        where T : struct, IFormattable
+    {
+        if (!value.HasValue)
+        {
+            OmitOptionalPart();
+            return;
+        }
+
+        AppendPathValue(value.GetValueOrDefault());
+    }
+
+    /// <summary>Appends the <see cref="bool"/> value of an optional route part; for <see langword="null"/>, leaves it out with its separator.</summary>
+    /// <param name="value">The value.</param>
+    public void AppendOptionalPathValue(bool? value)
+    {
+        if (!value.HasValue)
+        {
+            OmitOptionalPart();
+            return;
+        }
+
+        AppendPathValue(value.GetValueOrDefault());
     }
 
     /// <summary>Appends <c>name=value</c> to the query string; nothing when <paramref name="value"/> is <see langword="null"/>.</summary>
@@ -202,6 +279,28 @@ public sealed class SseUriBuilder
             ? "O"
             : null;
         return value.ToString(format, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// A path segment <c>.</c> or <c>..</c>, even percent-encoded, is removed by URI normalization and by servers
+    /// (RFC 3986 section 5.2.4), so such a value could never arrive: it is refused with the way out.
+    /// </summary>
+    private static void ThrowIfDotSegment(string segment, string parameterName)
+    {
+        if (segment is "." or "..")
+        {
+            throw new ArgumentException($"The route value '{parameterName}' is or contains the path segment '{segment}', which URI normalization removes, so it cannot travel in the route; send it in the query string or a header instead.", parameterName);
+        }
+    }
+
+    /// <summary>An optional part left out takes its separator with it, as ASP.NET Core routing matches <c>/a/{id?}</c> for <c>/a</c>.</summary>
+    private void OmitOptionalPart()
+    {
+        AssertPathPhase();
+        if (_builder.Length > 1 && _builder[^1] is '/' or '.')
+        {
+            _builder.Length--;
+        }
     }
 
     private void AppendQueryCore(string name, string value)

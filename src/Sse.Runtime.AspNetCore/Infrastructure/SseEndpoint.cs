@@ -8,25 +8,43 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Sse.Runtime.Infrastructure;
 
-namespace Sse.Runtime.AspNetCore;
+namespace Sse.Runtime.AspNetCore.Infrastructure;
 
 /// <summary>
 /// Runs a generated endpoint: resolves the contract's implementation, calls the method with a token that ends
 /// when the client disconnects or the application stops, and writes each item as an event into the response pipe.
 /// </summary>
-[EditorBrowsable(EditorBrowsableState.Advanced)]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class SseEndpoint
 {
     /// <summary>Above this many unflushed bytes a burst is flushed even when more items are ready, so memory stays bounded.</summary>
     internal const int MaxUnflushedBytes = 64 * 1024;
+
+    /// <summary>
+    /// Fails at start-up, when a contract's endpoints are mapped, if no implementation of <typeparamref name="TService"/> is
+    /// registered; otherwise every request would answer 500.
+    /// </summary>
+    /// <typeparam name="TService">The contract interface.</typeparam>
+    /// <param name="endpoints">The route builder the contract is mapped into.</param>
+    /// <param name="contractName">The contract's name, <c>StockFeed</c>.</param>
+    /// <exception cref="SseServiceNotRegisteredException">No implementation is registered.</exception>
+    public static void EnsureImplementationRegistered<TService>(IEndpointRouteBuilder endpoints, string contractName)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(TService)))
+        {
+            ThrowServiceNotRegistered(typeof(TService), "Map" + contractName + "()");
+        }
+    }
 
     /// <summary>
     /// Maps one generated endpoint: the route, the HTTP method, the endpoint name and metadata saying it produces
@@ -46,7 +64,7 @@ public static partial class SseEndpoint
         ArgumentNullException.ThrowIfNull(endpoints);
         var builder = endpoints.MapMethods(pattern, [httpMethod], handler);
         builder.WithName(endpointName);
-        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), [SseDefaults.EventStreamMediaType]));
+        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), [SseProtocol.EventStreamMediaType]));
         builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
         if (tag is not null)
         {
@@ -74,7 +92,7 @@ public static partial class SseEndpoint
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(invoke);
-        return StreamCoreAsync(context, endpoint, invoke, static (writer, format, item) => writer.WriteEvent(format, item, format.GetEventType(item), format.GetEventId(item), retry: null));
+        return StreamCoreAsync(context, endpoint, invoke, static (writer, format, item) => writer.WriteEvent(format, item, format.GetEventType(item), IdOf(format, item), retry: null));
     }
 
     /// <summary>Streams the items of a contract method whose items are <see cref="SseItem{T}"/>: each item's event type, id and reconnection interval are written as given.</summary>
@@ -91,11 +109,27 @@ public static partial class SseEndpoint
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(invoke);
         return StreamCoreAsync(context, endpoint, invoke, static (writer, format, item) =>
-            writer.WriteEvent(format, item.Data, NullIfDefault(item.EventType) ?? format.GetEventType(item.Data), item.EventId ?? format.GetEventId(item.Data), item.ReconnectionInterval));
+            writer.WriteEvent(format, item.Data, NullIfDefault(item.EventType) ?? format.GetEventType(item.Data), item.EventId ?? IdOf(format, item.Data), item.ReconnectionInterval));
     }
 
     private static string? NullIfDefault(string eventType) =>
-        string.Equals(eventType, SseDefaults.MessageEventType, StringComparison.Ordinal) ? null : eventType;
+        string.Equals(eventType, SseProtocol.MessageEventType, StringComparison.Ordinal) ? null : eventType;
+
+    /// <summary>
+    /// The id an item's <c>[SseEventId]</c> gives it. An empty one is refused: it would write <c>id:</c>, which resets the
+    /// client's last event id, so a reconnect would resume from the start. (An <c>SseItem&lt;T&gt;</c> can still set
+    /// <c>EventId = ""</c> to reset it on purpose.)
+    /// </summary>
+    private static string? IdOf<T>(SseEventFormat<T> format, T item)
+    {
+        var id = format.GetEventId(item);
+        if (id is { Length: 0 })
+        {
+            ThrowHelper.ThrowInvalidField("id", id, "an [SseEventId] value must not be empty (an empty id resets the client's last event id); use null for no id");
+        }
+
+        return id;
+    }
 
     // CA2012: each MoveNextAsync ValueTask is awaited exactly once; IsCompleted is only peeked at before that.
 #pragma warning disable CA2012
@@ -301,17 +335,17 @@ public static partial class SseEndpoint
         var service = services.GetService(typeof(TService));
         if (service is null)
         {
-            ThrowServiceNotRegistered(typeof(TService), displayName);
+            ThrowServiceNotRegistered(typeof(TService), "The endpoint '" + displayName + "'");
         }
 
         return (TService)service;
     }
 
     [DoesNotReturn]
-    private static void ThrowServiceNotRegistered(Type serviceType, string displayName) =>
+    private static void ThrowServiceNotRegistered(Type serviceType, string needer) =>
         throw new SseServiceNotRegisteredException(
-            $"The endpoint '{displayName}' needs an implementation of {serviceType.FullName}, but none is registered. " +
-            $"Register one, e.g. builder.Services.AddScoped<{serviceType.Name}, MyImplementation>().");
+            $"{needer} needs an implementation of {serviceType.FullName}, but none is registered. " +
+            $"Register one before building the app, e.g. builder.Services.AddScoped<{serviceType.Name}, MyImplementation>().");
 
     private static partial class Log
     {
@@ -324,27 +358,4 @@ public static partial class SseEndpoint
         [LoggerMessage(3, LogLevel.Warning, "Disposing the enumerator of stream '{Endpoint}' failed.", EventName = "DisposeFailed")]
         public static partial void DisposeFailed(ILogger logger, string endpoint, Exception exception);
     }
-}
-
-/// <summary>A generated endpoint ran, but no implementation of its contract is registered in the service container.</summary>
-public sealed class SseServiceNotRegisteredException : InvalidOperationException
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="message">The message, naming the contract and how to register it.</param>
-    public SseServiceNotRegisteredException(string message)
-        : base(message)
-    {
-    }
-}
-
-/// <summary>Says that an endpoint accepts a JSON body of one type, for OpenAPI.</summary>
-internal sealed class JsonBodyMetadata(Type requestType) : Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata
-{
-    private static readonly string[] JsonContentTypes = ["application/json"];
-
-    public IReadOnlyList<string> ContentTypes => JsonContentTypes;
-
-    public Type? RequestType => requestType;
-
-    public bool IsOptional => false;
 }

@@ -6,13 +6,13 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Sse.Runtime;
+namespace Sse.Runtime.Infrastructure;
 
 /// <summary>
 /// Describes one stream request: method, relative URI, headers and an optional JSON body. A new
 /// <see cref="HttpRequestMessage"/> is created from it for every attempt, so it can be sent again on reconnect.
 /// </summary>
-[EditorBrowsable(EditorBrowsableState.Advanced)]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class SseRequest
 {
     private List<KeyValuePair<string, string>>? _headers;
@@ -38,16 +38,56 @@ public sealed class SseRequest
     /// <summary>Gets or sets the value sent in the <c>Last-Event-ID</c> header, or <see langword="null"/> for none.</summary>
     public string? LastEventId { get; set; }
 
-    /// <summary>Adds a request header; nothing when <paramref name="value"/> is <see langword="null"/>.</summary>
+    /// <summary>
+    /// Adds a request header; nothing when <paramref name="value"/> is <see langword="null"/>. Non-ASCII text is sent as
+    /// UTF-8 (the generated registration configures the handler for it).
+    /// </summary>
     /// <param name="name">The header name.</param>
     /// <param name="value">The header value.</param>
+    /// <exception cref="ArgumentException">
+    /// The value contains CR, LF or NUL, or starts or ends with whitespace, none of which a header value can carry intact.
+    /// </exception>
     public void AddHeader(string name, string? value)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (value is not null)
+        if (value is null)
         {
-            (_headers ??= new()).Add(new(name, value));
+            return;
         }
+
+        if (value.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0)
+        {
+            throw new ArgumentException($"The value of header '{name}' contains CR, LF or NUL, which a header cannot carry.", nameof(value));
+        }
+
+        if (value.Length > 0 && (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])))
+        {
+            throw new ArgumentException($"The value of header '{name}' starts or ends with whitespace, which HTTP strips from header values; it would not arrive intact.", nameof(value));
+        }
+
+        (_headers ??= new()).Add(new(name, value));
+    }
+
+    /// <summary>Whether any header value of this request is outside ASCII, which needs a handler that sends headers as UTF-8.</summary>
+    internal bool HasNonAsciiHeader()
+    {
+        if (LastEventId is { } id && !System.Text.Ascii.IsValid(id))
+        {
+            return true;
+        }
+
+        if (_headers is not null)
+        {
+            foreach (var header in _headers)
+            {
+                if (!System.Text.Ascii.IsValid(header.Value))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Adds a request header with a formattable value (number, Guid, enum, date), formatted as in URIs.</summary>
@@ -103,11 +143,11 @@ public sealed class SseRequest
     internal HttpRequestMessage CreateMessage(Uri? baseAddress)
     {
         var message = new HttpRequestMessage(Method, Resolve(baseAddress));
-        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(SseDefaults.EventStreamMediaType));
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(SseProtocol.EventStreamMediaType));
         message.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
         if (LastEventId is { Length: > 0 } lastEventId)
         {
-            message.Headers.TryAddWithoutValidation(SseDefaults.LastEventIdHeader, lastEventId);
+            message.Headers.TryAddWithoutValidation(SseProtocol.LastEventIdHeader, lastEventId);
         }
 
         if (_headers is not null)

@@ -6,10 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Sse.Runtime;
+namespace Sse.Runtime.Infrastructure;
 
 /// <summary>Registers generated clients as typed clients of <see cref="IHttpClientFactory"/>, without reflection.</summary>
-[EditorBrowsable(EditorBrowsableState.Advanced)]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SseClientRegistration
 {
     /// <summary>
@@ -43,6 +43,16 @@ public static class SseClientRegistration
         {
             builder.ConfigureHttpClient(configureClient);
         }
+
+        // Header values (an [SseHeader] string, the Last-Event-ID a server chose) may be any text: send them as UTF-8, as
+        // browsers send Last-Event-ID, rather than refuse non-ASCII ones.
+        builder.ConfigurePrimaryHttpMessageHandler(static (handler, _) =>
+        {
+            if (handler is SocketsHttpHandler { RequestHeaderEncodingSelector: null } sockets)
+            {
+                sockets.RequestHeaderEncodingSelector = static (_, _) => System.Text.Encoding.UTF8;
+            }
+        });
 
         if (configureOptions is not null)
         {

@@ -1,7 +1,8 @@
 using System;
 using System.ComponentModel;
+using Sse.Runtime.Infrastructure;
 
-namespace Sse.Runtime.AspNetCore;
+namespace Sse.Runtime.AspNetCore.Infrastructure;
 
 /// <summary>
 /// What the runtime needs to know about one generated endpoint: its display name (for logs and errors) and the
@@ -9,7 +10,7 @@ namespace Sse.Runtime.AspNetCore;
 /// the JSON metadata is looked up once, not per request.
 /// </summary>
 /// <typeparam name="T">The item type the endpoint streams.</typeparam>
-[EditorBrowsable(EditorBrowsableState.Advanced)]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class SseEndpointDescriptor<T>
 {
     /// <summary>Creates the descriptor.</summary>

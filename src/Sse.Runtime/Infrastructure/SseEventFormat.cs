@@ -1,28 +1,32 @@
 using System;
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Sse.Runtime;
+namespace Sse.Runtime.Infrastructure;
 
 /// <summary>
 /// How items of <typeparamref name="T"/> map to server-sent events and back: the event name, the event id and
-/// the JSON payload. Both sides of a contract use the same format, so what the server writes the client reads.
+/// the data. Both sides of a contract use the same format, so what the server writes the client reads.
 /// </summary>
 /// <typeparam name="T">The item type a contract method streams.</typeparam>
 /// <remarks>
-/// Generated code creates one format per contract method and keeps it in a static field; it is immutable and
-/// thread-safe. <see cref="SseEventFormat.Json{T}(JsonTypeInfo{T}, string?, Func{T, string?}?, bool)"/> covers items of one type;
-/// contracts with polymorphic items derive from this class.
+/// Infrastructure for generated code: each contract gets one format per method in a generated <c>{Name}EventFormats</c>
+/// class, shared by its endpoints and client. A format is immutable and thread-safe.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class SseEventFormat<T>
 {
     /// <summary>Gets the event name written for <paramref name="item"/>, or <see langword="null"/> for none (the client sees <c>message</c>).</summary>
     /// <param name="item">The item being written.</param>
+    /// <returns>The event name.</returns>
     public abstract string? GetEventType(T item);
 
     /// <summary>Gets the event id written for <paramref name="item"/>, or <see langword="null"/> for none.</summary>
     /// <param name="item">The item being written.</param>
+    /// <returns>The event id.</returns>
     public abstract string? GetEventId(T item);
 
     /// <summary>
@@ -30,7 +34,18 @@ public abstract class SseEventFormat<T>
     /// <see cref="Utf8JsonWriter"/>'s own options, not the serializer options, decide escaping.
     /// <see langword="null"/> is System.Text.Json's default.
     /// </summary>
-    public virtual System.Text.Encodings.Web.JavaScriptEncoder? Encoder => null;
+    public virtual JavaScriptEncoder? Encoder => null;
+
+    /// <summary>
+    /// Gets whether an item's data is plain text (<see cref="GetText"/>, one <c>data:</c> line per line of the text)
+    /// rather than one line of JSON (<see cref="Serialize"/>).
+    /// </summary>
+    public virtual bool IsText => false;
+
+    /// <summary>Gets an item's data as text, when <see cref="IsText"/> is <see langword="true"/>.</summary>
+    /// <param name="item">The item being written.</param>
+    /// <returns>The text.</returns>
+    public virtual string GetText(T item) => throw new NotSupportedException($"{GetType().Name} writes JSON, not text.");
 
     /// <summary>Writes <paramref name="item"/> as one JSON value to <paramref name="writer"/>.</summary>
     /// <param name="writer">The writer; it always writes compact JSON.</param>
@@ -38,17 +53,19 @@ public abstract class SseEventFormat<T>
     public abstract void Serialize(Utf8JsonWriter writer, T item);
 
     /// <summary>
-    /// Reads an item from the payload of an event named <paramref name="eventType"/>.
+    /// Reads an item from the data of an event named <paramref name="eventType"/>.
     /// Returns <see langword="false"/> when this format does not know the event name, so the client skips the event.
     /// </summary>
     /// <param name="eventType">The event name (<c>message</c> when the event had no <c>event:</c> field).</param>
     /// <param name="data">The event's data as UTF-8 bytes.</param>
     /// <param name="item">The item read.</param>
+    /// <returns>Whether the event was read.</returns>
     /// <exception cref="JsonException">The payload is not valid JSON for the item type.</exception>
     public abstract bool TryDeserialize(string eventType, ReadOnlySpan<byte> data, [MaybeNullWhen(false)] out T item);
 }
 
-/// <summary>Creates <see cref="SseEventFormat{T}"/> instances.</summary>
+/// <summary>Creates <see cref="SseEventFormat{T}"/> instances for generated code.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SseEventFormat
 {
     /// <summary>
@@ -65,14 +82,11 @@ public static class SseEventFormat
     /// <paramref name="eventType"/> (<c>message</c> when that is <see langword="null"/>) and skips the rest.
     /// </param>
     /// <returns>The format.</returns>
+    /// <exception cref="ArgumentException"><paramref name="eventType"/> is not a valid event name.</exception>
     public static SseEventFormat<T> Json<T>(JsonTypeInfo<T> typeInfo, string? eventType = null, Func<T, string?>? eventId = null, bool readsAnyEventType = false)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        if (eventType is not null)
-        {
-            SseFieldValidator.ValidateEventType(eventType);
-        }
-
+        ValidateEventType(eventType);
         return new JsonSseEventFormat<T>(typeInfo, eventType, eventId, readsAnyEventType);
     }
 
@@ -81,18 +95,26 @@ public static class SseEventFormat
     /// starting a new <c>data:</c> line, as ASP.NET Core's <c>TypedResults.ServerSentEvents</c> writes strings.
     /// </summary>
     /// <param name="eventType">The event name of every item, or <see langword="null"/> for unnamed (<c>message</c>) events.</param>
-    /// <param name="eventId">Reads the event id from an item, or <see langword="null"/> when items carry no id.</param>
     /// <param name="readsAnyEventType">When <see langword="true"/>, the client reads every event whatever its name.</param>
     /// <returns>The format.</returns>
-    public static SseEventFormat<string> Text(string? eventType = null, Func<string, string?>? eventId = null, bool readsAnyEventType = false)
+    /// <exception cref="ArgumentException"><paramref name="eventType"/> is not a valid event name.</exception>
+    public static SseEventFormat<string> Text(string? eventType = null, bool readsAnyEventType = false)
     {
-        if (eventType is not null)
-        {
-            SseFieldValidator.ValidateEventType(eventType);
-        }
-
-        return new TextSseEventFormat(eventType, eventId, readsAnyEventType);
+        ValidateEventType(eventType);
+        return new TextSseEventFormat(eventType, readsAnyEventType);
     }
+
+    private static void ValidateEventType(string? eventType)
+    {
+        if (eventType is not null && (eventType.Length == 0 || !SseProtocol.IsValidFieldValue(eventType) || SseProtocol.IsReservedEventType(eventType)))
+        {
+            throw new ArgumentException($"'{eventType}' cannot be an event name: it is empty, contains CR, LF or NUL, or is reserved ({string.Join(", ", SseProtocol.ReservedEventTypes)}).", nameof(eventType));
+        }
+    }
+
+    /// <summary>Whether a read event is named as a format expects: <paramref name="expected"/>, or <c>message</c> when that is <see langword="null"/>.</summary>
+    internal static bool IsNamed(string eventType, string? expected) =>
+        string.Equals(eventType, expected ?? SseProtocol.MessageEventType, StringComparison.Ordinal);
 }
 
 /// <summary>
@@ -102,26 +124,28 @@ public static class SseEventFormat
 internal sealed class TextSseEventFormat : SseEventFormat<string>
 {
     private readonly string? _eventType;
-    private readonly Func<string, string?>? _eventId;
     private readonly bool _readsAnyEventType;
 
-    public TextSseEventFormat(string? eventType, Func<string, string?>? eventId, bool readsAnyEventType)
+    public TextSseEventFormat(string? eventType, bool readsAnyEventType)
     {
         _eventType = eventType;
-        _eventId = eventId;
         _readsAnyEventType = readsAnyEventType;
     }
 
     public override string? GetEventType(string item) => _eventType;
 
-    public override string? GetEventId(string item) => _eventId?.Invoke(item);
+    public override string? GetEventId(string item) => null;
 
-    /// <summary>Text is written by the frame writer line by line; as JSON it is a JSON string.</summary>
+    public override bool IsText => true;
+
+    public override string GetText(string item) => item;
+
+    /// <summary>Text is framed as text (<see cref="IsText"/>); as JSON it would be a JSON string.</summary>
     public override void Serialize(Utf8JsonWriter writer, string item) => writer.WriteStringValue(item);
 
     public override bool TryDeserialize(string eventType, ReadOnlySpan<byte> data, [MaybeNullWhen(false)] out string item)
     {
-        if (!_readsAnyEventType && !string.Equals(eventType, _eventType ?? SseDefaults.MessageEventType, StringComparison.Ordinal))
+        if (!_readsAnyEventType && !SseEventFormat.IsNamed(eventType, _eventType))
         {
             item = null;
             return false;
@@ -151,14 +175,14 @@ internal sealed class JsonSseEventFormat<T> : SseEventFormat<T>
 
     public override string? GetEventId(T item) => _eventId?.Invoke(item);
 
-    public override System.Text.Encodings.Web.JavaScriptEncoder? Encoder => _typeInfo.Options.Encoder;
+    public override JavaScriptEncoder? Encoder => _typeInfo.Options.Encoder;
 
     public override void Serialize(Utf8JsonWriter writer, T item) => JsonSerializer.Serialize(writer, item, _typeInfo);
 
     public override bool TryDeserialize(string eventType, ReadOnlySpan<byte> data, [MaybeNullWhen(false)] out T item)
     {
         // Spec: an event with no "event" field is dispatched as "message".
-        if (!_readsAnyEventType && !string.Equals(eventType, _eventType ?? SseDefaults.MessageEventType, StringComparison.Ordinal))
+        if (!_readsAnyEventType && !SseEventFormat.IsNamed(eventType, _eventType))
         {
             item = default;
             return false;

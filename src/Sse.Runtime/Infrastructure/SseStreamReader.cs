@@ -8,7 +8,7 @@ using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Sse.Runtime;
+namespace Sse.Runtime.Infrastructure;
 
 /// <summary>
 /// Sends a stream request and reads the <c>text/event-stream</c> response as typed items. Generated clients call
@@ -19,7 +19,7 @@ namespace Sse.Runtime;
 /// bytes, without an intermediate string. Cancelling the token or disposing the
 /// enumerator closes the response.
 /// </remarks>
-[EditorBrowsable(EditorBrowsableState.Advanced)]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SseStreamReader
 {
     /// <summary>Reads the items of a stream.</summary>
@@ -44,6 +44,11 @@ public static class SseStreamReader
     {
         // Each public reader yields straight from the parser: one state machine per event, not one per layer.
         var response = await SseResponse<T>.OpenAsync(httpClient, request, format, options, cancellationToken).ConfigureAwait(false);
+        if (response is null)
+        {
+            yield break; // 204 No Content: nothing to stream.
+        }
+
         await using (response.ConfigureAwait(false))
         {
             var parser = response.Parser;
@@ -80,6 +85,11 @@ public static class SseStreamReader
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var response = await SseResponse<T>.OpenAsync(httpClient, request, format, options, cancellationToken).ConfigureAwait(false);
+        if (response is null)
+        {
+            yield break; // 204 No Content: nothing to stream.
+        }
+
         await using (response.ConfigureAwait(false))
         {
             var parser = response.Parser;

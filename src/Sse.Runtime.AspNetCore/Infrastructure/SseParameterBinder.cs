@@ -1,24 +1,27 @@
 using System;
 using System.ComponentModel;
 using System.Globalization;
-using System.Threading.Tasks;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
-namespace Sse.Runtime.AspNetCore;
+namespace Sse.Runtime.AspNetCore.Infrastructure;
 
 /// <summary>
 /// Reads and parses the route, query and header values of a generated endpoint without reflection, and answers
 /// 400 with problem details that name the parameter when a value is missing or invalid.
 /// </summary>
 /// <remarks>Values are parsed with the invariant culture, the formats the generated client writes.</remarks>
-[EditorBrowsable(EditorBrowsableState.Advanced)]
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SseParameterBinder
 {
-    /// <summary>Gets a route value as a string, or <see langword="null"/> when the route has none.</summary>
+    /// <summary>
+    /// Gets a route value as the client sent it, or <see langword="null"/> when the route has none. Unlike routing's own
+    /// value, a <c>/</c> or <c>%</c> inside it round-trips exactly (see <see cref="RouteValueDecoder"/>).
+    /// </summary>
     /// <param name="context">The request.</param>
     /// <param name="name">The route parameter's name.</param>
     /// <returns>The raw value.</returns>
@@ -26,7 +29,7 @@ public static class SseParameterBinder
     {
         ArgumentNullException.ThrowIfNull(context);
         var value = context.Request.RouteValues[name];
-        return value is null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
+        return value is null ? null : RouteValueDecoder.Decode(context, name, Convert.ToString(value, CultureInfo.InvariantCulture)!);
     }
 
     /// <summary>Gets a query value, or <see langword="null"/> when the key is absent. Repeated keys are joined with commas.</summary>
@@ -145,6 +148,8 @@ public static class SseParameterBinder
     /// <summary>
     /// Reads the JSON request body as <typeparamref name="T"/> with its source-generated metadata. Answers 415 when the
     /// body is not JSON, 400 when it is missing (and required) or not valid JSON for the type, naming the parameter.
+    /// The body's nullable annotations and required constructor parameters are enforced (on .NET 9 and later), so a
+    /// missing or null non-nullable property is a 400 that names it, not a null inside the implementation.
     /// </summary>
     /// <typeparam name="T">The body type.</typeparam>
     /// <param name="context">The request.</param>
@@ -178,7 +183,7 @@ public static class SseParameterBinder
 
         try
         {
-            var value = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, context.RequestAborted).ConfigureAwait(false);
+            var value = await JsonSerializer.DeserializeAsync(request.Body, StrictBodyTypeInfo.For(typeInfo), context.RequestAborted).ConfigureAwait(false);
             if (value is null && required)
             {
                 await SseProblemWriter.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad Request", $"The request body for parameter '{parameter}' is required, but it was null.").ConfigureAwait(false);
@@ -243,6 +248,7 @@ public static class SseParameterBinder
 
 /// <summary>A request body read by <see cref="SseParameterBinder.ReadJsonBodyAsync{T}"/>: its value, or invalid once an error response is written.</summary>
 /// <typeparam name="T">The body type.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct SseBody<T>
 {
     /// <summary>Creates a valid body.</summary>

@@ -1,0 +1,47 @@
+// Protocol facts shared by the generator and both runtimes. This file is compiled into each of them (it is not a
+// public type of any package), so the client and server packages can be upgraded separately and still agree.
+namespace Sse;
+
+/// <summary>What the server and the client of a contract agree on: media type, header names, reserved event names and field rules.</summary>
+internal static class SseProtocol
+{
+    /// <summary>The media type of a server-sent-events stream.</summary>
+    public const string EventStreamMediaType = "text/event-stream";
+
+    /// <summary>The request header a reconnecting client sends with the last event id it saw.</summary>
+    public const string LastEventIdHeader = "Last-Event-ID";
+
+    /// <summary>Spec: "Initialize event's type attribute to 'message'" when the event type buffer is empty.</summary>
+    public const string MessageEventType = "message";
+
+    /// <summary>
+    /// The event a server writes when the stream fails after it started, so the client fails with the cause instead
+    /// of seeing a normal end. Not <c>error</c>: a browser's EventSource would route that to its connection-error handler.
+    /// </summary>
+    public const string ErrorEventType = "sse-error";
+
+    /// <summary>The event names no contract may use, because the protocol gives them a meaning.</summary>
+    public static readonly string[] ReservedEventTypes = { ErrorEventType };
+
+    /// <summary>Whether <paramref name="eventType"/> is one of <see cref="ReservedEventTypes"/>.</summary>
+    public static bool IsReservedEventType(string eventType)
+    {
+        foreach (var reserved in ReservedEventTypes)
+        {
+            if (string.Equals(reserved, eventType, System.StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a value can be written after <c>event:</c> or <c>id:</c>: no CR or LF (they would end the field early and
+    /// let the rest of the value forge fields or whole events) and no NUL (clients ignore an id containing it).
+    /// </summary>
+    public static bool IsValidFieldValue(string value) => value.IndexOfAny(ForbiddenFieldChars) < 0;
+
+    private static readonly char[] ForbiddenFieldChars = { '\r', '\n', '\0' };
+}

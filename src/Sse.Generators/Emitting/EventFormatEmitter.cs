@@ -1,0 +1,209 @@
+using Sse.Generators.Common;
+using Sse.Generators.Model;
+
+namespace Sse.Generators.Emitting;
+
+/// <summary>
+/// Emits <c>{Name}EventFormats</c>: one <c>SseEventFormat&lt;T&gt;</c> per contract method, created once and shared by
+/// the generated endpoints and client, so both sides name, identify and serialize events the same way. A polymorphic
+/// item type gets a nested format class that writes each derived type under its own event name.
+/// </summary>
+internal static class EventFormatEmitter
+{
+    private const string Json = "global::System.Text.Json.JsonSerializer";
+    private const string FormatType = "global::Sse.Runtime.Infrastructure.SseEventFormat";
+
+    public static string Emit(ContractModel contract)
+    {
+        var writer = new SourceWriter();
+        EmitterCommon.WriteHeader(writer);
+        var className = contract.Name + "EventFormats";
+        var members = new NameAllocator();
+        members.Reserve(className);
+        var fields = new System.Collections.Generic.List<(MethodModel Method, string Field, string? Nested)>();
+        foreach (var method in contract.Methods)
+        {
+            var field = members.Allocate(method.Name);
+            fields.Add((method, field, method.Item.IsPolymorphic ? members.Allocate(method.Name + "Format") : null));
+        }
+
+        using (EmitterCommon.OpenNamespace(writer, contract))
+        {
+            writer.WriteLine($"""
+                /// <summary>
+                /// How the events of <see cref="{contract.InterfaceFullName}"/> are written and read: one format per method,
+                /// shared by the generated endpoints and client.
+                /// </summary>
+                {EmitterCommon.TypeAttributes}
+                {EmitterCommon.HiddenAttribute}
+                """);
+            using (writer.Block($"internal static class {className}"))
+            {
+                var first = true;
+                foreach (var (method, field, nested) in fields)
+                {
+                    if (!first)
+                    {
+                        writer.WriteLine();
+                    }
+
+                    first = false;
+                    writer.WriteLine($"/// <summary>The events of <see cref=\"{contract.InterfaceFullName}.{method.Name}\"/>.</summary>");
+                    writer.WriteLine($"public static readonly {FormatType}<{method.Item.TypeFullName}> {field} =");
+                    using (writer.Indent())
+                    {
+                        if (nested is not null)
+                        {
+                            writer.WriteLine($"new {nested}();");
+                        }
+                        else
+                        {
+                            WriteFactory(writer, contract, method);
+                        }
+                    }
+                }
+
+                foreach (var (method, _, nested) in fields)
+                {
+                    if (nested is not null)
+                    {
+                        writer.WriteLine();
+                        WritePolymorphic(writer, contract, method.Item, nested);
+                    }
+                }
+            }
+        }
+
+        return writer.ToString();
+    }
+
+    private static void WriteFactory(SourceWriter writer, ContractModel contract, MethodModel method)
+    {
+        var item = method.Item;
+        var eventType = item.EventType is null ? "null" : CSharpCode.Literal(item.EventType);
+        var arguments = new System.Collections.Generic.List<string>();
+        if (item.IsText)
+        {
+            arguments.Add("eventType: " + eventType);
+        }
+        else
+        {
+            arguments.Add(contract.JsonContextFullName + ".Default." + item.JsonTypeInfoProperty);
+            arguments.Add("eventType: " + eventType);
+            arguments.Add("eventId: " + (item.EventId is null ? "null" : "static item => " + EmitterCommon.EventIdExpression(item.EventId, "item")));
+        }
+
+        if (method.ReturnsSseItem)
+        {
+            // Each SseItem names its own event, so the client reads every event's data as the item type.
+            arguments.Add("readsAnyEventType: true");
+        }
+
+        writer.WriteCall(item.IsText ? FormatType + ".Text" : $"{FormatType}.Json<{item.TypeFullName}>", arguments);
+    }
+
+    /// <summary>A polymorphic item type: each derived type under its own event name and JSON metadata; the client picks the type by name.</summary>
+    private static void WritePolymorphic(SourceWriter writer, ContractModel contract, ItemModel item, string className)
+    {
+        var context = contract.JsonContextFullName + ".Default.";
+        var baseName = item.EventType is null ? "null" : CSharpCode.Literal(item.EventType);
+        writer.WriteLine($"/// <summary>The events of <see cref=\"{item.TypeFullName}\"/>: each derived type under its own event name.</summary>");
+        using (writer.Block($"private sealed class {className} : {FormatType}<{item.TypeFullName}>"))
+        {
+            writer.WriteLine($"public override string? GetEventType({item.TypeFullName} item) => item switch");
+            writer.WriteLine("{");
+            using (writer.Indent())
+            {
+                foreach (var derived in item.Derived)
+                {
+                    writer.WriteLine($"{derived.TypeFullName} => {CSharpCode.Literal(derived.EventType)},");
+                }
+
+                writer.WriteLine($"_ => {baseName},");
+            }
+
+            writer.WriteLine("};");
+            writer.WriteLine();
+
+            writer.WriteLine($"public override string? GetEventId({item.TypeFullName} item) => item switch");
+            writer.WriteLine("{");
+            using (writer.Indent())
+            {
+                foreach (var derived in item.Derived)
+                {
+                    writer.WriteLine($"{derived.TypeFullName} value => {(derived.EventId is null ? "null" : EmitterCommon.EventIdExpression(derived.EventId, "value"))},");
+                }
+
+                writer.WriteLine($"_ => {(item.EventId is null ? "null" : EmitterCommon.EventIdExpression(item.EventId, "item"))},");
+            }
+
+            writer.WriteLine("};");
+            writer.WriteLine();
+
+            using (writer.Block($"public override void Serialize(global::System.Text.Json.Utf8JsonWriter writer, {item.TypeFullName} item)"))
+            {
+                using (writer.Block("switch (item)"))
+                {
+                    foreach (var derived in item.Derived)
+                    {
+                        writer.WriteLine($"case {derived.TypeFullName} value:");
+                        using (writer.Indent())
+                        {
+                            writer.WriteLine($"{Json}.Serialize(writer, value, {context}{derived.JsonTypeInfoProperty});");
+                            writer.WriteLine("return;");
+                        }
+                    }
+
+                    writer.WriteLine("default:");
+                    using (writer.Indent())
+                    {
+                        if (item.JsonTypeInfoProperty is null)
+                        {
+                            var message = $"{{item.GetType()}} has no [SseEvent] name, so it cannot be streamed as {item.DisplayName}: give it [SseEvent(\"name\")] and a [JsonSerializable].";
+                            writer.WriteLine($"throw new global::System.InvalidOperationException($\"{message.Replace("\"", "\\\"")}\");");
+                        }
+                        else
+                        {
+                            writer.WriteLine($"{Json}.Serialize(writer, item, {context}{item.JsonTypeInfoProperty});");
+                            writer.WriteLine("return;");
+                        }
+                    }
+                }
+            }
+
+            writer.WriteLine();
+            using (writer.Block($"public override bool TryDeserialize(string eventType, global::System.ReadOnlySpan<byte> data, [global::System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out {item.TypeFullName} item)"))
+            {
+                using (writer.Block("switch (eventType)"))
+                {
+                    foreach (var derived in item.Derived)
+                    {
+                        writer.WriteLine($"case {CSharpCode.Literal(derived.EventType)}:");
+                        using (writer.Indent())
+                        {
+                            writer.WriteLine($"item = {Json}.Deserialize(data, {context}{derived.JsonTypeInfoProperty})!;");
+                            writer.WriteLine("return true;");
+                        }
+                    }
+
+                    if (item.JsonTypeInfoProperty is not null)
+                    {
+                        writer.WriteLine($"case {CSharpCode.Literal(item.EventType ?? "message")}:");
+                        using (writer.Indent())
+                        {
+                            writer.WriteLine($"item = {Json}.Deserialize(data, {context}{item.JsonTypeInfoProperty})!;");
+                            writer.WriteLine("return true;");
+                        }
+                    }
+
+                    writer.WriteLine("default:");
+                    using (writer.Indent())
+                    {
+                        writer.WriteLine("item = default!;");
+                        writer.WriteLine("return false;");
+                    }
+                }
+            }
+        }
+    }
+}

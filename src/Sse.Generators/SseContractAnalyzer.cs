@@ -1,0 +1,165 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Sse.Generators.Diagnostics;
+using Sse.Generators.Model;
+using Sse.Generators.Parsing;
+
+namespace Sse.Generators;
+
+/// <summary>
+/// Reports the contract rules at their real locations (so <c>#pragma warning disable</c> and .editorconfig work),
+/// by running the same parser the generator runs.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class SseContractAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.MustReturnAsyncEnumerable,
+        DiagnosticDescriptors.GenericNotSupported,
+        DiagnosticDescriptors.MissingJsonContext,
+        DiagnosticDescriptors.InvalidJsonContext,
+        DiagnosticDescriptors.InaccessibleContract,
+        DiagnosticDescriptors.UnsupportedMember,
+        DiagnosticDescriptors.ConflictingHttpAttributes,
+        DiagnosticDescriptors.InheritedInterface,
+        DiagnosticDescriptors.NotAContract,
+        DiagnosticDescriptors.JsonContextInaccessible,
+        DiagnosticDescriptors.OverloadedMethod,
+        DiagnosticDescriptors.ReferencedContractNotGenerated,
+        DiagnosticDescriptors.UnsupportedParameterType,
+        DiagnosticDescriptors.UnknownRouteParameter,
+        DiagnosticDescriptors.InvalidRouteTemplate,
+        DiagnosticDescriptors.DuplicateRoute,
+        DiagnosticDescriptors.UnsupportedParameterModifier,
+        DiagnosticDescriptors.BodyOnGet,
+        DiagnosticDescriptors.TwoBodies,
+        DiagnosticDescriptors.LastEventIdNotString,
+        DiagnosticDescriptors.InvalidHeaderName,
+        DiagnosticDescriptors.ItemTypeNotInJsonContext,
+        DiagnosticDescriptors.InvalidEventName,
+        DiagnosticDescriptors.DuplicateEventName,
+        DiagnosticDescriptors.InvalidEventIdType,
+        DiagnosticDescriptors.TwoEventIds);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            // A class implementing a contract from another assembly, in a server project that does not generate that
+            // contract's endpoints: MapXxx() would be a bare CS1061, so say what is missing where it can be seen.
+            if (!Capabilities.From(start.Compilation).HasServerRuntime)
+            {
+                return;
+            }
+
+            var requested = ServerRequests(start.Compilation);
+            start.RegisterSymbolAction(symbol => AnalyzeImplementation(symbol, requested), SymbolKind.NamedType);
+        });
+        context.RegisterCompilationAction(AnalyzeAssemblyAttributes);
+    }
+
+    /// <summary>[assembly: SseClient/SseServer(typeof(T))]: T must be a contract, and its rules hold from this project.</summary>
+    private static void AnalyzeAssemblyAttributes(CompilationAnalysisContext context)
+    {
+        foreach (var attribute in context.Compilation.Assembly.GetAttributes())
+        {
+            var name = attribute.AttributeClass?.ToDisplayString();
+            if (name is not (ContractRequestParser.ClientAttributeName or ContractRequestParser.ServerAttributeName))
+            {
+                continue;
+            }
+
+            var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation();
+            var named = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as ITypeSymbol : null;
+            if (named is not INamedTypeSymbol { TypeKind: TypeKind.Interface } contract || ContractRequestParser.FindStreamAttribute(contract) is not { } streamAttribute)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotAContract, location, named?.ToDisplayString() ?? "null", attribute.AttributeClass!.Name.Replace("Attribute", string.Empty)));
+                continue;
+            }
+
+            if (SymbolEqualityComparer.Default.Equals(contract.ContainingAssembly, context.Compilation.Assembly))
+            {
+                continue; // Declared here: checked from its own [SseStream].
+            }
+
+            // Every rule about the referenced contract is reported at the attribute that asked for it.
+            var sink = DiagnosticSink.ForAnalyzer(location);
+            ContractParser.Parse(contract, streamAttribute, sink, context.CancellationToken, (context.Compilation, location));
+            foreach (var diagnostic in sink.Diagnostics)
+            {
+                context.ReportDiagnostic(diagnostic);
+            }
+        }
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context)
+    {
+        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Interface } type || ContractRequestParser.FindStreamAttribute(type) is not { } attribute)
+        {
+            return;
+        }
+
+        var sink = DiagnosticSink.ForAnalyzer();
+        ContractParser.Parse(type, attribute, sink, context.CancellationToken);
+        foreach (var diagnostic in sink.Diagnostics)
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
+    }
+
+    private static void AnalyzeImplementation(SymbolAnalysisContext context, ImmutableHashSet<ISymbol> requested)
+    {
+        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type)
+        {
+            return;
+        }
+
+        foreach (var implemented in type.Interfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(implemented.ContainingAssembly, context.Compilation.Assembly)
+                || requested.Contains(implemented)
+                || ContractRequestParser.FindStreamAttribute(implemented) is null)
+            {
+                continue;
+            }
+
+            foreach (var location in type.Locations)
+            {
+                if (location.IsInSource)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        DiagnosticDescriptors.ReferencedContractNotGenerated,
+                        location,
+                        type.Name,
+                        implemented.Name,
+                        implemented.ContainingAssembly.Name,
+                        ContractParser.ContractName(implemented.Name)));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>The contracts named by <c>[assembly: SseServer(typeof(T))]</c>.</summary>
+    private static ImmutableHashSet<ISymbol> ServerRequests(Compilation compilation)
+    {
+        var builder = ImmutableHashSet.CreateBuilder<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (var attribute in compilation.Assembly.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == ContractRequestParser.ServerAttributeName
+                && attribute.ConstructorArguments.Length == 1
+                && attribute.ConstructorArguments[0].Value is INamedTypeSymbol contract)
+            {
+                builder.Add(contract);
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+}
