@@ -10,9 +10,10 @@ runs=${1:-5}
 out=$(mktemp -d)
 port=5391
 
-echo "Publishing the native server (net8.0, linux-x64) and building the JIT server (net10.0)..." >&2
-dotnet publish samples/Aot/Aot.Server -f net8.0 -r linux-x64 -c Release -o "$out/native" >/dev/null
-dotnet publish samples/Aot/Aot.Server -f net10.0 -c Release -p:PublishAot=false -o "$out/jit" >/dev/null
+echo "Publishing the native server (net10.0 and net8.0, linux-x64) and the JIT server (net10.0)..." >&2
+dotnet publish samples/Aot/Aot.Server -f net10.0 -r linux-x64 -c Release -o "$out/native" --artifacts-path "$out/artifacts" >/dev/null
+dotnet publish samples/Aot/Aot.Server -f net8.0 -r linux-x64 -c Release -o "$out/native8" --artifacts-path "$out/artifacts" >/dev/null
+dotnet publish samples/Aot/Aot.Server -f net10.0 -c Release -p:PublishAot=false -o "$out/jit" --artifacts-path "$out/artifacts" >/dev/null
 
 now_ns() { date +%s%N; }
 
@@ -51,15 +52,19 @@ measure() {
 }
 
 native_size=$(stat -c %s "$out/native/Aot.Server")
+native8_size=$(stat -c %s "$out/native8/Aot.Server")
 jit_size=$(du -cb "$out"/jit/*.dll | tail -1 | cut -f1)
 native=$(measure native "$out/native/Aot.Server")
+native8=$(measure native8 "$out/native8/Aot.Server")
 jit=$(measure jit dotnet "$out/jit/Aot.Server.dll")
 
 echo
 echo "| server (samples/Aot/Aot.Server) | size on disk | start to first event (median of $runs) | RSS after 1,000 events |"
 echo "| --- | --- | --- | --- |"
 IFS=$'\t' read -r _ nt nr <<<"$native"
+IFS=$'\t' read -r _ n8t n8r <<<"$native8"
 IFS=$'\t' read -r _ jt jr <<<"$jit"
-echo "| Native AOT, net8.0 | $((native_size / 1024 / 1024)) MiB, one self-contained file | $nt ms | $nr MiB |"
+echo "| Native AOT, net10.0 | $(awk "BEGIN { printf \"%.1f\", $native_size / 1048576 }") MiB, one self-contained file | $nt ms | $nr MiB |"
+echo "| Native AOT, net8.0 | $(awk "BEGIN { printf \"%.1f\", $native8_size / 1048576 }") MiB, one self-contained file | $n8t ms | $n8r MiB |"
 echo "| JIT, net10.0 (framework-dependent) | $((jit_size / 1024)) KiB of assemblies (+ the shared .NET and ASP.NET Core runtimes) | $jt ms | $jr MiB |"
 rm -rf "$out"

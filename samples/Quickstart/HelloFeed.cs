@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading;
 using System.Threading.Tasks;
@@ -24,6 +25,11 @@ public interface IHelloFeed
 [SseEvent("hello")]
 public sealed record Hello(string Message, [property: SseEventId] int Idx);
 
+/// <summary>
+/// The contract's JSON metadata: the single source of the wire's JSON shape on both sides. Web defaults (camelCase) make
+/// the frames look like the same record returned from a minimal-API endpoint.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Hello))]
 internal sealed partial class QuickstartJson : JsonSerializerContext;
 

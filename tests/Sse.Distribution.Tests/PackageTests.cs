@@ -7,6 +7,8 @@ using Xunit;
 namespace Sse.Distribution.Tests;
 
 /// <summary>As a new user would: a brand-new project outside the solution, the packed packages from a local folder feed.</summary>
+[Collection(DistributionCollection.Name)]
+[Trait("Category", "Distribution")]
 public sealed class PackageTests
 {
     [Fact]
@@ -19,13 +21,21 @@ public sealed class PackageTests
 
         // A version of its own, so nothing comes from an earlier run's package cache.
         var version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmssfff}";
+        // One pack of every package (Sse.Packages.slnf), built into an artifacts folder of its own.
+        (await ProcessRunner.RunAsync("dotnet", ["pack", RepoPaths.File("Sse.Packages.slnf"), "-c", "Release", "-o", feed, $"-p:Version={version}", "--artifacts-path", Path.Combine(work, "artifacts")], RepoPaths.Root, TimeSpan.FromMinutes(5)))
+            .EnsureSuccess("dotnet pack Sse.Packages.slnf");
         foreach (var project in new[] { "Sse.Contracts", "Sse.Runtime", "Sse.Runtime.AspNetCore" })
         {
-            (await ProcessRunner.RunAsync("dotnet", ["pack", RepoPaths.File($"src/{project}/{project}.csproj"), "-c", "Release", "-o", feed, $"-p:Version={version}"], RepoPaths.Root, TimeSpan.FromMinutes(5)))
-                .EnsureSuccess($"dotnet pack {project}");
             Assert.True(File.Exists(Path.Combine(feed, $"{project}.{version}.nupkg")), $"{project}.{version}.nupkg was not produced.");
             Assert.True(File.Exists(Path.Combine(feed, $"{project}.{version}.snupkg")), $"{project}.{version}.snupkg was not produced.");
         }
+
+        using (var contracts = System.IO.Compression.ZipFile.OpenRead(Path.Combine(feed, $"Sse.Contracts.{version}.nupkg")))
+        {
+            Assert.Contains(contracts.Entries, static e => e.FullName == "analyzers/dotnet/cs/Sse.Generators.dll");
+        }
+
+        Assert.DoesNotContain(Directory.GetFiles(feed), static f => Path.GetFileName(f).StartsWith("Sse.Generators.", StringComparison.Ordinal));
 
         await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
@@ -58,6 +68,9 @@ public sealed class PackageTests
             using Microsoft.AspNetCore.Hosting.Server;
             using Microsoft.AspNetCore.Hosting.Server.Features;
             using Sse.Contracts;
+
+            // This app serves the contract and, for the demo, reads it too: the client part is asked for.
+            [assembly: SseClient(typeof(IWeather))]
 
             var builder = WebApplication.CreateSlimBuilder(args);
             builder.WebHost.UseUrls("http://127.0.0.1:0");

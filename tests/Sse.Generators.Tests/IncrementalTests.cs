@@ -12,7 +12,7 @@ namespace Sse.Generators.Tests;
 
 public class IncrementalTests
 {
-    private static readonly string[] TrackedSteps = [TrackingNames.Contracts, TrackingNames.LocalContracts];
+    private static readonly string[] TrackedSteps = [TrackingNames.Contracts, TrackingNames.Requests, TrackingNames.LocalContracts];
 
     [Fact]
     public void AddUnrelatedType_DoesNotRegenerate()
@@ -32,7 +32,9 @@ public class IncrementalTests
                 $"Step '{step}' output was {output.Reason}"));
         }
 
-        Assert.All(result.TrackedOutputSteps.SelectMany(static s => s.Value).SelectMany(static s => s.Outputs), output =>
+        var sourceOutputs = result.TrackedOutputSteps.SelectMany(static s => s.Value).SelectMany(static s => s.Outputs).ToList();
+        Assert.NotEmpty(sourceOutputs);
+        Assert.All(sourceOutputs, output =>
             Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"An output was {output.Reason}"));
     }
 
@@ -45,7 +47,9 @@ public class IncrementalTests
 
         foreach (var step in TrackedSteps)
         {
-            Assert.All(result.TrackedSteps[step].SelectMany(static s => s.Outputs), output =>
+            var outputs = result.TrackedSteps[step].SelectMany(static s => s.Outputs).ToList();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, output =>
                 Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"Step '{step}' output was {output.Reason}"));
         }
     }
@@ -71,6 +75,23 @@ public class IncrementalTests
     }
 
     [Fact]
+    public void AddClientRequest_AddsTheClientPartOnly()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(TestSources.Basic);
+        var driver = GeneratorHarness.CreateDriver(withJsonGenerator: false).RunGenerators(compilation);
+        Assert.Equal(2, driver.GetRunResult().GeneratedTrees.Length);
+
+        var edited = GeneratorHarness.WithClientRequest(compilation, TestSources.Basic);
+        var result = driver.RunGenerators(edited).GetRunResult();
+
+        Assert.Equal(3, result.GeneratedTrees.Length);
+        Assert.Contains(result.GeneratedTrees, static t => t.FilePath.EndsWith("Demo.Feeds.IStockFeed.Client.g.cs", StringComparison.Ordinal));
+        var contracts = result.Results.Single().TrackedSteps[TrackingNames.Contracts].SelectMany(static s => s.Outputs).ToList();
+        Assert.NotEmpty(contracts);
+        Assert.All(contracts, static o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"The contract was reparsed: {o.Reason}"));
+    }
+
+    [Fact]
     public void AddDerivedEventTypeInAnotherFile_Regenerates()
     {
         var compilation = GeneratorHarness.CreateCompilation(TestSources.Design);
@@ -91,10 +112,17 @@ public class IncrementalTests
     [Fact]
     public void PipelineOutputs_HoldNoRoslynObjects()
     {
-        var compilation = GeneratorHarness.CreateCompilation(TestSources.AllShapes);
+        // A referenced contract too, so that every step of the pipeline has outputs to inspect.
+        var library = GeneratorHarness.CreateCompilation(TestSources.Design, GeneratorHarness.Runtimes.ContractsOnly, assemblyName: "SharedContracts");
+        var reference = GeneratorHarness.Run(library).Output.ToMetadataReference();
+        var compilation = GeneratorHarness.CreateCompilation(TestSources.AllShapes)
+            .AddSyntaxTrees(CSharpSyntaxTree.ParseText("[assembly: Sse.Contracts.SseClient(typeof(Demo.Stocks.IStockFeed))]", GeneratorHarness.ParseOptions))
+            .AddReferences(reference);
         var result = GeneratorHarness.CreateDriver(withJsonGenerator: false).RunGenerators(compilation).GetRunResult().Results.Single();
 
-        foreach (var step in result.TrackedSteps.Where(static s => TrackedSteps.Contains(s.Key)).SelectMany(static s => s.Value))
+        Assert.NotEmpty(result.TrackedSteps[TrackingNames.ReferencedContracts].SelectMany(static s => s.Outputs));
+        string[] ours = [TrackingNames.Contracts, TrackingNames.ClientRequests, TrackingNames.ServerRequests, TrackingNames.Requests, TrackingNames.LocalContracts, TrackingNames.ReferencedContracts, TrackingNames.Capabilities];
+        foreach (var step in result.TrackedSteps.Where(s => ours.Contains(s.Key)).SelectMany(static s => s.Value))
         {
             foreach (var (value, _) in step.Outputs)
             {

@@ -53,6 +53,19 @@ public class ReadingLimitsTests
     }
 
     [Fact]
+    public async Task LongLineInOneByteReads_ReadWhole()
+    {
+        // 1 MiB of data on one line, one byte per read: the parser resumes its line-end search where the last read
+        // stopped, so this is linear (benchmarks/Sse.Benchmarks LongLineBenchmarks measures it), not 10^12 byte scans.
+        var value = new string('x', 1024 * 1024);
+        var input = "data: " + value + "\n\n";
+
+        var items = await Reading.ReadAllAsync(Chunked(input, "bytes"), new SseClientOptions { MaxEventSize = 2 * 1024 * 1024 });
+
+        Assert.Equal(value, Assert.Single(items).Data);
+    }
+
+    [Fact]
     public async Task EventExactlyAtTheLimit_Read()
     {
         const string Event = "data: abc\n\n"; // 10 bytes before the blank line's terminator, 11 with it

@@ -42,7 +42,7 @@ public class SseFrameWriterTests
     }
 
     [Fact]
-    public async Task WriteEvent_ManyEvents_ReusesTheJsonWriter()
+    public async Task WriteEvent_ManyEvents_EachFramedWholeAndInOrder()
     {
         var text = await WriteAsync(w =>
         {

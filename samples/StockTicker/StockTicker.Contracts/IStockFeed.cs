@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading;
 using Sse.Contracts;
@@ -40,7 +41,12 @@ public sealed record Trade(long Seq, string Symbol, decimal Price, int Quantity)
 [SseEvent("quote")]
 public sealed record Quote(long Seq, string Symbol, decimal Bid, decimal Ask) : MarketEvent(Seq);
 
-/// <summary>The JSON metadata of everything the contract streams. Public, so that other projects can generate code for it.</summary>
+/// <summary>
+/// The JSON metadata of everything the contract streams. Public, so that other projects can generate code for it. It is
+/// the one source of the wire's JSON shape for server, clients and browser pages alike; the web defaults (camelCase)
+/// match what the same records look like from a minimal-API endpoint.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PriceTick))]
 [JsonSerializable(typeof(Trade))]
 [JsonSerializable(typeof(Quote))]
