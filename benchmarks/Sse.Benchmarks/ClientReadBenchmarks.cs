@@ -23,7 +23,7 @@ public class ClientReadBenchmarks
     private HttpClient _client = null!;
 
     [GlobalSetup]
-    public void Setup() => _client = new HttpClient(new EventStreamHandler(Payloads.EventStream(Events))) { BaseAddress = new System.Uri("http://bench") };
+    public void Setup() => _client = new HttpClient(new EventStreamHandler([.. Payloads.EventStream(Events), .. "event: sse-end\ndata:\n\n"u8])) { BaseAddress = new System.Uri("http://bench") };
 
     [GlobalCleanup]
     public void Cleanup() => _client.Dispose();
@@ -46,7 +46,7 @@ public class ClientReadBenchmarks
     public async Task<long> GeneratedClientPath()
     {
         var sum = 0L;
-        await foreach (var tick in SseStreamReader.ReadAsync(_client, new SseRequest(HttpMethod.Get, "/ticks"), Format))
+        await foreach (var tick in SseStreamReader.ReadAsync(_client, new SseRequest("Bench.Ticks", HttpMethod.Get, "/ticks", resumable: false), Format))
         {
             sum += tick.Seq;
         }

@@ -11,6 +11,12 @@ internal static class SseProtocol
     /// <summary>The request header a reconnecting client sends with the last event id it saw.</summary>
     public const string LastEventIdHeader = "Last-Event-ID";
 
+    /// <summary>
+    /// The query parameter that carries the last event id where a client cannot set headers (EventSource polyfills
+    /// reconnecting by hand); the header wins when both are present.
+    /// </summary>
+    public const string LastEventIdQuery = "lastEventId";
+
     /// <summary>Spec: "Initialize event's type attribute to 'message'" when the event type buffer is empty.</summary>
     public const string MessageEventType = "message";
 
@@ -20,8 +26,21 @@ internal static class SseProtocol
     /// </summary>
     public const string ErrorEventType = "sse-error";
 
+    /// <summary>
+    /// The event a server writes when its stream ended on purpose (the implementation's iterator completed), so the client
+    /// ends normally and does not reconnect; an end of the response without it means the connection was lost. A browser's
+    /// EventSource ignores it unless the page listens for it (<c>es.addEventListener("sse-end", () => es.close())</c>).
+    /// </summary>
+    public const string EndEventType = "sse-end";
+
+    /// <summary>
+    /// The event a server writes when it cannot resume from the Last-Event-ID it was given (too old, unknown, from an
+    /// earlier epoch, or not an id at all), then ends the stream: the client must re-synchronise rather than miss events.
+    /// </summary>
+    public const string ResetEventType = "sse-reset";
+
     /// <summary>The event names no contract may use, because the protocol gives them a meaning.</summary>
-    public static readonly string[] ReservedEventTypes = { ErrorEventType };
+    public static readonly string[] ReservedEventTypes = { ErrorEventType, EndEventType, ResetEventType };
 
     /// <summary>Whether <paramref name="eventType"/> is one of <see cref="ReservedEventTypes"/>.</summary>
     public static bool IsReservedEventType(string eventType)

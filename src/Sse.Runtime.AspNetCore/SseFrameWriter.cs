@@ -107,13 +107,31 @@ internal sealed class SseFrameWriter : IDisposable
     }
 
     /// <summary>Writes the <c>sse-error</c> event that tells a client the stream failed after it started.</summary>
-    public void WriteError(string title, string detail)
+    public void WriteError(string title, string detail) => WriteControl(SseProtocol.ErrorEventType, title, detail, lastEventId: null);
+
+    /// <summary>Writes the <c>sse-end</c> event that tells a client the stream ended on purpose: do not reconnect.</summary>
+    public void WriteEnd()
     {
-        WriteField("event: "u8, SseProtocol.ErrorEventType);
+        WriteField("event: "u8, SseProtocol.EndEventType);
+        _pipe.Write("data:\n\n"u8);
+    }
+
+    /// <summary>Writes the <c>sse-reset</c> event that tells a client the stream cannot resume from its Last-Event-ID.</summary>
+    public void WriteReset(string? lastEventId, string detail) => WriteControl(SseProtocol.ResetEventType, "Cannot resume", detail, lastEventId);
+
+    /// <summary>A reserved event whose data is a small problem-details object.</summary>
+    private void WriteControl(string eventType, string title, string detail, string? lastEventId)
+    {
+        WriteField("event: "u8, eventType);
         _pipe.Write("data: "u8);
         _json.WriteStartObject();
         _json.WriteString("title"u8, title);
         _json.WriteString("detail"u8, detail);
+        if (lastEventId is not null)
+        {
+            _json.WriteString("lastEventId"u8, lastEventId);
+        }
+
         _json.WriteEndObject();
         _json.Flush();
         _json.Reset(_guard);

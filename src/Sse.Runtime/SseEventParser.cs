@@ -34,9 +34,9 @@ internal sealed class SseEventParser<T> : IDisposable
     private readonly Stream _stream;
     private readonly SseEventFormat<T> _format;
     private readonly int _maxEventSize;
-    private readonly TimeSpan _idleTimeout;
+    private readonly SseIdleWatchdog? _watchdog;
     private readonly ILogger? _logger;
-    private CancellationTokenSource? _idleCts;
+    private readonly string? _sentLastEventId;
 
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     private int _start;
@@ -58,6 +58,7 @@ internal sealed class SseEventParser<T> : IDisposable
     /// </summary>
     private int _inPlaceStart = -1;
     private int _inPlaceLength;
+    private string _lastEventIdBuffer;
     private string? _eventType;
     private TimeSpan? _retry;
     private long _eventBytes;
@@ -66,17 +67,31 @@ internal sealed class SseEventParser<T> : IDisposable
     private byte[] _cachedTypeBytes = [];
     private string _cachedType = string.Empty;
 
-    public SseEventParser(Stream stream, SseEventFormat<T> format, SseClientOptions options)
+    /// <param name="stream">The response body.</param>
+    /// <param name="format">How events map to items.</param>
+    /// <param name="options">The limits.</param>
+    /// <param name="lastEventId">The last event id from earlier connections (what this connection sent as Last-Event-ID), or <see langword="null"/>.</param>
+    /// <param name="watchdog">Bounds the time between reads, or <see langword="null"/> for no idle timeout.</param>
+    public SseEventParser(Stream stream, SseEventFormat<T> format, SseClientOptions options, string? lastEventId = null, SseIdleWatchdog? watchdog = null)
     {
         _stream = stream;
         _format = format;
         _maxEventSize = options.MaxEventSize;
-        _idleTimeout = options.IdleTimeout;
+        _watchdog = watchdog;
         _logger = options.Logger;
+        _sentLastEventId = lastEventId;
+        _lastEventIdBuffer = LastEventId = lastEventId ?? string.Empty;
     }
 
-    /// <summary>Spec: the last event ID string; it persists across events until an <c>id</c> field changes it.</summary>
-    public string LastEventId { get; private set; } = string.Empty;
+    /// <summary>
+    /// Spec: the last event ID string, set from the last event ID buffer each time a block ends (a blank line), whether or
+    /// not it dispatched an event. It is what a reconnect sends as Last-Event-ID: an <c>id:</c> of an unfinished block is
+    /// not, since that event was never received.
+    /// </summary>
+    public string LastEventId { get; private set; }
+
+    /// <summary>Gets whether the server announced the end of the stream (the <c>sse-end</c> event): nothing follows it.</summary>
+    public bool EndReceived { get; private set; }
 
     /// <summary>Spec: the reconnection time, as last set by a <c>retry</c> field, whether or not an event followed it.</summary>
     public TimeSpan? ReconnectionInterval { get; private set; }
@@ -92,7 +107,7 @@ internal sealed class SseEventParser<T> : IDisposable
     public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
         // Spec: "Once the end of the file is reached, any pending data must be discarded."
-        if (_eof)
+        if (_eof || EndReceived)
         {
             return false;
         }
@@ -103,7 +118,6 @@ internal sealed class SseEventParser<T> : IDisposable
 
     public void Dispose()
     {
-        _idleCts?.Dispose();
         ArrayPool<byte>.Shared.Return(_buffer);
         ArrayPool<byte>.Shared.Return(_data);
         _buffer = _data = [];
@@ -113,7 +127,7 @@ internal sealed class SseEventParser<T> : IDisposable
     private bool TryParseBuffered(out SseItem<T> item)
     {
         item = default;
-        if (!_bomChecked && !SkipBom())
+        if (EndReceived || (!_bomChecked && !SkipBom()))
         {
             return false;
         }
@@ -169,6 +183,11 @@ internal sealed class SseEventParser<T> : IDisposable
                     return true;
                 }
 
+                if (EndReceived)
+                {
+                    return false;
+                }
+
                 continue; // No data, or an event the format does not know: nothing to hand out.
             }
 
@@ -218,7 +237,7 @@ internal sealed class SseEventParser<T> : IDisposable
             // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field value."
             if (value.IndexOf((byte)0) < 0)
             {
-                LastEventId = value.IsEmpty ? string.Empty : Encoding.UTF8.GetString(value);
+                _lastEventIdBuffer = value.IsEmpty ? string.Empty : Encoding.UTF8.GetString(value);
             }
         }
         else if (field.SequenceEqual("retry"u8))
@@ -286,6 +305,9 @@ internal sealed class SseEventParser<T> : IDisposable
     {
         item = default;
         _eventBytes = 0;
+
+        // Spec: "Set the last event ID string of the event source to the value of the last event ID buffer."
+        LastEventId = _lastEventIdBuffer;
         var eventType = _eventType ?? SseProtocol.MessageEventType;
         var retry = _retry;
         _eventType = null;
@@ -314,9 +336,18 @@ internal sealed class SseEventParser<T> : IDisposable
         _dataLength = 0;
         _hasData = false;
 
-        if (string.Equals(eventType, SseProtocol.ErrorEventType, StringComparison.Ordinal))
+        if (eventType.Length > 4 && eventType.StartsWith("sse-", StringComparison.Ordinal))
         {
-            throw new SseStreamFailedException(ReadErrorDetail(data));
+            switch (eventType)
+            {
+                case SseProtocol.ErrorEventType:
+                    throw new SseStreamFailedException(ReadErrorDetail(data));
+                case SseProtocol.EndEventType:
+                    EndReceived = true;
+                    return false;
+                case SseProtocol.ResetEventType:
+                    throw new SseResumeRejectedException(_sentLastEventId, ReadErrorDetail(data));
+            }
         }
 
         T value;
@@ -416,28 +447,21 @@ internal sealed class SseEventParser<T> : IDisposable
 
     private async ValueTask<int> ReadWithIdleTimeoutAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
-        if (_idleTimeout == Timeout.InfiniteTimeSpan)
+        if (_watchdog is null)
         {
             return await _stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_idleCts is null || !_idleCts.TryReset())
-        {
-            _idleCts?.Dispose();
-            _idleCts = new CancellationTokenSource();
-        }
-
-        _idleCts.CancelAfter(_idleTimeout);
         try
         {
-            using (cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _idleCts))
-            {
-                return await _stream.ReadAsync(buffer, _idleCts.Token).ConfigureAwait(false);
-            }
+            // The watchdog's token carries the caller's cancellation and the idle timeout: no registration per read.
+            var read = await _stream.ReadAsync(buffer, _watchdog.Token).ConfigureAwait(false);
+            _watchdog.Touch();
+            return read;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _idleCts.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _watchdog.TimedOut)
         {
-            throw new SseIdleTimeoutException(_idleTimeout);
+            throw new SseIdleTimeoutException(_watchdog.IdleTimeout);
         }
     }
 

@@ -116,3 +116,73 @@ public sealed class SseStreamFailedException : SseException
     /// <summary>Gets what the server said about the failure (its problem details' <c>detail</c>).</summary>
     public string Detail { get; }
 }
+
+/// <summary>
+/// A stream's connection was lost, or could not be made, and the stream cannot go on: it is not resumable (and
+/// <see cref="SseClientOptions.RestartNonResumableStreams"/> is off), reconnection is off, or
+/// <see cref="SseClientOptions.MaxReconnectAttempts"/> attempts in a row failed. The inner exception is the cause.
+/// </summary>
+public sealed class SseConnectionLostException : SseException
+{
+    internal SseConnectionLostException(string streamName, SseDisconnectReason reason, long eventCount, string? lastEventId, int attempts, string why, Exception? innerException)
+        : base($"The connection of stream '{streamName}' was lost ({Describe(reason)}) after {eventCount} events{(lastEventId is null ? string.Empty : $" (last event id '{lastEventId}')")}: {why}{(innerException is null ? string.Empty : " " + innerException.Message)}", innerException)
+    {
+        StreamName = streamName;
+        Reason = reason;
+        EventCount = eventCount;
+        LastEventId = lastEventId;
+        Attempts = attempts;
+    }
+
+    /// <summary>Gets the stream, <c>StockFeed.Prices</c>.</summary>
+    public string StreamName { get; }
+
+    /// <summary>Gets why the last connection ended.</summary>
+    public SseDisconnectReason Reason { get; }
+
+    /// <summary>Gets how many items the stream delivered before it failed, over all its connections.</summary>
+    public long EventCount { get; }
+
+    /// <summary>Gets the last event id received, or <see langword="null"/>.</summary>
+    public string? LastEventId { get; }
+
+    /// <summary>Gets how many reconnection attempts in a row were made (0 when the stream does not reconnect).</summary>
+    public int Attempts { get; }
+
+    private static string Describe(SseDisconnectReason reason) => reason switch
+    {
+        SseDisconnectReason.ConnectFailed => "could not connect",
+        SseDisconnectReason.RetryableStatus => "the server answered with a retryable status",
+        SseDisconnectReason.ConnectionError => "connection error",
+        SseDisconnectReason.EndOfStream => "the response ended without the server's end event",
+        _ => "idle timeout",
+    };
+}
+
+/// <summary>
+/// The server cannot resume the stream from the last event id it was given: the id is too old for what it keeps, from an
+/// earlier epoch (the server restarted), unknown, or not an id it can read. Events may have been missed: re-synchronise
+/// (load the current state), then start the stream again without a last event id.
+/// </summary>
+/// <remarks>
+/// A server implementation throws it to say so (<c>throw new SseResumeRejectedException(lastEventId, "too old")</c>); the
+/// generated endpoint then writes the <c>sse-reset</c> event, and the generated client throws it to the consumer.
+/// </remarks>
+public sealed class SseResumeRejectedException : SseException
+{
+    /// <summary>Creates the exception, for a server implementation to throw.</summary>
+    /// <param name="lastEventId">The last event id that cannot be resumed from.</param>
+    /// <param name="reason">Why, in a sentence the client may see (no secrets).</param>
+    public SseResumeRejectedException(string? lastEventId, string reason)
+        : base($"The server cannot resume the stream after event id '{lastEventId}': {reason} Events may have been missed; re-synchronise, then start the stream again without a last event id.")
+    {
+        LastEventId = lastEventId;
+        Reason = reason;
+    }
+
+    /// <summary>Gets the last event id that cannot be resumed from.</summary>
+    public string? LastEventId { get; }
+
+    /// <summary>Gets why, as the server said it.</summary>
+    public string Reason { get; }
+}

@@ -18,9 +18,11 @@ public sealed class SseHttpException : HttpRequestException
     /// <param name="contentType">The response content type.</param>
     /// <param name="body">The (possibly truncated) response body.</param>
     /// <param name="problemDetail">The problem details' <c>detail</c> (or <c>title</c>) when the body is problem details.</param>
-    internal SseHttpException(HttpMethod method, Uri? requestUri, HttpStatusCode statusCode, string? reasonPhrase, string? contentType, string body, string? problemDetail)
+    /// <param name="retryAfter">The response's Retry-After, when it has one.</param>
+    internal SseHttpException(HttpMethod method, Uri? requestUri, HttpStatusCode statusCode, string? reasonPhrase, string? contentType, string body, string? problemDetail, TimeSpan? retryAfter = null)
         : base(FormatMessage(method, requestUri, statusCode, reasonPhrase, body, problemDetail), inner: null, statusCode)
     {
+        RetryAfter = retryAfter;
         Method = method;
         RequestUri = requestUri;
         ReasonPhrase = reasonPhrase;
@@ -46,6 +48,12 @@ public sealed class SseHttpException : HttpRequestException
 
     /// <summary>Gets the <c>detail</c> (or <c>title</c>) of a problem-details body, or <see langword="null"/>.</summary>
     public string? ProblemDetail { get; }
+
+    /// <summary>Gets how long the server asked the client to wait (its <c>Retry-After</c> header), or <see langword="null"/>.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>Gets whether the status is worth retrying on a resumable stream: 5xx, 408 or 429.</summary>
+    internal bool IsRetryable => (int)StatusCode! >= 500 || StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
     private static string FormatMessage(HttpMethod method, Uri? requestUri, HttpStatusCode statusCode, string? reasonPhrase, string body, string? problemDetail)
     {

@@ -8,65 +8,81 @@ using Sse.Runtime.Infrastructure;
 namespace Sse.Runtime;
 
 /// <summary>
-/// One open event stream: the request, the validated response, its body and the parser reading it. Disposing it
-/// before the stream ended (the consumer broke out, cancelled, or an error was thrown) aborts the connection rather
-/// than letting the handler drain an endless response.
+/// One connection of a stream: the request message, the validated response, its body, the parser reading it and the
+/// watchdog bounding its quiet time. Disposing it before the stream ended (the consumer broke out, cancelled, or an
+/// error was thrown) aborts the connection rather than letting the handler drain an endless response.
 /// </summary>
 internal sealed class SseResponse<T> : IAsyncDisposable
 {
     private readonly HttpRequestMessage _message;
     private readonly HttpResponseMessage _response;
     private readonly Stream _stream;
+    private readonly SseIdleWatchdog _watchdog;
 
-    private SseResponse(HttpRequestMessage message, HttpResponseMessage response, Stream stream, SseEventParser<T> parser)
+    private SseResponse(HttpRequestMessage message, HttpResponseMessage response, Stream stream, SseEventParser<T> parser, SseIdleWatchdog watchdog)
     {
         _message = message;
         _response = response;
         _stream = stream;
+        _watchdog = watchdog;
         Parser = parser;
     }
 
     public SseEventParser<T> Parser { get; }
 
+    public HttpResponseMessage Response => _response;
+
+    public Uri? RequestUri => _message.RequestUri;
+
     /// <summary>Gets or sets whether the stream was read to its end, so closing it needs no abort.</summary>
     public bool Completed { get; set; }
 
-    /// <summary>Sends the request and validates the response; <see langword="null"/> when the server answered 204 No Content: nothing to stream.</summary>
-    public static async Task<SseResponse<T>?> OpenAsync(HttpClient httpClient, SseRequest request, SseEventFormat<T> format, SseClientOptions? options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the request (with <paramref name="lastEventId"/> as Last-Event-ID) and validates the response; returns
+    /// <see langword="null"/> when the server answered 204 No Content: nothing to stream. Waiting for the response
+    /// headers is bounded by the idle timeout as reading is.
+    /// </summary>
+    public static async Task<SseResponse<T>?> OpenAsync(HttpClient httpClient, SseRequest request, string? lastEventId, SseEventFormat<T> format, SseClientOptions options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(format);
-
-        var message = request.CreateMessage(httpClient);
+        var message = request.CreateMessage(httpClient, lastEventId);
+        var watchdog = new SseIdleWatchdog(options.TimeProvider, options.IdleTimeout, cancellationToken);
         HttpResponseMessage? response = null;
         try
         {
             try
             {
-                response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+                response = await httpClient.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, watchdog.Token).ConfigureAwait(false);
             }
-            catch (HttpRequestException ex) when (request.HasNonAsciiHeader() && ex.InnerException is null)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && watchdog.TimedOut)
+            {
+                throw new SseIdleTimeoutException(options.IdleTimeout);
+            }
+            catch (HttpRequestException ex) when (request.HasNonAsciiHeader(lastEventId) && ex.InnerException is null)
             {
                 throw new InvalidOperationException(
                     "A header of the request (a [SseHeader] value or Last-Event-ID) holds non-ASCII text, which the HttpClient's handler refuses to send. " +
                     "Register the client with its generated Add...Client method, which sends headers as UTF-8, or give the HttpClient a handler that does: " +
                     "new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 }.", ex);
             }
-            if (!await SseResponseValidator.EnsureEventStreamAsync(message, response, cancellationToken).ConfigureAwait(false))
+
+            watchdog.Touch();
+            if (!await SseResponseValidator.EnsureEventStreamAsync(message, response, watchdog.Token).ConfigureAwait(false))
             {
                 response.Dispose();
                 message.Dispose();
+                watchdog.Dispose();
                 return null;
             }
 
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            return new SseResponse<T>(message, response, stream, new SseEventParser<T>(stream, format, options ?? SseClientOptions.Default));
+            var stream = await response.Content.ReadAsStreamAsync(watchdog.Token).ConfigureAwait(false);
+            var parser = new SseEventParser<T>(stream, format, options, lastEventId, watchdog);
+            return new SseResponse<T>(message, response, stream, parser, watchdog);
         }
         catch
         {
             response?.Dispose();
             message.Dispose();
+            watchdog.Dispose();
             throw;
         }
     }
@@ -82,5 +98,6 @@ internal sealed class SseResponse<T> : IAsyncDisposable
         await _stream.DisposeAsync().ConfigureAwait(false);
         _response.Dispose();
         _message.Dispose();
+        _watchdog.Dispose();
     }
 }

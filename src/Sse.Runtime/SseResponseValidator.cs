@@ -30,7 +30,7 @@ internal static class SseResponseValidator
         {
             var isProblem = string.Equals(mediaType, "application/problem+json", StringComparison.OrdinalIgnoreCase);
             var body = await ReadBoundedAsync(response, isProblem ? SseDefaults.MaxProblemBodyChars : SseDefaults.MaxErrorBodyChars, cancellationToken).ConfigureAwait(false);
-            throw new SseHttpException(request.Method, request.RequestUri, response.StatusCode, response.ReasonPhrase, contentType, body, isProblem ? ReadProblemDetail(body) : null);
+            throw new SseHttpException(request.Method, request.RequestUri, response.StatusCode, response.ReasonPhrase, contentType, body, isProblem ? ReadProblemDetail(body) : null, RetryAfter(response));
         }
 
         if (!string.Equals(mediaType, SseProtocol.EventStreamMediaType, StringComparison.OrdinalIgnoreCase))
@@ -39,6 +39,24 @@ internal static class SseResponseValidator
         }
 
         return true;
+    }
+
+    /// <summary>RFC 9110: <c>Retry-After</c> is a number of seconds or an HTTP date.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (retryAfter?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        }
+
+        return null;
     }
 
     /// <summary>

@@ -110,7 +110,8 @@ public sealed class ContractSurfaceTests(ServerFixture server) : IClassFixture<S
             "event: trade\nid: 0\ndata: {\"Price\":100,\"Quantity\":10,\"Seq\":0}\n\n" +
             "event: quote\nid: 1\ndata: {\"Bid\":99.5,\"Ask\":100.5,\"Seq\":1}\n\n" +
             "event: halt\nid: 2\ndata: {\"Reason\":\"volatility\",\"Seq\":2}\n\n" +
-            "event: halt-ended\nid: 3\ndata: {\"Reason\":\"resumed\",\"Seq\":3}\n\n",
+            "event: halt-ended\nid: 3\ndata: {\"Reason\":\"resumed\",\"Seq\":3}\n\n" +
+            "event: sse-end\ndata:\n\n",
             wire);
     }
 
@@ -128,7 +129,7 @@ public sealed class ContractSurfaceTests(ServerFixture server) : IClassFixture<S
         var trades = await Streams.ToListAsync(server.OldMarketClient.Events(8));
 
         Assert.Equal([new OldTrade(0, 100m), new OldTrade(4, 104m)], trades);
-        var skipped = server.ClientLogs.Entries.Where(static e => e.Category == "Sse.Runtime.SseStreamReader" && e.Level == LogLevel.Information).Select(static e => e.Message).ToList();
+        var skipped = server.ClientLogs.Entries.Where(static e => e.Category == "Sse.Runtime.SseClient" && e.Level == LogLevel.Information).Select(static e => e.Message).ToList();
         Assert.Contains("Skipped event 'quote' (last event id '1'): the contract has no OldMarketEvent for that event name.", skipped);
         Assert.Contains(skipped, static m => m.StartsWith("Skipped event 'halt-ended' (last event id '7')", StringComparison.Ordinal));
     }

@@ -24,7 +24,8 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
 
         var blocks = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
         var heartbeats = blocks.Count(static b => b == ": heartbeat");
-        var events = blocks.Where(static b => b != ": heartbeat").ToList();
+        Assert.Equal("event: sse-end\ndata:", blocks[^1]);
+        var events = blocks.Where(static b => b != ": heartbeat").SkipLast(1).ToList();
 
         Assert.True(heartbeats >= 4, $"Expected heartbeats every 100 ms during 900 ms of quiet; got {heartbeats}:\n{body}");
         Assert.Equal(2, events.Count);
@@ -48,10 +49,11 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
         var items = await Streams.ToListAsync(withHeartbeats.Slow(3, 1500));
         Assert.Equal([0L, 1, 2], items.Select(static i => i.Seq));
 
-        // ... without them (the default 15 s interval) the client gives the connection up.
+        // ... without them (the default 15 s interval) the client gives the connection up; the stream cannot resume, so it fails.
         var withoutHeartbeats = new TestFeedClient(new HttpClient { BaseAddress = server.BaseAddress }, options);
-        var ex = await Assert.ThrowsAsync<SseIdleTimeoutException>(() => Streams.ToListAsync(withoutHeartbeats.Slow(3, 1500)));
-        Assert.Equal(TimeSpan.FromSeconds(1), ex.IdleTimeout);
+        var ex = await Assert.ThrowsAsync<SseConnectionLostException>(() => Streams.ToListAsync(withoutHeartbeats.Slow(3, 1500)));
+        Assert.Equal(SseDisconnectReason.IdleTimeout, ex.Reason);
+        Assert.Equal(TimeSpan.FromSeconds(1), Assert.IsType<SseIdleTimeoutException>(ex.InnerException).IdleTimeout);
     }
 
     [Fact]
@@ -85,12 +87,12 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(2), $"StopAsync took {stopping.ElapsedMilliseconds} ms with {Streams} open streams.");
         Assert.Equal(0, probe.Open);
 
-        // Every client sees its stream end instead of hanging: normally, as shutdown completes the responses, or, when
-        // the server closes a connection under it, as a connection error; never anything else.
+        // Every client sees its stream end instead of hanging. A shutdown is not the end of the stream (the server wrote
+        // no end event), so each of these non-resumable streams fails as a lost connection, never as a normal end.
         await Task.WhenAny(Task.WhenAll(consumers), Task.Delay(Timeout));
-        Assert.All(consumers, static c => Assert.True(c.IsCompleted, "A client was still waiting after the server stopped."));
-        Assert.All(consumers.Where(static c => c.IsFaulted), static c => Assert.True(
-            c.Exception!.InnerException is HttpRequestException or System.IO.IOException,
+        Assert.All(consumers, static c => Assert.True(c.IsFaulted, $"A client's stream did not fail as lost: {c.Status}"));
+        Assert.All(consumers, static c => Assert.True(
+            c.Exception!.InnerException is SseConnectionLostException { Reason: SseDisconnectReason.EndOfStream or SseDisconnectReason.ConnectionError },
             $"A client failed with {c.Exception.InnerException}"));
         await host.DisposeAsync();
     }

@@ -28,7 +28,7 @@ public class DiagnosticTests
     [InlineData("SSE100", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([SseHeader(\"X-Letter\")] char letter);", "letter")]
     [InlineData("SSE105", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(Item filter);", "filter")]
     [InlineData("SSE106", "[SsePost(\"/a\")] IAsyncEnumerable<Item> A(Item first, Item second);", "second")]
-    [InlineData("SSE107", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([LastEventId] long last);", "last")]
+    [InlineData("SSE107", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([LastEventId] DateTime last);", "last")]
     [InlineData("SSE108", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([SseHeader(\"Bad Name\")] string tenant);", "SseHeader(\"Bad Name\")")]
     [InlineData("SSE108", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([SseHeader(\"\")] string tenant);", "SseHeader(\"\")")]
     [InlineData("SSE200", "[SsePost(\"/a\")] IAsyncEnumerable<Item> A(Guid[][] jagged);", "jagged")]

@@ -77,7 +77,7 @@ public class SseUriBuilderTests
     [InlineData("http://host/api/?key=1", "http://host/api/stocks/x")]
     public void Request_KeepsTheBaseAddressPath(string baseAddress, string expected)
     {
-        using var message = new SseRequest(HttpMethod.Get, "/stocks/x").CreateMessage(new Uri(baseAddress));
+        using var message = new SseRequest("Test.X", HttpMethod.Get, "/stocks/x", resumable: false).CreateMessage(new Uri(baseAddress), lastEventId: null);
 
         Assert.Equal(expected, message.RequestUri!.ToString());
         Assert.Equal("text/event-stream", Assert.Single(message.Headers.Accept).MediaType);
@@ -86,7 +86,7 @@ public class SseUriBuilderTests
     [Fact]
     public void Request_NoBaseAddress_SaysHowToSetIt()
     {
-        var ex = Assert.Throws<InvalidOperationException>(() => new SseRequest(HttpMethod.Get, "/x").CreateMessage((Uri?)null));
+        var ex = Assert.Throws<InvalidOperationException>(() => new SseRequest("Test.X", HttpMethod.Get, "/x", resumable: false).CreateMessage((Uri?)null, lastEventId: null));
 
         Assert.Contains("BaseAddress", ex.Message, StringComparison.Ordinal);
     }
@@ -94,10 +94,10 @@ public class SseUriBuilderTests
     [Fact]
     public void Request_LastEventIdAndHeaders_Sent()
     {
-        var request = new SseRequest(HttpMethod.Get, "/x") { LastEventId = "42" };
+        var request = new SseRequest("Test.X", HttpMethod.Get, "/x", resumable: true);
         request.AddHeader("X-Tenant", "t1");
         request.AddHeader("X-Absent", (string?)null);
-        using var message = request.CreateMessage(new Uri("http://host"));
+        using var message = request.CreateMessage(new Uri("http://host"), lastEventId: "42");
 
         Assert.Equal(["42"], message.Headers.GetValues("Last-Event-ID"));
         Assert.Equal(["t1"], message.Headers.GetValues("X-Tenant"));

@@ -141,12 +141,12 @@ internal static class DiagnosticDescriptors
         "'{0}' has more than one body parameter ('{1}' and '{2}'); a request has one JSON body",
         "Combine the values into one type, or pass the simple ones in the route, query or headers.");
 
-    /// <summary>SSE107: "[LastEventId] parameter '{0}' of '{1}' has type '{2}'; it must be string or string?".</summary>
+    /// <summary>SSE107: "[LastEventId] parameter '{0}' of '{1}' has type '{2}'; it must be a string, a long or a Guid (nullable or not)".</summary>
     public static readonly DiagnosticDescriptor LastEventIdNotString = Error(
         DiagnosticIds.LastEventIdNotString,
-        "[LastEventId] parameter is not a string",
-        "[LastEventId] parameter '{0}' of '{1}' has type '{2}'; it must be string or string?",
-        "The Last-Event-ID header carries the id text exactly as the server wrote it.");
+        "[LastEventId] parameter type is not supported",
+        "[LastEventId] parameter '{0}' of '{1}' has type '{2}'; it must be a string, a long or a Guid (nullable or not)",
+        "The Last-Event-ID header carries the id text exactly as the server wrote it; the server reads it as text, or parses a number or Guid (an id that does not parse is answered with the cannot-resume event).");
 
     /// <summary>SSE108: "[SseHeader] on parameter '{0}' of '{1}' names '{2}', which is not a valid header name".</summary>
     public static readonly DiagnosticDescriptor InvalidHeaderName = Error(

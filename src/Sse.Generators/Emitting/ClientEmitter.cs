@@ -108,7 +108,9 @@ internal static class ClientEmitter
             }
 
             var httpMethod = method.HttpMethod == "POST" ? "Post" : "Get";
-            writer.WriteLine($"var {request} = new {Infrastructure}.SseRequest(global::System.Net.Http.HttpMethod.{httpMethod}, {uri}.ToString());");
+            writer.WriteCall(
+                $"var {request} = new {Infrastructure}.SseRequest",
+                [CSharpCode.Literal(EmitterCommon.DisplayName(contract, method)), $"global::System.Net.Http.HttpMethod.{httpMethod}", $"{uri}.ToString()", "resumable: " + (method.IsResumable ? "true" : "false")]);
             foreach (var parameter in method.Parameters)
             {
                 switch (parameter.Source)
@@ -117,7 +119,7 @@ internal static class ClientEmitter
                         writer.WriteLine($"{request}.AddHeader({CSharpCode.Literal(parameter.WireName)}, {parameter.Name});");
                         break;
                     case ParameterSource.LastEventId:
-                        writer.WriteLine($"{request}.LastEventId = {parameter.Name};");
+                        writer.WriteLine(parameter.Kind == ValueKind.String ? $"{request}.LastEventId = {parameter.Name};" : $"{request}.SetLastEventId({parameter.Name});");
                         break;
                     case ParameterSource.Body:
                         writer.WriteLine($"{request}.SetJsonBody({parameter.Name}, {contract.JsonContextFullName}.Default.{parameter.JsonTypeInfoProperty});");

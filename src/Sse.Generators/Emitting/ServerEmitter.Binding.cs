@@ -6,7 +6,7 @@ namespace Sse.Generators.Emitting;
 /// <summary>Parameter binding: each parameter read from its source, parsed, and answered with 400 (or 415) when invalid.</summary>
 internal static partial class ServerEmitter
 {
-    private static void WriteBinding(SourceWriter writer, ContractModel contract, ParameterModel parameter, NameAllocator locals, bool isAsync)
+    private static void WriteBinding(SourceWriter writer, ContractModel contract, ParameterModel parameter, NameAllocator locals, bool isAsync, string descriptor)
     {
         var plainName = parameter.Name.TrimStart('@');
         var name = CSharpCode.Literal(plainName);
@@ -14,7 +14,8 @@ internal static partial class ServerEmitter
         var (source, getter) = parameter.Source switch
         {
             ParameterSource.Route => ("route value", "GetRouteValue"),
-            ParameterSource.Header or ParameterSource.LastEventId => ("header", "GetHeaderValue"),
+            ParameterSource.Header => ("header", "GetHeaderValue"),
+            ParameterSource.LastEventId => ("header", "GetLastEventId"),
             ParameterSource.Body => ("body", string.Empty),
             _ => ("query string", parameter.IsArray ? "GetQueryValues" : "GetQueryValue"),
         };
@@ -47,7 +48,8 @@ internal static partial class ServerEmitter
             // A string is used as read: no parsing, no copy.
             var fallback = parameter.IsRequired || parameter.DefaultValue is null or "null" ? string.Empty : " ?? " + parameter.DefaultValue;
             var forgive = !parameter.IsRequired && !parameter.IsNullable && fallback.Length == 0 ? "!" : string.Empty;
-            writer.WriteLine($"var {parameter.Name} = {Binder}.{getter}(httpContext, {wire}){fallback}{forgive};");
+            var arguments = parameter.Source == ParameterSource.LastEventId ? "httpContext" : "httpContext, " + wire;
+            writer.WriteLine($"var {parameter.Name} = {Binder}.{getter}({arguments}){fallback}{forgive};");
             if (parameter.IsRequired)
             {
                 using (writer.Block($"if ({parameter.Name} is null)"))
@@ -60,7 +62,7 @@ internal static partial class ServerEmitter
         }
 
         var raw = locals.Allocate(plainName + "Raw");
-        writer.WriteLine($"var {raw} = {Binder}.{getter}(httpContext, {wire});");
+        writer.WriteLine(parameter.Source == ParameterSource.LastEventId ? $"var {raw} = {Binder}.{getter}(httpContext);" : $"var {raw} = {Binder}.{getter}(httpContext, {wire});");
         if (parameter.IsRequired)
         {
             using (writer.Block($"if ({raw} is null)"))
@@ -75,7 +77,11 @@ internal static partial class ServerEmitter
             ValueKind.DateTime => "TryParseDateTime",
             _ => $"TryParse<{parameter.ValueTypeFullName}>",
         };
-        var invalid = $"{Binder}.WriteInvalidAsync(httpContext, {name}, {CSharpCode.Literal(source)}, {CSharpCode.Literal(parameter.DisplayType)}, {raw})";
+        // A Last-Event-ID that is not an id of the parameter's type cannot be resumed from: the cannot-resume event, never a 400,
+        // since a browser resends whatever id it saw last.
+        var invalid = parameter.Source == ParameterSource.LastEventId
+            ? $"{ServerEmitter.Infrastructure}.SseEndpoint.RejectResumeAsync(httpContext, {descriptor}, {raw}, {CSharpCode.Literal($"it is not a valid {parameter.DisplayType.TrimEnd('?')}.")})"
+            : $"{Binder}.WriteInvalidAsync(httpContext, {name}, {CSharpCode.Literal(source)}, {CSharpCode.Literal(parameter.DisplayType)}, {raw})";
         if (parameter.IsRequired)
         {
             using (writer.Block($"if (!{Binder}.{parse}({raw}, out var {parameter.Name}))"))
@@ -110,7 +116,7 @@ internal static partial class ServerEmitter
         }
 
         var raw = locals.Allocate(plainName + "Raw");
-        writer.WriteLine($"var {raw} = {Binder}.{getter}(httpContext, {wire});");
+        writer.WriteLine(parameter.Source == ParameterSource.LastEventId ? $"var {raw} = {Binder}.{getter}(httpContext);" : $"var {raw} = {Binder}.{getter}(httpContext, {wire});");
         var parseAll = parameter.Kind switch
         {
             ValueKind.Enum => $"TryParseAllEnums<{parameter.ValueTypeFullName}>",
@@ -131,7 +137,7 @@ internal static partial class ServerEmitter
         {
             ParameterSource.Route => parameter.IsCatchAll ? $"catch-all route value {{*{parameter.WireName}}}" : $"route value {{{parameter.WireName}}}",
             ParameterSource.Header => $"header {parameter.WireName}",
-            ParameterSource.LastEventId => "header Last-Event-ID, the last event id a reconnecting client saw",
+            ParameterSource.LastEventId => "header Last-Event-ID (or ?lastEventId=), the last event id a reconnecting client saw",
             ParameterSource.Body => "JSON request body",
             _ => parameter.IsArray ? $"query string ?{parameter.WireName}=…&{parameter.WireName}=…" : $"query string ?{parameter.WireName}=",
         };
@@ -157,7 +163,9 @@ internal static partial class ServerEmitter
             absent = parameter.DefaultValue + " when absent";
         }
 
-        var invalid = parameter.Kind is ValueKind.String or ValueKind.None ? string.Empty : "; 400 when not a valid " + parameter.DisplayType.TrimEnd('?', '[', ']');
+        var invalid = parameter.Kind is ValueKind.String or ValueKind.None ? string.Empty
+            : parameter.Source == ParameterSource.LastEventId ? "; the cannot-resume event when not a valid " + parameter.DisplayType.TrimEnd('?')
+            : "; 400 when not a valid " + parameter.DisplayType.TrimEnd('?', '[', ']');
         return from + ", " + absent + invalid;
     }
 

@@ -11,7 +11,7 @@ namespace Sse.Generators.Emitting;
 /// </summary>
 internal static partial class ServerEmitter
 {
-    private const string Infrastructure = "global::Sse.Runtime.AspNetCore.Infrastructure";
+    internal const string Infrastructure = "global::Sse.Runtime.AspNetCore.Infrastructure";
     private const string Binder = Infrastructure + ".SseParameterBinder";
 
     public static string Emit(ContractModel contract)
@@ -124,7 +124,7 @@ internal static partial class ServerEmitter
         {
             foreach (var parameter in bound)
             {
-                WriteBinding(writer, contract, parameter, locals, isAsync);
+                WriteBinding(writer, contract, parameter, locals, isAsync, descriptor);
                 writer.WriteLine();
             }
 

@@ -26,6 +26,15 @@ internal sealed record MethodModel(
     /// <summary>The JSON body parameter, if the method has one.</summary>
     public ParameterModel? Body => Find(static p => p.Source == ParameterSource.Body);
 
+    /// <summary>The <c>[LastEventId]</c> parameter, if the method has one.</summary>
+    public ParameterModel? LastEventId => Find(static p => p.Source == ParameterSource.LastEventId);
+
+    /// <summary>
+    /// Whether the server can resume the stream after a Last-Event-ID, so a client reconnects and resumes by itself: the
+    /// method has a <c>[LastEventId]</c> parameter.
+    /// </summary>
+    public bool IsResumable => LastEventId is not null;
+
     /// <summary>The cancellation token parameter, if the method has one.</summary>
     public ParameterModel? CancellationToken => Find(static p => p.Source == ParameterSource.CancellationToken);
 

@@ -63,22 +63,25 @@ internal static class ParameterClassifier
         }
 
         var attributes = parameter.GetAttributes();
+        var isNullableValue = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+        var valueType = isNullableValue ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
+        var isNullable = isNullableValue || (!type.IsValueType && type.NullableAnnotation == NullableAnnotation.Annotated);
+        var kind = KindOf(valueType);
+
         if (attributes.Any(static a => a.AttributeClass?.ToDisplayString() == LastEventIdAttributeName))
         {
-            if (type.SpecialType != SpecialType.System_String)
+            // The id a server wrote and a client sends back: text, or a number or Guid the server parses.
+            if (valueType.SpecialType is not (SpecialType.System_String or SpecialType.System_Int64) && valueType.ToDisplayString() != "System.Guid")
             {
                 sink.Report(DiagnosticDescriptors.LastEventIdNotString, location, parameter.Name, method.DisplayName, TypeNames.Short(type));
                 return null;
             }
 
-            return new ParameterModel(name, LastEventIdHeader, typeFullName, TypeNames.Full(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)), TypeNames.Short(type), ParameterSource.LastEventId, ValueKind.String, IsNullable: true, defaultValue, IsCatchAll: false);
+            // Always optional: a first connection has no last event id.
+            return new ParameterModel(name, LastEventIdHeader, typeFullName, TypeNames.Full(valueType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)), TypeNames.Short(type), ParameterSource.LastEventId, kind, isNullable || !type.IsValueType, defaultValue ?? (type.IsValueType && !isNullableValue ? "default" : null), IsCatchAll: false);
         }
 
         var header = attributes.FirstOrDefault(static a => a.AttributeClass?.ToDisplayString() == HeaderAttributeName);
-        var isNullableValue = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
-        var valueType = isNullableValue ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
-        var isNullable = isNullableValue || (!type.IsValueType && type.NullableAnnotation == NullableAnnotation.Annotated);
-        var kind = KindOf(valueType);
 
         if (header is not null)
         {

@@ -198,11 +198,27 @@ public static partial class SseEndpoint
 
                 hasNext = await WaitAsync(next, writer, pipe, heartbeat, streamCts).ConfigureAwait(false);
             }
+
+            // The iterator completed: the stream ended on purpose, so the client ends too instead of reconnecting.
+            writer.WriteEnd();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The client disconnected or the application is stopping: a normal end of the stream.
             Log.StreamCancelled(logger, endpoint.DisplayName, count);
+            return;
+        }
+        catch (SseResumeRejectedException ex) when (writer is { IsInFrame: false })
+        {
+            // The implementation cannot resume from the client's Last-Event-ID: say so in-band, so the client re-syncs.
+            Log.ResumeRejected(logger, endpoint.DisplayName, ex.LastEventId, ex.Reason);
+            if (!started && !context.Response.HasStarted)
+            {
+                await StartAsync(context).ConfigureAwait(false);
+            }
+
+            writer.WriteReset(ex.LastEventId, ex.Reason);
+            await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
             return;
         }
         catch (Exception ex)
@@ -347,6 +363,28 @@ public static partial class SseEndpoint
             $"{needer} needs an implementation of {serviceType.FullName}, but none is registered. " +
             $"Register one before building the app, e.g. builder.Services.AddScoped<{serviceType.Name}, MyImplementation>().");
 
+    /// <summary>
+    /// Answers a request whose Last-Event-ID the endpoint cannot resume from (it is not an id of the parameter's type):
+    /// a 200 event stream holding only the <c>sse-reset</c> event, never a 500, since a browser resends whatever id it saw last.
+    /// </summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <param name="context">The request.</param>
+    /// <param name="endpoint">The endpoint's descriptor.</param>
+    /// <param name="lastEventId">The id received.</param>
+    /// <param name="reason">Why it cannot be resumed from.</param>
+    /// <returns>A task that completes when the response is written.</returns>
+    public static async Task RejectResumeAsync<T>(HttpContext context, SseEndpointDescriptor<T> endpoint, string lastEventId, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(SseEndpoint).FullName!) ?? NullLogger.Instance;
+        Log.ResumeRejected(logger, endpoint.DisplayName, lastEventId, reason);
+        await StartAsync(context).ConfigureAwait(false);
+        using var writer = new SseFrameWriter(context.Response.BodyWriter, endpoint.Format.Encoder);
+        writer.WriteReset(lastEventId, reason);
+        await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
+    }
+
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Debug, "Stream '{Endpoint}' ended by the client or application shutdown after {Count} events.", EventName = "StreamCancelled")]
@@ -357,5 +395,8 @@ public static partial class SseEndpoint
 
         [LoggerMessage(3, LogLevel.Warning, "Disposing the enumerator of stream '{Endpoint}' failed.", EventName = "DisposeFailed")]
         public static partial void DisposeFailed(ILogger logger, string endpoint, Exception exception);
+
+        [LoggerMessage(4, LogLevel.Information, "Stream '{Endpoint}' cannot resume after Last-Event-ID '{LastEventId}': {Reason} The client was told to re-synchronise.", EventName = "ResumeRejected")]
+        public static partial void ResumeRejected(ILogger logger, string endpoint, string? lastEventId, string reason);
     }
 }

@@ -54,6 +54,15 @@ public static class SseParameterBinder
         return StringValues.IsNullOrEmpty(values) ? null : values.ToString();
     }
 
+    /// <summary>
+    /// Gets the last event id a reconnecting client sent: the <c>Last-Event-ID</c> header, or where a client cannot set
+    /// headers (an EventSource polyfill), the <c>lastEventId</c> query parameter. <see langword="null"/> when neither is there.
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <returns>The raw id.</returns>
+    public static string? GetLastEventId(HttpContext context) =>
+        GetHeaderValue(context, SseProtocol.LastEventIdHeader) ?? GetQueryValue(context, SseProtocol.LastEventIdQuery);
+
     /// <summary>Gets every value of a repeated query key (<c>?ids=1&amp;ids=2</c>), empty when the key is absent.</summary>
     /// <param name="context">The request.</param>
     /// <param name="name">The query key.</param>

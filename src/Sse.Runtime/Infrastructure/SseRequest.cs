@@ -19,15 +19,29 @@ public sealed class SseRequest
     private byte[]? _body;
 
     /// <summary>Creates a request.</summary>
+    /// <param name="streamName">The stream's name for logs, metrics and errors, <c>StockFeed.Prices</c>.</param>
     /// <param name="method">The HTTP method.</param>
     /// <param name="relativeUri">The URI relative to the client's base address, starting with <c>/</c>.</param>
-    public SseRequest(HttpMethod method, string relativeUri)
+    /// <param name="resumable">
+    /// Whether the server resumes the stream after a Last-Event-ID (a method with a <c>[LastEventId]</c> parameter, or a
+    /// topic), so that a lost connection can be resumed without gaps or duplicates.
+    /// </param>
+    public SseRequest(string streamName, HttpMethod method, string relativeUri, bool resumable)
     {
+        ArgumentNullException.ThrowIfNull(streamName);
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(relativeUri);
+        StreamName = streamName;
         Method = method;
         RelativeUri = relativeUri;
+        IsResumable = resumable;
     }
+
+    /// <summary>Gets the stream's name, <c>StockFeed.Prices</c>.</summary>
+    public string StreamName { get; }
+
+    /// <summary>Gets whether the server resumes the stream after a Last-Event-ID.</summary>
+    public bool IsResumable { get; }
 
     /// <summary>Gets the HTTP method.</summary>
     public HttpMethod Method { get; }
@@ -35,8 +49,26 @@ public sealed class SseRequest
     /// <summary>Gets the URI relative to the client's base address.</summary>
     public string RelativeUri { get; }
 
-    /// <summary>Gets or sets the value sent in the <c>Last-Event-ID</c> header, or <see langword="null"/> for none.</summary>
+    /// <summary>
+    /// Gets or sets the <c>Last-Event-ID</c> of the first request, or <see langword="null"/> for none; reconnections send
+    /// the last event id received instead.
+    /// </summary>
     public string? LastEventId { get; set; }
+
+    /// <summary>Sets the first request's <c>Last-Event-ID</c> from a formattable id (a number, a <see cref="Guid"/>).</summary>
+    /// <typeparam name="T">The id type.</typeparam>
+    /// <param name="value">The id, or <see langword="null"/> for none.</param>
+    public void SetLastEventId<T>(T? value)
+        where T : struct, IFormattable => LastEventId = value.HasValue ? SseUriBuilder.Format(value.GetValueOrDefault()) : null;
+
+    /// <summary>
+    /// Sets the first request's <c>Last-Event-ID</c> from a formattable id (a number, a <see cref="Guid"/>); the type's
+    /// default (<c>0</c>, <see cref="Guid.Empty"/>) means none, as <see langword="null"/> does for a nullable id.
+    /// </summary>
+    /// <typeparam name="T">The id type.</typeparam>
+    /// <param name="value">The id.</param>
+    public void SetLastEventId<T>(T value)
+        where T : struct, IFormattable, IEquatable<T> => LastEventId = value.Equals(default) ? null : SseUriBuilder.Format(value);
 
     /// <summary>
     /// Adds a request header; nothing when <paramref name="value"/> is <see langword="null"/>. Non-ASCII text is sent as
@@ -69,9 +101,9 @@ public sealed class SseRequest
     }
 
     /// <summary>Whether any header value of this request is outside ASCII, which needs a handler that sends headers as UTF-8.</summary>
-    internal bool HasNonAsciiHeader()
+    internal bool HasNonAsciiHeader(string? lastEventId)
     {
-        if (LastEventId is { } id && !System.Text.Ascii.IsValid(id))
+        if (lastEventId is { } id && !System.Text.Ascii.IsValid(id))
         {
             return true;
         }
@@ -131,21 +163,21 @@ public sealed class SseRequest
         _body = JsonSerializer.SerializeToUtf8Bytes(body, typeInfo);
     }
 
-    internal HttpRequestMessage CreateMessage(HttpClient httpClient)
+    internal HttpRequestMessage CreateMessage(HttpClient httpClient, string? lastEventId)
     {
         // A new HttpRequestMessage is HTTP/1.1 whatever the client says; take the client's version settings (h2c, HTTP/3).
-        var message = CreateMessage(httpClient.BaseAddress);
+        var message = CreateMessage(httpClient.BaseAddress, lastEventId);
         message.Version = httpClient.DefaultRequestVersion;
         message.VersionPolicy = httpClient.DefaultVersionPolicy;
         return message;
     }
 
-    internal HttpRequestMessage CreateMessage(Uri? baseAddress)
+    internal HttpRequestMessage CreateMessage(Uri? baseAddress, string? lastEventId)
     {
         var message = new HttpRequestMessage(Method, Resolve(baseAddress));
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(SseProtocol.EventStreamMediaType));
         message.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
-        if (LastEventId is { Length: > 0 } lastEventId)
+        if (lastEventId is { Length: > 0 })
         {
             message.Headers.TryAddWithoutValidation(SseProtocol.LastEventIdHeader, lastEventId);
         }

@@ -6,18 +6,17 @@ using System.Net.Http;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Threading;
-using System.Threading.Tasks;
 
 namespace Sse.Runtime.Infrastructure;
 
 /// <summary>
-/// Sends a stream request and reads the <c>text/event-stream</c> response as typed items. Generated clients call
-/// it; it can also be used directly with a hand-written <see cref="SseEventFormat{T}"/>.
+/// Reads a stream request's <c>text/event-stream</c> responses as typed items, reconnecting as the request and the
+/// options allow (see <see cref="SseClientOptions.Reconnect"/>). Generated clients call it.
 /// </summary>
 /// <remarks>
 /// The response is read by the WHATWG event-stream rules and each event's data is deserialized from its UTF-8
-/// bytes, without an intermediate string. Cancelling the token or disposing the
-/// enumerator closes the response.
+/// bytes, without an intermediate string. Nothing is sent until the first <c>MoveNextAsync</c> (or
+/// <see cref="SseStreamExtensions.ConnectAsync{T}"/>). Cancelling the token or disposing the enumerator closes the response.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class SseStreamReader
@@ -27,41 +26,15 @@ public static class SseStreamReader
     /// <param name="httpClient">The client; its <see cref="HttpClient.BaseAddress"/> must be set.</param>
     /// <param name="request">The request.</param>
     /// <param name="format">How events map to items.</param>
-    /// <param name="options">Limits and timeouts, or <see langword="null"/> for the defaults.</param>
+    /// <param name="options">Limits, timeouts and reconnection, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Ends the stream and closes the response.</param>
-    /// <returns>The items, in the order the server wrote them.</returns>
-    /// <exception cref="SseHttpException">The server answered with a non-success status.</exception>
-    /// <exception cref="SseContentTypeException">The response is not <c>text/event-stream</c>.</exception>
-    /// <exception cref="SsePayloadException">An event's data is not valid JSON for <typeparamref name="T"/>.</exception>
-    /// <exception cref="SseEventTooLargeException">An event exceeded <see cref="SseClientOptions.MaxEventSize"/>.</exception>
-    /// <exception cref="SseIdleTimeoutException">Nothing arrived within <see cref="SseClientOptions.IdleTimeout"/>.</exception>
-    public static async IAsyncEnumerable<T> ReadAsync<T>(
-        HttpClient httpClient,
-        SseRequest request,
-        SseEventFormat<T> format,
-        SseClientOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <returns>The items, in the order the server wrote them, across reconnections.</returns>
+    public static IAsyncEnumerable<T> ReadAsync<T>(HttpClient httpClient, SseRequest request, SseEventFormat<T> format, SseClientOptions? options = null, CancellationToken cancellationToken = default)
     {
-        // Each public reader yields straight from the parser: one state machine per event, not one per layer.
-        var response = await SseResponse<T>.OpenAsync(httpClient, request, format, options, cancellationToken).ConfigureAwait(false);
-        if (response is null)
-        {
-            yield break; // 204 No Content: nothing to stream.
-        }
-
-        await using (response.ConfigureAwait(false))
-        {
-            var parser = response.Parser;
-            do
-            {
-                while (parser.TryRead(out var item))
-                {
-                    yield return item.Data;
-                }
-            }
-            while (await parser.FillAsync(cancellationToken).ConfigureAwait(false));
-            response.Completed = true;
-        }
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(format);
+        return new SseDataStream<T>(httpClient, request, format, options ?? SseClientOptions.Default, cancellationToken);
     }
 
     /// <summary>Reads the items of a stream with their event name, id and reconnection interval.</summary>
@@ -69,50 +42,26 @@ public static class SseStreamReader
     /// <param name="httpClient">The client; its <see cref="HttpClient.BaseAddress"/> must be set.</param>
     /// <param name="request">The request.</param>
     /// <param name="format">How events map to items.</param>
-    /// <param name="options">Limits and timeouts, or <see langword="null"/> for the defaults.</param>
+    /// <param name="options">Limits, timeouts and reconnection, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Ends the stream and closes the response.</param>
-    /// <returns>The items, in the order the server wrote them.</returns>
-    /// <exception cref="SseHttpException">The server answered with a non-success status.</exception>
-    /// <exception cref="SseContentTypeException">The response is not <c>text/event-stream</c>.</exception>
-    /// <exception cref="SsePayloadException">An event's data is not valid JSON for <typeparamref name="T"/>.</exception>
-    /// <exception cref="SseEventTooLargeException">An event exceeded <see cref="SseClientOptions.MaxEventSize"/>.</exception>
-    /// <exception cref="SseIdleTimeoutException">Nothing arrived within <see cref="SseClientOptions.IdleTimeout"/>.</exception>
-    public static async IAsyncEnumerable<SseItem<T>> ReadItemsAsync<T>(
-        HttpClient httpClient,
-        SseRequest request,
-        SseEventFormat<T> format,
-        SseClientOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <returns>The items, in the order the server wrote them, across reconnections.</returns>
+    public static IAsyncEnumerable<SseItem<T>> ReadItemsAsync<T>(HttpClient httpClient, SseRequest request, SseEventFormat<T> format, SseClientOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var response = await SseResponse<T>.OpenAsync(httpClient, request, format, options, cancellationToken).ConfigureAwait(false);
-        if (response is null)
-        {
-            yield break; // 204 No Content: nothing to stream.
-        }
-
-        await using (response.ConfigureAwait(false))
-        {
-            var parser = response.Parser;
-            do
-            {
-                while (parser.TryRead(out var item))
-                {
-                    yield return item;
-                }
-            }
-            while (await parser.FillAsync(cancellationToken).ConfigureAwait(false));
-            response.Completed = true;
-        }
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(format);
+        return new SseItemStream<T>(httpClient, request, format, options ?? SseClientOptions.Default, cancellationToken);
     }
 
-    /// <summary>Reads events from a <c>text/event-stream</c> body: the parser behind every client.</summary>
+    /// <summary>Reads events from a <c>text/event-stream</c> body: the parser behind every client, for tests and benchmarks.</summary>
     internal static async IAsyncEnumerable<SseItem<T>> ReadEventsAsync<T>(
         Stream stream,
         SseEventFormat<T> format,
         SseClientOptions options,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var parser = new SseEventParser<T>(stream, format, options);
+        using var watchdog = new SseIdleWatchdog(options.TimeProvider, options.IdleTimeout, cancellationToken);
+        using var parser = new SseEventParser<T>(stream, format, options, lastEventId: null, watchdog);
         do
         {
             while (parser.TryRead(out var item))

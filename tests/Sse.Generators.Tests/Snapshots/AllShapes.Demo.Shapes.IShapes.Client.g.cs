@@ -41,7 +41,11 @@ namespace Demo.Shapes
             uri.AppendQuery("ratio", ratio);
             uri.AppendQuery("big", big);
             uri.AppendQuery("event", @event);
-            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(
+                "Shapes.Items",
+                global::System.Net.Http.HttpMethod.Get,
+                uri.ToString(),
+                resumable: false);
             return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
                 this._httpClient,
                 request,
@@ -60,7 +64,11 @@ namespace Demo.Shapes
             uri.AppendQuery("window", window);
             uri.AppendQuery("min", min);
             uri.AppendQuery("color", color);
-            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(
+                "Shapes.Notes",
+                global::System.Net.Http.HttpMethod.Get,
+                uri.ToString(),
+                resumable: false);
             return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadItemsAsync(
                 this._httpClient,
                 request,
@@ -74,7 +82,11 @@ namespace Demo.Shapes
         {
             var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/api/shapes/recent-notes");
             uri.AppendQuery("author", author);
-            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(
+                "Shapes.RecentNotes",
+                global::System.Net.Http.HttpMethod.Get,
+                uri.ToString(),
+                resumable: false);
             return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
                 this._httpClient,
                 request,
@@ -87,7 +99,11 @@ namespace Demo.Shapes
         public global::System.Collections.Generic.IAsyncEnumerable<string> Lines(global::System.Threading.CancellationToken cancellationToken = default)
         {
             var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/api/shapes/lines");
-            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(
+                "Shapes.Lines",
+                global::System.Net.Http.HttpMethod.Get,
+                uri.ToString(),
+                resumable: false);
             return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
                 this._httpClient,
                 request,

@@ -32,7 +32,11 @@ namespace Demo.Feeds
             var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/stocks/prices/");
             uri.AppendPathValue(symbol, "symbol");
             uri.AppendQuery("limit", limit);
-            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(
+                "StockFeed.Prices",
+                global::System.Net.Http.HttpMethod.Get,
+                uri.ToString(),
+                resumable: false);
             return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
                 this._httpClient,
                 request,

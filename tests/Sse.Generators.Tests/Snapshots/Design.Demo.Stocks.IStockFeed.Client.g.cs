@@ -37,7 +37,11 @@ namespace Demo.Stocks
             uri.AppendPathValue(symbol, "symbol");
             uri.AppendQuery("limit", limit);
             uri.AppendQueryValues("venues", venues);
-            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(
+                "StockFeed.Prices",
+                global::System.Net.Http.HttpMethod.Get,
+                uri.ToString(),
+                resumable: false);
             request.AddHeader("X-Tenant", tenant);
             return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
                 this._httpClient,
@@ -51,7 +55,11 @@ namespace Demo.Stocks
         public global::System.Collections.Generic.IAsyncEnumerable<global::System.Net.ServerSentEvents.SseItem<global::Demo.Stocks.Token>> Complete(global::Demo.Stocks.Prompt prompt, global::System.Guid? trace = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
             var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/stocks/complete");
-            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Post, uri.ToString());
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(
+                "StockFeed.Complete",
+                global::System.Net.Http.HttpMethod.Post,
+                uri.ToString(),
+                resumable: false);
             request.SetJsonBody(prompt, global::Demo.Stocks.StockJson.Default.Prompt);
             request.AddHeader("X-Trace", trace);
             return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadItemsAsync(
@@ -67,7 +75,11 @@ namespace Demo.Stocks
         {
             var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/stocks/market");
             uri.AppendQueryValues("levels", levels);
-            var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(
+                "StockFeed.Market",
+                global::System.Net.Http.HttpMethod.Get,
+                uri.ToString(),
+                resumable: true);
             request.LastEventId = lastEventId;
             return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
                 this._httpClient,

@@ -142,8 +142,8 @@ namespace Demo.Stocks
 
         public static global::System.Threading.Tasks.Task Market(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
-            // string? lastEventId: header Last-Event-ID, the last event id a reconnecting client saw, null when absent
-            var lastEventId = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetHeaderValue(httpContext, "Last-Event-ID");
+            // string? lastEventId: header Last-Event-ID (or ?lastEventId=), the last event id a reconnecting client saw, null when absent
+            var lastEventId = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetLastEventId(httpContext);
 
             // int[]? levels: query string ?levels=…&levels=…, an empty array when absent; 400 when not a valid int
             var levelsRaw = global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.GetQueryValues(httpContext, "levels");

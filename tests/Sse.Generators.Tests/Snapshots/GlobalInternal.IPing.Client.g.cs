@@ -28,7 +28,11 @@ internal sealed partial class PingClient : global::IPing
     public global::System.Collections.Generic.IAsyncEnumerable<int> Ping(global::System.Threading.CancellationToken cancellationToken)
     {
         var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/ping");
-        var request = new global::Sse.Runtime.Infrastructure.SseRequest(global::System.Net.Http.HttpMethod.Get, uri.ToString());
+        var request = new global::Sse.Runtime.Infrastructure.SseRequest(
+            "Ping.Ping",
+            global::System.Net.Http.HttpMethod.Get,
+            uri.ToString(),
+            resumable: false);
         return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
             this._httpClient,
             request,

@@ -1,0 +1,265 @@
+using System;
+using System.IO;
+using System.Net.Http;
+using System.Net.ServerSentEvents;
+using System.Threading;
+using System.Threading.Tasks;
+using Sse.Runtime.Infrastructure;
+
+namespace Sse.Runtime;
+
+/// <summary>
+/// One logical stream over as many connections as it takes. It connects, hands out what the current connection's
+/// parser has buffered, and when a connection is lost (an I/O error, the end of the response without the server's end
+/// event, the idle timeout, or a 5xx/408/429 when connecting) it either reconnects with backoff, sending the last event
+/// id received as Last-Event-ID, or fails with <see cref="SseConnectionLostException"/>: a resumable stream reconnects
+/// (unless <see cref="SseClientOptions.Reconnect"/> is off), another only when
+/// <see cref="SseClientOptions.RestartNonResumableStreams"/> is on, starting over. The consumer sees one sequence.
+/// </summary>
+internal sealed class SseSession<T> : IAsyncDisposable
+{
+    private readonly HttpClient _httpClient;
+    private readonly SseRequest _request;
+    private readonly SseEventFormat<T> _format;
+    private readonly SseClientOptions _options;
+    private readonly SseReconnectPolicy _policy;
+    private readonly CancellationToken _cancellationToken;
+    private readonly bool _mayReconnect;
+
+    private SseResponse<T>? _response;
+    private string? _lastEventId;
+    private long _eventCount;
+    private bool _ended;
+    private bool _reconnected;
+
+    public SseSession(HttpClient httpClient, SseRequest request, SseEventFormat<T> format, SseClientOptions options, CancellationToken cancellationToken)
+    {
+        _httpClient = httpClient;
+        _request = request;
+        _format = format;
+        _options = options;
+        _policy = new SseReconnectPolicy(options);
+        _cancellationToken = cancellationToken;
+        _lastEventId = request.LastEventId;
+        _mayReconnect = request.IsResumable ? options.Reconnect : options.RestartNonResumableStreams;
+    }
+
+    /// <summary>Opens the first connection; <see langword="false"/> when the server has nothing to stream (204).</summary>
+    public async ValueTask<bool> ConnectAsync()
+    {
+        try
+        {
+            return await ConnectCoreAsync(firstConnection: true).ConfigureAwait(false);
+        }
+        catch
+        {
+            _ended = true;
+            throw;
+        }
+    }
+
+    /// <summary>Hands out the next item the current connection has buffered, without waiting.</summary>
+    public bool TryRead(out SseItem<T> item)
+    {
+        if (_response is not null && _response.Parser.TryRead(out item))
+        {
+            _eventCount++;
+            if (_reconnected)
+            {
+                // A reconnected stream delivered: the next loss counts its attempts from one again.
+                _reconnected = false;
+                _policy.Reset();
+            }
+
+            return true;
+        }
+
+        item = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Waits for more of the stream: <see langword="true"/> when there may be items to read, <see langword="false"/>
+    /// when the stream ended normally (the server's end event, or 204 on a reconnect).
+    /// </summary>
+    public async ValueTask<bool> FillAsync()
+    {
+        while (!_ended)
+        {
+            if (_response is null)
+            {
+                if (!await ConnectCoreAsync(firstConnection: false).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            var parser = _response.Parser;
+            (SseDisconnectReason Reason, Exception? Error) lost;
+            try
+            {
+                if (await parser.FillAsync(_cancellationToken).ConfigureAwait(false))
+                {
+                    _policy.ServerRetry = parser.ReconnectionInterval ?? _policy.ServerRetry;
+                    return true;
+                }
+
+                if (parser.EndReceived || !_options.RequireEndEvent)
+                {
+                    _ended = true;
+                    _response.Completed = true;
+                    Log(parser.EndReceived ? "the server announced its end" : "the response ended");
+                    await CloseAsync().ConfigureAwait(false);
+                    return false;
+                }
+
+                lost = (SseDisconnectReason.EndOfStream, null);
+            }
+            catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (SseIdleTimeoutException ex)
+            {
+                lost = (SseDisconnectReason.IdleTimeout, ex);
+            }
+            catch (Exception ex) when (IsTransport(ex))
+            {
+                lost = (SseDisconnectReason.ConnectionError, ex);
+            }
+
+            _lastEventId = NullIfEmpty(parser.LastEventId);
+            _policy.ServerRetry = parser.ReconnectionInterval ?? _policy.ServerRetry;
+            await CloseAsync().ConfigureAwait(false);
+            OnLost(lost.Reason, lost.Error);
+        }
+
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _ended = true;
+        await CloseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Connects, retrying what is worth retrying; <see langword="false"/> on 204 No Content.</summary>
+    private async ValueTask<bool> ConnectCoreAsync(bool firstConnection)
+    {
+        TimeSpan? retryAfter = null;
+        while (true)
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (!firstConnection)
+            {
+                var delay = _policy.NextDelay(retryAfter);
+                _options.OnReconnecting?.Invoke(new SseReconnectingContext(_request.StreamName, _policy.Attempts, delay, _lastEventId));
+                if (_options.Logger is { } logger)
+                {
+                    SseClientLog.Reconnecting(logger, _request.StreamName, (long)delay.TotalMilliseconds, _policy.Attempts, _lastEventId);
+                }
+
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, _options.TimeProvider, _cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            (SseDisconnectReason Reason, Exception Error) failed;
+            try
+            {
+                var response = await SseResponse<T>.OpenAsync(_httpClient, _request, _lastEventId, _format, _options, _cancellationToken).ConfigureAwait(false);
+                if (response is null)
+                {
+                    // 204 No Content: the server has nothing more for this stream.
+                    _ended = true;
+                    Log("the server answered 204 No Content");
+                    return false;
+                }
+
+                _response = response;
+                _reconnected = !firstConnection;
+                var message = response.Response;
+                _options.OnConnected?.Invoke(new SseConnectedContext(_request.StreamName, response.RequestUri, message.StatusCode, message.Version, _policy.Attempts, _lastEventId));
+                if (_options.Logger is { } logger)
+                {
+                    SseClientLog.Connected(logger, _request.StreamName, response.RequestUri, message.Version, _policy.Attempts, _lastEventId);
+                }
+
+                return true;
+            }
+            catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (SseHttpException ex) when (ex.IsRetryable && (_mayReconnect || !firstConnection))
+            {
+                failed = (SseDisconnectReason.RetryableStatus, ex);
+                retryAfter = ex.RetryAfter;
+            }
+            catch (SseIdleTimeoutException ex)
+            {
+                failed = (SseDisconnectReason.ConnectFailed, ex);
+            }
+            catch (Exception ex) when (IsTransport(ex) || ex is OperationCanceledException)
+            {
+                // An OperationCanceledException the caller did not ask for is HttpClient.Timeout or a handler's timeout.
+                failed = (SseDisconnectReason.ConnectFailed, ex);
+            }
+
+            firstConnection = false;
+            OnLost(failed.Reason, failed.Error);
+        }
+    }
+
+    /// <summary>A connection was lost or refused: report it, then go on (reconnect) or fail the stream.</summary>
+    private void OnLost(SseDisconnectReason reason, Exception? error)
+    {
+        var willReconnect = _mayReconnect && _policy.CanAttempt;
+        SseClientMetrics.Disconnect(_request.StreamName, reason);
+        _options.OnDisconnected?.Invoke(new SseDisconnectedContext(_request.StreamName, reason, error, _eventCount, _lastEventId, willReconnect));
+        if (_options.Logger is { } logger)
+        {
+            SseClientLog.Disconnected(logger, _request.StreamName, reason, _eventCount, _lastEventId, willReconnect, error);
+        }
+
+        if (!willReconnect)
+        {
+            _ended = true;
+            var why = !_mayReconnect
+                ? _request.IsResumable
+                    ? "reconnection is turned off (SseClientOptions.Reconnect)."
+                    : "the stream cannot resume (its method has no [LastEventId]), so it fails rather than start over silently (SseClientOptions.RestartNonResumableStreams)."
+                : $"{_policy.Attempts} reconnection attempts in a row failed (SseClientOptions.MaxReconnectAttempts).";
+            throw new SseConnectionLostException(_request.StreamName, reason, _eventCount, _lastEventId, _policy.Attempts, why, error);
+        }
+
+        SseClientMetrics.Reconnect(_request.StreamName, reason);
+    }
+
+    private async ValueTask CloseAsync()
+    {
+        var response = _response;
+        _response = null;
+        if (response is not null)
+        {
+            await response.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Log(string how)
+    {
+        if (_options.Logger is { } logger)
+        {
+            SseClientLog.Ended(logger, _request.StreamName, how);
+        }
+    }
+
+    /// <summary>Failures of the transport, as opposed to answers the server gave (a 4xx, a wrong content type) or the caller's cancellation.</summary>
+    private static bool IsTransport(Exception ex) =>
+        ex is IOException or ObjectDisposedException || (ex is HttpRequestException && ex is not SseHttpException);
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+}
