@@ -38,4 +38,26 @@ internal static class BrowserPage
         </body>
         </html>
         """;
+
+    /// <summary>
+    /// A page that reads a resumable stream with EventSource through a connection that gets cut, and stops on the end
+    /// event, as the README tells pages to.
+    /// </summary>
+    public const string ResumeHtml = """
+        <!doctype html>
+        <html>
+        <head><meta charset="utf-8"><title>EventSource resume</title></head>
+        <body>
+        <script>
+          window.results = { seqs: [], ids: [], opens: 0, errors: 0, ended: false };
+          const source = new EventSource('/resume/sequence-items?count=300');
+          source.onopen = () => results.opens++;
+          source.onerror = () => results.errors++;
+          source.addEventListener('numbered', e => { results.seqs.push(JSON.parse(e.data).seq); results.ids.push(e.lastEventId); });
+          // The server announces the end of the stream: close, or EventSource would reconnect and start over.
+          source.addEventListener('sse-end', () => { results.ended = true; source.close(); });
+        </script>
+        </body>
+        </html>
+        """;
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.Playwright;
@@ -56,4 +57,38 @@ public sealed class BrowserTests(ServerFixture server) : IClassFixture<ServerFix
         Assert.Equal("1", slow[1].GetProperty("id").GetString());
         Assert.Equal(0, root.GetProperty("errors").GetArrayLength());
     }
+
+    [RequiresToolFact(Chromium, Install)]
+    public async Task EventSource_ResumesAfterCutConnections_AndStopsOnTheEndEvent()
+    {
+        var executable = Tools.Require(Chromium, Install);
+        // Three cuts of the stream's connections, at different depths; the page itself loads uncut.
+        await using var proxy = new FaultProxy(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, server.BaseAddress.Port), "sequence-items", static i => i < 3 ? new CutPlan(1_500 + (i * 2_500), CutKind.MidFrame) : null);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright, executable);
+        var page = await browser.NewPageAsync();
+
+        await page.GotoAsync(new Uri(proxy.Address, "/resume-page").ToString());
+        await page.WaitForFunctionAsync("() => results.ended", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        using var results = JsonDocument.Parse(await page.EvaluateAsync<string>("() => JSON.stringify(results)"));
+        var root = results.RootElement;
+
+        var seqs = root.GetProperty("seqs").EnumerateArray().Select(static e => e.GetInt64()).ToList();
+        Assert.Equal(Enumerable.Range(0, 300).Select(static i => (long)i), seqs);
+        Assert.Equal(3, proxy.Cuts);
+        Assert.Equal(4, root.GetProperty("opens").GetInt32());
+        Assert.Equal("299", root.GetProperty("ids")[299].GetString());
+
+        // After the end event the page closed the source: no further connection is made.
+        await Task.Delay(500);
+        Assert.Equal(4, proxy.Streams);
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright, string executable) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+    {
+        ExecutablePath = executable,
+        Headless = true,
+        // The machine has no network beyond loopback: keep Chromium from reaching out.
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
 }

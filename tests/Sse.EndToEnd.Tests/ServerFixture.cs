@@ -38,12 +38,12 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>An h2c (HTTP/2 without TLS, prior knowledge) address, when requested.</summary>
     public Uri? Http2Address { get; }
 
-    public static async Task<TestServer> StartAsync(StreamProbe probe, TestLoggerProvider logs, bool http2 = false)
+    public static async Task<TestServer> StartAsync(StreamProbe probe, TestLoggerProvider logs, bool http2 = false, int port = 0, ResumeProbe? resumeProbe = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(options =>
         {
-            options.Listen(IPAddress.Loopback, 0);
+            options.Listen(IPAddress.Loopback, port);
             if (http2)
             {
                 options.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
@@ -54,6 +54,9 @@ public sealed class TestServer : IAsyncDisposable
         builder.Services.AddScoped<ITestFeed, TestFeed>();
         builder.Services.AddSingleton<IMarketFeed, MarketFeed>();
         builder.Services.AddSingleton<IEdgeFeed, EdgeFeed>();
+        builder.Services.AddSingleton(resumeProbe ?? new ResumeProbe());
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<IResumeFeed, ResumeFeed>();
         // TypedResults.ServerSentEvents serializes with the app's JSON options; match the contract's naming.
         builder.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.PropertyNamingPolicy = null);
 
@@ -61,6 +64,8 @@ public sealed class TestServer : IAsyncDisposable
         app.MapTestFeed();
         app.MapMarketFeed();
         app.MapEdgeFeed();
+        app.MapResumeFeed();
+        ResumeEndpoints.Map(app);
         app.MapGroup("/hb").MapTestFeed(endpointNamePrefix: "Heartbeat.").WithSseHeartbeat(TimeSpan.FromMilliseconds(100));
         MapHandWritten(app);
         await app.StartAsync();
@@ -78,6 +83,7 @@ public sealed class TestServer : IAsyncDisposable
     private static void MapHandWritten(WebApplication app)
     {
         app.MapGet("/browser", static () => Results.Content(BrowserPage.Html, "text/html; charset=utf-8"));
+        app.MapGet("/resume-page", static () => Results.Content(BrowserPage.ResumeHtml, "text/html; charset=utf-8"));
         app.MapGet("/e2e/not-a-stream", static context =>
         {
             context.Response.ContentType = "application/json";
@@ -154,6 +160,12 @@ public sealed class ServerFixture : IAsyncLifetime
 
     public IEdgeFeed EdgeClient => _clientServices!.GetRequiredService<IEdgeFeed>();
 
+    /// <summary>The resumable client, with fast reconnects.</summary>
+    public IResumeFeed ResumeClient => _clientServices!.GetRequiredService<IResumeFeed>();
+
+    /// <summary>What the resumable endpoints saw.</summary>
+    public ResumeProbe ResumeProbe => _server!.App.Services.GetRequiredService<ResumeProbe>();
+
     /// <summary>What the clients logged.</summary>
     public TestLoggerProvider ClientLogs { get; } = new();
 
@@ -168,6 +180,11 @@ public sealed class ServerFixture : IAsyncLifetime
         services.AddSkewedFeedClient(http => http.BaseAddress = BaseAddress, options => options.RequireEndEvent = false);
         services.AddMarketFeedClient(http => http.BaseAddress = BaseAddress);
         services.AddEdgeFeedClient(http => http.BaseAddress = BaseAddress);
+        services.AddResumeFeedClient(http => http.BaseAddress = BaseAddress, static options =>
+        {
+            options.InitialReconnectDelay = TimeSpan.FromMilliseconds(10);
+            options.MaxReconnectDelay = TimeSpan.FromMilliseconds(100);
+        });
         services.AddOldMarketFeedClient(http => http.BaseAddress = BaseAddress, options => options.MaxEventSize = 64 * 1024);
         _clientServices = services.BuildServiceProvider();
     }

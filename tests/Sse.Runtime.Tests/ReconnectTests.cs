@@ -1,0 +1,427 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Time.Testing;
+using Sse.Runtime.Infrastructure;
+using Xunit;
+
+namespace Sse.Runtime.Tests;
+
+/// <summary>
+/// The reconnection rules, against scripted responses: what triggers a reconnect and what does not, the Last-Event-ID
+/// sent, the delays (on a fake clock), and what the consumer sees.
+/// </summary>
+public class ReconnectTests
+{
+    private const string End = "event: sse-end\ndata:\n\n";
+
+    /// <summary>No waiting between attempts unless a test says otherwise.</summary>
+    private static SseClientOptions Options(Action<SseClientOptions>? configure = null)
+    {
+        var options = new SseClientOptions { InitialReconnectDelay = TimeSpan.Zero, IdleTimeout = Timeout.InfiniteTimeSpan };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    private static IAsyncEnumerable<string> Read(ScriptedServer server, bool resumable, SseClientOptions options, string? lastEventId = null, HttpMethod? method = null, CancellationToken cancellationToken = default)
+    {
+        var request = new SseRequest("Test.Feed", method ?? HttpMethod.Get, "/feed", resumable) { LastEventId = lastEventId };
+        if (method == HttpMethod.Post)
+        {
+            request.SetJsonBody("the prompt", RuntimeTestJson.Default.String);
+        }
+
+        return SseStreamReader.ReadAsync(server.Client(), request, RawFormat.Instance, options, cancellationToken);
+    }
+
+    private static async Task<List<string>> ReadAllAsync(IAsyncEnumerable<string> stream)
+    {
+        var items = new List<string>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await foreach (var item in stream.WithCancellation(cts.Token))
+        {
+            items.Add(item);
+        }
+
+        return items;
+    }
+
+    [Fact]
+    public async Task EndOfStreamWithoutEndEvent_Resumable_ReconnectsAfterTheLastDispatchedEvent()
+    {
+        // The first connection dies inside event 3's block: its id was read but the event never dispatched.
+        var server = new ScriptedServer(
+            Answer.Stream("id: 1\ndata: a\n\nid: 2\ndata: b\n\nid: 3\ndata: c"),
+            Answer.Stream("id: 3\ndata: c\n\n" + End));
+
+        var items = await ReadAllAsync(Read(server, resumable: true, Options()));
+
+        Assert.Equal(["a", "b", "c"], items);
+        Assert.Equal([null, "2"], server.Requests.Select(static r => r.LastEventId));
+    }
+
+    [Fact]
+    public async Task EndEvent_EndsNormally_WithoutReconnecting()
+    {
+        var server = new ScriptedServer(Answer.Stream("data: a\n\n" + End + "data: after the end\n\n"));
+
+        Assert.Equal(["a"], await ReadAllAsync(Read(server, resumable: true, Options())));
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task Status204OnReconnect_EndsNormally()
+    {
+        var server = new ScriptedServer(Answer.Stream("id: 1\ndata: a\n\n", Ending.Reset), Answer.Code(HttpStatusCode.NoContent));
+
+        Assert.Equal(["a"], await ReadAllAsync(Read(server, resumable: true, Options())));
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.NotFound)]
+    [InlineData(HttpStatusCode.Unauthorized)]
+    [InlineData(HttpStatusCode.Gone)]
+    public async Task Status4xxOnReconnect_StopsForGood(HttpStatusCode status)
+    {
+        var server = new ScriptedServer(Answer.Stream("id: 1\ndata: a\n\n"), Answer.Code(status));
+        var items = new List<string>();
+
+        var ex = await Assert.ThrowsAsync<SseHttpException>(async () =>
+        {
+            await foreach (var item in Read(server, resumable: true, Options()))
+            {
+                items.Add(item);
+            }
+        });
+
+        Assert.Equal(status, ex.StatusCode);
+        Assert.Equal(["a"], items);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.InternalServerError)]
+    [InlineData(HttpStatusCode.RequestTimeout)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    public async Task RetryableStatus_Reconnects(HttpStatusCode status)
+    {
+        var server = new ScriptedServer(Answer.Stream("id: 1\ndata: a\n\n"), Answer.Code(status), Answer.Stream("id: 2\ndata: b\n\n" + End));
+
+        Assert.Equal(["a", "b"], await ReadAllAsync(Read(server, resumable: true, Options())));
+        Assert.Equal([null, "1", "1"], server.Requests.Select(static r => r.LastEventId));
+    }
+
+    [Fact]
+    public async Task RetryAfter_IsTheLeastDelay()
+    {
+        var time = new FakeTimeProvider();
+        var delays = new ConcurrentQueue<TimeSpan>();
+        var server = new ScriptedServer(Answer.Code(HttpStatusCode.ServiceUnavailable, retryAfter: TimeSpan.FromSeconds(1)), Answer.Stream("data: a\n\n" + End));
+        var options = Options(o =>
+        {
+            o.TimeProvider = time;
+            o.InitialReconnectDelay = TimeSpan.FromMilliseconds(10);
+            o.OnReconnecting = c => delays.Enqueue(c.Delay);
+        });
+
+        var reading = ReadAllAsync(Read(server, resumable: true, options));
+        await WaitUntilAsync(() => !delays.IsEmpty);
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        await Task.Delay(50);
+        Assert.False(reading.IsCompleted, "The client reconnected before the server's Retry-After.");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal(["a"], await reading);
+        Assert.Equal(TimeSpan.FromSeconds(1), Assert.Single(delays));
+    }
+
+    [Fact]
+    public async Task CallerCancellationDuringBackoff_EndsAtOnce()
+    {
+        using var cts = new CancellationTokenSource();
+        var server = new ScriptedServer(Answer.Stream("id: 1\ndata: a\n\n"));
+        var options = Options(o =>
+        {
+            o.InitialReconnectDelay = TimeSpan.FromHours(1);
+            o.MaxReconnectDelay = TimeSpan.FromHours(1);
+            o.OnReconnecting = c => Assert.True(c.Delay >= TimeSpan.Zero);
+        });
+        var reading = ReadAllAsync(Read(server, resumable: true, options, cancellationToken: cts.Token));
+        await WaitUntilAsync(() => server.Requests.Count == 1);
+        await Task.Delay(100);
+
+        var stopwatch = Stopwatch.StartNew();
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => reading);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"Cancelling during the backoff took {stopwatch.ElapsedMilliseconds} ms.");
+        Assert.Single(server.Requests);
+    }
+
+    [Theory]
+    [InlineData(Ending.Eof, SseDisconnectReason.EndOfStream)]
+    [InlineData(Ending.Reset, SseDisconnectReason.ConnectionError)]
+    public async Task NonResumableDrop_FailsWithConnectionLost_NeverRestartsSilently(Ending ending, SseDisconnectReason reason)
+    {
+        var server = new ScriptedServer(Answer.Stream("id: 7\ndata: a\n\ndata: b\n\n", ending), Answer.Stream("data: again\n\n" + End));
+        var items = new List<string>();
+
+        var ex = await Assert.ThrowsAsync<SseConnectionLostException>(async () =>
+        {
+            await foreach (var item in Read(server, resumable: false, Options()))
+            {
+                items.Add(item);
+            }
+        });
+
+        Assert.Equal(["a", "b"], items);
+        Assert.Equal(reason, ex.Reason);
+        Assert.Equal(2, ex.EventCount);
+        Assert.Equal("7", ex.LastEventId);
+        Assert.Equal("Test.Feed", ex.StreamName);
+        Assert.Equal(0, ex.Attempts);
+        Assert.Contains("RestartNonResumableStreams", ex.Message, StringComparison.Ordinal);
+        if (ending == Ending.Reset)
+        {
+            Assert.IsType<System.IO.IOException>(ex.InnerException);
+        }
+
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task NonResumable_RestartOptIn_StartsOverWithoutLastEventId()
+    {
+        var server = new ScriptedServer(Answer.Stream("id: 7\ndata: a\n\n"), Answer.Stream("id: 1\ndata: again\n\n" + End));
+
+        var items = await ReadAllAsync(Read(server, resumable: false, Options(static o => o.RestartNonResumableStreams = true)));
+
+        Assert.Equal(["a", "again"], items);
+        Assert.Equal([null, "7"], server.Requests.Select(static r => r.LastEventId));
+    }
+
+    [Fact]
+    public async Task ReconnectOff_ResumableDropFailsWithConnectionLost()
+    {
+        var server = new ScriptedServer(Answer.Stream("id: 1\ndata: a\n\n"));
+
+        var ex = await Assert.ThrowsAsync<SseConnectionLostException>(() => ReadAllAsync(Read(server, resumable: true, Options(static o => o.Reconnect = false))));
+
+        Assert.Contains("SseClientOptions.Reconnect", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConnectFailures_UpToMaxAttempts_ThenConnectionLost()
+    {
+        var server = new ScriptedServer(Answer.Stream("id: 1\ndata: a\n\n"), Answer.Refused, Answer.Refused, Answer.Refused, Answer.Stream(End));
+
+        var ex = await Assert.ThrowsAsync<SseConnectionLostException>(() => ReadAllAsync(Read(server, resumable: true, Options(static o => o.MaxReconnectAttempts = 3))));
+
+        Assert.Equal(SseDisconnectReason.ConnectFailed, ex.Reason);
+        Assert.Equal(3, ex.Attempts);
+        Assert.Equal(1, ex.EventCount);
+        Assert.Equal("1", ex.LastEventId);
+        Assert.IsType<HttpRequestException>(ex.InnerException);
+        Assert.Equal(4, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task AttemptCount_StartsAgainOnceAReconnectedStreamDelivers()
+    {
+        var attempts = new ConcurrentQueue<int>();
+        var server = new ScriptedServer(
+            Answer.Stream("id: 1\ndata: a\n\n"),
+            Answer.Refused,
+            Answer.Stream("id: 2\ndata: b\n\n"),
+            Answer.Refused,
+            Answer.Stream("id: 3\ndata: c\n\n" + End));
+
+        var items = await ReadAllAsync(Read(server, resumable: true, Options(o =>
+        {
+            o.MaxReconnectAttempts = 2;
+            o.OnReconnecting = c => attempts.Enqueue(c.Attempt);
+        })));
+
+        Assert.Equal(["a", "b", "c"], items);
+        Assert.Equal([1, 2, 1, 2], attempts);
+    }
+
+    [Fact]
+    public async Task CallersLastEventId_IsForTheFirstRequestOnly()
+    {
+        var server = new ScriptedServer(Answer.Stream("id: 11\ndata: a\n\n"), Answer.Stream("id: 12\ndata: b\n\n" + End));
+
+        Assert.Equal(["a", "b"], await ReadAllAsync(Read(server, resumable: true, Options(), lastEventId: "10")));
+        Assert.Equal(["10", "11"], server.Requests.Select(static r => r.LastEventId));
+    }
+
+    [Fact]
+    public async Task ServerResetsTheId_NoLastEventIdOnReconnect()
+    {
+        // Spec: an empty id field resets the last event ID buffer.
+        var server = new ScriptedServer(Answer.Stream("id: 5\ndata: a\n\nid:\ndata: b\n\n"), Answer.Stream(End));
+
+        Assert.Equal(["a", "b"], await ReadAllAsync(Read(server, resumable: true, Options())));
+        Assert.Equal([null, null], server.Requests.Select(static r => r.LastEventId));
+    }
+
+    [Fact]
+    public async Task ResumablePost_ReplaysTheSameBody()
+    {
+        var server = new ScriptedServer(Answer.Stream("id: 1\ndata: a\n\n", Ending.Reset), Answer.Stream("id: 2\ndata: b\n\n" + End));
+
+        Assert.Equal(["a", "b"], await ReadAllAsync(Read(server, resumable: true, Options(), method: HttpMethod.Post)));
+        Assert.Equal(["\"the prompt\"", "\"the prompt\""], server.Requests.Select(static r => r.Body));
+        Assert.All(server.Requests, static r => Assert.Equal(HttpMethod.Post, r.Method));
+    }
+
+    [Fact]
+    public async Task ResetEvent_FailsWithResumeRejected()
+    {
+        var server = new ScriptedServer(Answer.Stream("event: sse-reset\ndata: {\"title\":\"Cannot resume\",\"detail\":\"too old\",\"lastEventId\":\"3\"}\n\n"));
+
+        var ex = await Assert.ThrowsAsync<SseResumeRejectedException>(() => ReadAllAsync(Read(server, resumable: true, Options(), lastEventId: "3")));
+
+        Assert.Equal("3", ex.LastEventId);
+        Assert.Equal("too old", ex.Reason);
+        Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task IdleTimeout_OnAFakeClock_Reconnects()
+    {
+        var time = new FakeTimeProvider();
+        var reasons = new ConcurrentQueue<SseDisconnectReason>();
+        var server = new ScriptedServer(Answer.Stream("id: 1\ndata: a\n\n", Ending.Hang), Answer.Stream("id: 2\ndata: b\n\n" + End));
+        var options = Options(o =>
+        {
+            o.TimeProvider = time;
+            o.IdleTimeout = TimeSpan.FromSeconds(10);
+            o.OnDisconnected = c => reasons.Enqueue(c.Reason);
+        });
+
+        var reading = ReadAllAsync(Read(server, resumable: true, options));
+        await WaitUntilAsync(() => server.Requests.Count == 1);
+        await Task.Delay(100);
+        time.Advance(TimeSpan.FromSeconds(9));
+        await Task.Delay(100);
+        Assert.Single(server.Requests);
+        time.Advance(TimeSpan.FromSeconds(4)); // past the timeout and the next quarter-timeout check
+
+        Assert.Equal(["a", "b"], await reading);
+        Assert.Equal([SseDisconnectReason.IdleTimeout], reasons);
+    }
+
+    [Fact]
+    public async Task EveryTransition_IsReportedToCallbacksAndMetrics()
+    {
+        var log = new ConcurrentQueue<string>();
+        var reconnects = 0L;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = static (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Sse.Runtime")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == "sse.client.reconnects" && tags.ToArray().Any(static t => t.Key == "sse.stream" && (string?)t.Value == "Test.Feed"))
+            {
+                Interlocked.Add(ref reconnects, value);
+            }
+        });
+        listener.Start();
+        var server = new ScriptedServer(Answer.Stream("id: 1\ndata: a\n\n", Ending.Reset), Answer.Code(HttpStatusCode.BadGateway), Answer.Stream("id: 2\ndata: b\n\n" + End));
+
+        await ReadAllAsync(Read(server, resumable: true, Options(o =>
+        {
+            o.OnConnected = c => log.Enqueue($"connected {(int)c.StatusCode} HTTP/{c.HttpVersion} attempt {c.Attempt} id {c.LastEventId}");
+            o.OnDisconnected = c => log.Enqueue($"disconnected {c.Reason} after {c.EventCount} id {c.LastEventId} reconnect {c.WillReconnect}");
+            o.OnReconnecting = c => log.Enqueue($"reconnecting attempt {c.Attempt} id {c.LastEventId}");
+        })));
+
+        Assert.Equal(
+            [
+                "connected 200 HTTP/1.1 attempt 0 id ",
+                "disconnected ConnectionError after 1 id 1 reconnect True",
+                "reconnecting attempt 1 id 1",
+                "disconnected RetryableStatus after 1 id 1 reconnect True",
+                "reconnecting attempt 2 id 1",
+                "connected 200 HTTP/1.1 attempt 2 id 1",
+            ],
+            log);
+        Assert.Equal(2, Interlocked.Read(ref reconnects));
+    }
+
+    [Fact]
+    public async Task ConnectAsync_CompletesWhenTheResponseArrived_BeforeAnyItem()
+    {
+        var server = new ScriptedServer(Answer.Stream("data: a\n\n" + End));
+        var stream = Read(server, resumable: false, Options());
+
+        await using var subscription = await stream.ConnectAsync();
+
+        Assert.Single(server.Requests);
+        var items = new List<string>();
+        await foreach (var item in subscription)
+        {
+            items.Add(item);
+        }
+
+        Assert.Equal(["a"], items);
+        Assert.Throws<InvalidOperationException>(() => subscription.GetAsyncEnumerator());
+    }
+
+    [Fact]
+    public void Backoff_FullJitterUnderADoublingCap()
+    {
+        var options = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(100), MaxReconnectDelay = TimeSpan.FromMilliseconds(1000) };
+        var caps = new[] { 100, 200, 400, 800, 1000, 1000 };
+        for (var seed = 0; seed < 50; seed++)
+        {
+            var policy = new SseReconnectPolicy(options, new Random(seed));
+            foreach (var cap in caps)
+            {
+                var delay = policy.NextDelay(retryAfter: null);
+                Assert.InRange(delay, TimeSpan.Zero, TimeSpan.FromMilliseconds(cap));
+            }
+        }
+
+        // Full jitter: over many draws the delays spread across the whole range, not bunched at the cap.
+        var spread = Enumerable.Range(0, 200).Select(seed => new SseReconnectPolicy(options, new Random(seed)).NextDelay(null).TotalMilliseconds).ToList();
+        Assert.True(spread.Min() < 20 && spread.Max() > 80, $"min {spread.Min()} max {spread.Max()}");
+    }
+
+    [Fact]
+    public void Backoff_ServerRetryReplacesTheInitialDelay_RetryAfterIsAFloor()
+    {
+        var options = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromSeconds(10), MaxReconnectDelay = TimeSpan.FromSeconds(60) };
+        var policy = new SseReconnectPolicy(options, new Random(1)) { ServerRetry = TimeSpan.FromMilliseconds(50) };
+
+        Assert.InRange(policy.NextDelay(null), TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
+        Assert.True(policy.NextDelay(TimeSpan.FromSeconds(3)) >= TimeSpan.FromSeconds(3));
+        policy.Reset();
+        Assert.Equal(0, policy.Attempts);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "The condition was never met.");
+            await Task.Delay(10);
+        }
+    }
+}
