@@ -98,7 +98,7 @@ public sealed class NativeAotTests(NativeAotFixture aot) : IClassFixture<NativeA
         Assert.Equal(Enumerable.Range(0, 1000).Select(static i => new Number(i, "n" + i)), numbers);
 
         var shapes = new List<Shape>();
-        await foreach (var shape in feed.Shapes(4, lastEventId: "19", cts.Token))
+        await foreach (var shape in feed.Shapes(4, lastEventId: 19, cts.Token))
         {
             shapes.Add(shape);
         }

@@ -309,6 +309,23 @@ public sealed class ResumeTests(ServerFixture server, ITestOutputHelper output) 
     }
 
     [Fact]
+    public async Task HttpClientTimeout_BoundsConnectingOnly_NotTheStream()
+    {
+        var services = new ServiceCollection();
+        services.AddResumeFeedClient(http =>
+        {
+            http.BaseAddress = server.BaseAddress;
+            http.Timeout = TimeSpan.FromMilliseconds(500);
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        // 20 events 100 ms apart: four times the HttpClient's timeout.
+        var items = await Streams.ToListAsync(provider.GetRequiredService<IResumeFeed>().Once(20, delayMs: 100));
+
+        Assert.Equal(Enumerable.Range(0, 20).Select(static i => Numbered.Of(i)), items);
+    }
+
+    [Fact]
     public async Task ConnectAsync_ReturnsOnceTheServerAccepted_BeforeTheFirstItem()
     {
         var before = server.ResumeProbe.Count("once");

@@ -48,7 +48,7 @@ public sealed class SharedContractTests
         Assert.Equal([new PriceTick("MSFT", 1m, 0), new PriceTick("MSFT", 2m, 1), new PriceTick("MSFT", 3m, 2)], ticks);
 
         var events = new List<StockTicker.MarketEvent>();
-        await foreach (var marketEvent in feed.Market(lastEventId: "9"))
+        await foreach (var marketEvent in feed.Market(lastEventId: 9))
         {
             events.Add(marketEvent);
         }
@@ -68,9 +68,9 @@ public sealed class SharedContractTests
             }
         }
 
-        public async IAsyncEnumerable<StockTicker.MarketEvent> Market(string? lastEventId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        public async IAsyncEnumerable<StockTicker.MarketEvent> Market(long? lastEventId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            var next = long.Parse(lastEventId ?? "-1", System.Globalization.CultureInfo.InvariantCulture) + 1;
+            var next = (lastEventId ?? -1) + 1;
             await Task.Yield();
             yield return new StockTicker.Trade(next, "MSFT", 1m, 5);
             yield return new StockTicker.Quote(next + 1, "MSFT", 0.9m, 1.1m);

@@ -90,15 +90,36 @@ public class ReadingLimitsTests
     [Fact]
     public async Task HeartbeatsKeepAQuietStreamAlive()
     {
-        var options = new SseClientOptions { IdleTimeout = TimeSpan.FromMilliseconds(300) };
+        // On a fake clock, so a busy machine cannot stretch the gaps: 12 heartbeats 50 ms apart are 600 ms without an
+        // event but never 300 ms without a byte; only after they stop does the timeout fire.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var options = new SseClientOptions { IdleTimeout = TimeSpan.FromMilliseconds(300), TimeProvider = time };
+        var stream = new TrickleStream(": hb\n"u8.ToArray(), TimeSpan.FromMilliseconds(50), chunks: 12, time);
+        var reading = Reading.ReadAllAsync(stream, options);
 
-        var stopwatch = Stopwatch.StartNew();
+        for (var i = 0; i < 12; i++)
+        {
+            // Only once the reader waits for the next heartbeat may the clock move.
+            var waited = Stopwatch.StartNew();
+            while (stream.Waits <= i)
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "The reader never waited for the next heartbeat.");
+                await Task.Delay(5);
+            }
 
-        // 12 heartbeats 50 ms apart: 600 ms without an event, but never 300 ms without a byte. Only after they stop
-        // does the timeout fire, so the whole read lasts at least 600 + 300 ms.
-        await Assert.ThrowsAsync<SseIdleTimeoutException>(() => Reading.ReadAllAsync(new TrickleStream(": hb\n"u8.ToArray(), TimeSpan.FromMilliseconds(50), chunks: 12), options));
+            time.Advance(TimeSpan.FromMilliseconds(50));
+        }
 
-        Assert.True(stopwatch.Elapsed >= TimeSpan.FromMilliseconds(900), $"Timed out after {stopwatch.ElapsedMilliseconds} ms, while heartbeats were still arriving.");
+        await Task.Delay(50);
+        Assert.False(reading.IsCompleted, "The stream timed out while heartbeats were arriving.");
+
+        time.Advance(TimeSpan.FromMilliseconds(250));
+        await Task.Delay(50);
+        Assert.False(reading.IsCompleted, "The stream timed out before 300 ms without a byte.");
+
+        time.Advance(TimeSpan.FromMilliseconds(100)); // past the timeout and the next quarter-timeout check
+        var ex = await Assert.ThrowsAsync<SseIdleTimeoutException>(() => reading);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), ex.IdleTimeout);
     }
 
     [Fact]

@@ -135,6 +135,7 @@ public class ReconnectTests
 
         var reading = ReadAllAsync(Read(server, resumable: true, options));
         await WaitUntilAsync(() => !delays.IsEmpty);
+        await Task.Delay(50); // the delay's timer is registered right after the callback
         time.Advance(TimeSpan.FromMilliseconds(999));
         await Task.Delay(50);
         Assert.False(reading.IsCompleted, "The client reconnected before the server's Retry-After.");
@@ -309,15 +310,21 @@ public class ReconnectTests
             o.OnDisconnected = c => reasons.Enqueue(c.Reason);
         });
 
-        var reading = ReadAllAsync(Read(server, resumable: true, options));
-        await WaitUntilAsync(() => server.Requests.Count == 1);
-        await Task.Delay(100);
+        await using var enumerator = Read(server, resumable: true, options).GetAsyncEnumerator();
+        Assert.True(await enumerator.MoveNextAsync());
+        Assert.Equal("a", enumerator.Current);
+
+        // The connection now hangs; every byte so far was read before the clock moves.
+        var next = enumerator.MoveNextAsync().AsTask();
         time.Advance(TimeSpan.FromSeconds(9));
         await Task.Delay(100);
+        Assert.False(next.IsCompleted);
         Assert.Single(server.Requests);
         time.Advance(TimeSpan.FromSeconds(4)); // past the timeout and the next quarter-timeout check
 
-        Assert.Equal(["a", "b"], await reading);
+        Assert.True(await next.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("b", enumerator.Current);
+        Assert.False(await enumerator.MoveNextAsync());
         Assert.Equal([SseDisconnectReason.IdleTimeout], reasons);
     }
 

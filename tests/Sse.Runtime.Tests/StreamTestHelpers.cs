@@ -71,9 +71,13 @@ internal sealed class ChunkedStream(byte[] bytes, Func<int, int> nextChunkSize) 
 }
 
 /// <summary>A stream whose reads never complete until cancelled, except for the chunks it is told to deliver.</summary>
-internal sealed class TrickleStream(byte[] chunk, TimeSpan interval, int chunks) : Stream
+internal sealed class TrickleStream(byte[] chunk, TimeSpan interval, int chunks, TimeProvider? timeProvider = null) : Stream
 {
     private int _delivered;
+    private int _waits;
+
+    /// <summary>Gets how many times a read started waiting for its chunk (so a fake clock is advanced only once the reader waits).</summary>
+    public int Waits => Volatile.Read(ref _waits);
 
     public override bool CanRead => true;
 
@@ -92,7 +96,10 @@ internal sealed class TrickleStream(byte[] chunk, TimeSpan interval, int chunks)
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
-        await Task.Delay(interval, cancellationToken);
+        var delay = Task.Delay(interval, timeProvider ?? TimeProvider.System, cancellationToken);
+        Interlocked.Increment(ref _waits);
+        await delay;
+
         _delivered++;
         chunk.CopyTo(buffer);
         return chunk.Length;

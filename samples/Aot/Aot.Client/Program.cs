@@ -30,7 +30,7 @@ failures += Check(expected == 1000, $"numbers: {expected} of 1000");
 Console.WriteLine($"numbers: {expected}");
 
 var shapes = 0;
-await foreach (var shape in feed.Shapes(4, lastEventId: "9"))
+await foreach (var shape in feed.Shapes(4, lastEventId: 9))
 {
     var seq = 10 + shapes;
     failures += Check(shape.Seq == seq && (seq % 2 == 0 ? shape is Circle : shape is Square), $"shape {seq}: {shape}");

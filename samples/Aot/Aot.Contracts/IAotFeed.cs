@@ -16,7 +16,7 @@ public interface IAotFeed
 
     /// <summary>Circles and squares, each under its own event name, resuming after <paramref name="lastEventId"/>.</summary>
     [SseGet("/shapes")]
-    IAsyncEnumerable<Shape> Shapes(int count, [LastEventId] string? lastEventId = null, CancellationToken cancellationToken = default);
+    IAsyncEnumerable<Shape> Shapes(int count, [LastEventId] long? lastEventId = null, CancellationToken cancellationToken = default);
 
     /// <summary>The words of the posted sentence, upper-cased when the X-Upper header says so.</summary>
     [SsePost("/words")]

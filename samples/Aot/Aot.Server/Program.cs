@@ -44,9 +44,9 @@ internal sealed class AotFeed : IAotFeed
         }
     }
 
-    public async IAsyncEnumerable<Shape> Shapes(int count, string? lastEventId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<Shape> Shapes(int count, long? lastEventId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var start = lastEventId is null ? 0 : long.Parse(lastEventId, CultureInfo.InvariantCulture) + 1;
+        var start = (lastEventId ?? -1) + 1;
         for (var seq = start; seq < start + count; seq++)
         {
             await Task.Yield();

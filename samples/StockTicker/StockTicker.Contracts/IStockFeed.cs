@@ -24,7 +24,7 @@ public interface IStockFeed
     /// <param name="cancellationToken">Ends the stream.</param>
     /// <returns>Trades (<c>event: trade</c>) and quotes (<c>event: quote</c>).</returns>
     [SseGet("/market")]
-    IAsyncEnumerable<MarketEvent> Market([LastEventId] string? lastEventId = null, CancellationToken cancellationToken = default);
+    IAsyncEnumerable<MarketEvent> Market([LastEventId] long? lastEventId = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One price.</summary>

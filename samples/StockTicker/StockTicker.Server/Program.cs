@@ -39,10 +39,10 @@ internal sealed class SimulatedMarket : IStockFeed
         }
     }
 
-    public async IAsyncEnumerable<MarketEvent> Market(string? lastEventId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<MarketEvent> Market(long? lastEventId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         // Resume after the last event the client saw: nothing lost, nothing twice.
-        var seq = lastEventId is null ? 0 : long.Parse(lastEventId, CultureInfo.InvariantCulture) + 1;
+        var seq = (lastEventId ?? -1) + 1;
         var random = new Random();
         for (; ; seq++)
         {
