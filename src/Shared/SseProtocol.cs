@@ -39,8 +39,14 @@ internal static class SseProtocol
     /// </summary>
     public const string ResetEventType = "sse-reset";
 
+    /// <summary>
+    /// The event a topic stream writes when events were dropped for a subscriber that fell behind (the hub's drop-oldest
+    /// policy); its data says how many (<c>{"missed":12}</c>). The stream goes on.
+    /// </summary>
+    public const string GapEventType = "sse-gap";
+
     /// <summary>The event names no contract may use, because the protocol gives them a meaning.</summary>
-    public static readonly string[] ReservedEventTypes = { ErrorEventType, EndEventType, ResetEventType };
+    public static readonly string[] ReservedEventTypes = { ErrorEventType, EndEventType, ResetEventType, GapEventType };
 
     /// <summary>Whether <paramref name="eventType"/> is one of <see cref="ReservedEventTypes"/>.</summary>
     public static bool IsReservedEventType(string eventType)

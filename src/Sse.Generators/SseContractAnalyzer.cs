@@ -41,7 +41,12 @@ public sealed class SseContractAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidEventName,
         DiagnosticDescriptors.DuplicateEventName,
         DiagnosticDescriptors.InvalidEventIdType,
-        DiagnosticDescriptors.TwoEventIds);
+        DiagnosticDescriptors.TwoEventIds,
+        DiagnosticDescriptors.TopicTemplateUnknownParameter,
+        DiagnosticDescriptors.InvalidTopicTemplate,
+        DiagnosticDescriptors.NotATopicMethod,
+        DiagnosticDescriptors.TopicParameterUnused,
+        DiagnosticDescriptors.CommandParameterNotSupported);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)

@@ -69,10 +69,18 @@ public sealed class SseGenerator : IIncrementalGenerator
             return;
         }
 
-        context.AddSource(contract.HintNameStem + ".Events.g.cs", EventFormatEmitter.Emit(contract));
+        if (contract.HasStreams)
+        {
+            context.AddSource(contract.HintNameStem + ".Events.g.cs", EventFormatEmitter.Emit(contract));
+        }
+
         if ((contract.Parts & GeneratedParts.Server) != 0)
         {
             context.AddSource(contract.HintNameStem + ".Server.g.cs", ServerEmitter.Emit(contract));
+            if (contract.HasTopics)
+            {
+                context.AddSource(contract.HintNameStem + ".Publisher.g.cs", PublisherEmitter.Emit(contract));
+            }
         }
 
         if ((contract.Parts & GeneratedParts.Client) != 0)

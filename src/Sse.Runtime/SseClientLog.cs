@@ -23,4 +23,7 @@ internal static partial class SseClientLog
 
     [LoggerMessage(5, LogLevel.Debug, "Stream '{Stream}' ended: {How}.", EventName = "Ended")]
     public static partial void Ended(ILogger logger, string stream, string how);
+
+    [LoggerMessage(6, LogLevel.Warning, "Stream '{Stream}' fell behind and the server dropped {Missed} events (last event id '{LastEventId}').", EventName = "Gap")]
+    public static partial void Gap(ILogger logger, string stream, long missed, string lastEventId);
 }

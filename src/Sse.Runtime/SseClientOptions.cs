@@ -165,4 +165,10 @@ public sealed class SseClientOptions
 
     /// <summary>Gets or sets a callback for each reconnection attempt, before its delay.</summary>
     public Action<SseReconnectingContext>? OnReconnecting { get; set; }
+
+    /// <summary>
+    /// Gets or sets a callback for events the server dropped because this client fell behind (a topic whose hub drops
+    /// the oldest events rather than disconnect slow subscribers). The stream goes on after it; it is also logged.
+    /// </summary>
+    public Action<SseGapContext>? OnGap { get; set; }
 }

@@ -109,3 +109,23 @@ public sealed class SseReconnectingContext
     /// <summary>Gets the <c>Last-Event-ID</c> the attempt sends, or <see langword="null"/>.</summary>
     public string? LastEventId { get; }
 }
+
+/// <summary>The server dropped events for this client because it fell behind (<see cref="SseClientOptions.OnGap"/>).</summary>
+public sealed class SseGapContext
+{
+    internal SseGapContext(string streamName, long missed, string? lastEventId)
+    {
+        StreamName = streamName;
+        Missed = missed;
+        LastEventId = lastEventId;
+    }
+
+    /// <summary>Gets the stream, <c>StockFeed.Prices</c>.</summary>
+    public string StreamName { get; }
+
+    /// <summary>Gets how many events were dropped.</summary>
+    public long Missed { get; }
+
+    /// <summary>Gets the id of the last event received before the gap, or <see langword="null"/>.</summary>
+    public string? LastEventId { get; }
+}

@@ -90,6 +90,9 @@ internal sealed class SseEventParser<T> : IDisposable
     /// </summary>
     public string LastEventId { get; private set; }
 
+    /// <summary>Gets or sets how many events the server said it dropped (<c>sse-gap</c> events) and the session has not yet reported.</summary>
+    public long MissedEvents { get; set; }
+
     /// <summary>Gets whether the server announced the end of the stream (the <c>sse-end</c> event): nothing follows it.</summary>
     public bool EndReceived { get; private set; }
 
@@ -347,6 +350,9 @@ internal sealed class SseEventParser<T> : IDisposable
                     return false;
                 case SseProtocol.ResetEventType:
                     throw new SseResumeRejectedException(_sentLastEventId, ReadErrorDetail(data));
+                case SseProtocol.GapEventType:
+                    MissedEvents += ReadMissed(data);
+                    return false;
             }
         }
 
@@ -463,6 +469,29 @@ internal sealed class SseEventParser<T> : IDisposable
         {
             throw new SseIdleTimeoutException(_watchdog.IdleTimeout);
         }
+    }
+
+    /// <summary>The <c>missed</c> count of an <c>sse-gap</c> event; at least one, whatever the data says.</summary>
+    private static long ReadMissed(ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(data);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("missed", out var missed)
+                && missed.TryGetInt64(out var count)
+                && count > 0)
+            {
+                return count;
+            }
+        }
+        catch (JsonException)
+        {
+            // A gap of unknown size is still a gap.
+        }
+
+        return 1;
     }
 
     private static string ReadErrorDetail(ReadOnlySpan<byte> data)

@@ -28,9 +28,7 @@ internal static class SseResponseValidator
         // Only 200 is a stream: another 2xx (202, 206) or a 3xx the handler did not follow is not what the contract means.
         if (response.StatusCode != HttpStatusCode.OK)
         {
-            var isProblem = string.Equals(mediaType, "application/problem+json", StringComparison.OrdinalIgnoreCase);
-            var body = await ReadBoundedAsync(response, isProblem ? SseDefaults.MaxProblemBodyChars : SseDefaults.MaxErrorBodyChars, cancellationToken).ConfigureAwait(false);
-            throw new SseHttpException(request.Method, request.RequestUri, response.StatusCode, response.ReasonPhrase, contentType, body, isProblem ? ReadProblemDetail(body) : null, RetryAfter(response));
+            await ThrowForStatusAsync(request, response, cancellationToken).ConfigureAwait(false);
         }
 
         if (!string.Equals(mediaType, SseProtocol.EventStreamMediaType, StringComparison.OrdinalIgnoreCase))
@@ -39,6 +37,15 @@ internal static class SseResponseValidator
         }
 
         return true;
+    }
+
+    /// <summary>Throws the <see cref="SseHttpException"/> for a response's status, with its (bounded) body and problem details.</summary>
+    public static async Task ThrowForStatusAsync(HttpRequestMessage request, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var contentType = RawContentType(response);
+        var isProblem = string.Equals(MediaTypeOf(contentType), "application/problem+json", StringComparison.OrdinalIgnoreCase);
+        var body = await ReadBoundedAsync(response, isProblem ? SseDefaults.MaxProblemBodyChars : SseDefaults.MaxErrorBodyChars, cancellationToken).ConfigureAwait(false);
+        throw new SseHttpException(request.Method, request.RequestUri, response.StatusCode, response.ReasonPhrase, contentType, body, isProblem ? ReadProblemDetail(body) : null, RetryAfter(response));
     }
 
     /// <summary>RFC 9110: <c>Retry-After</c> is a number of seconds or an HTTP date.</summary>

@@ -63,6 +63,11 @@ internal sealed class SseSession<T> : IAsyncDisposable
     {
         if (_response is not null && _response.Parser.TryRead(out item))
         {
+            if (_response.Parser.MissedEvents > 0)
+            {
+                ReportGap(_response.Parser);
+            }
+
             _eventCount++;
             if (_reconnected)
             {
@@ -97,6 +102,11 @@ internal sealed class SseSession<T> : IAsyncDisposable
             }
 
             var parser = _response.Parser;
+            if (parser.MissedEvents > 0)
+            {
+                ReportGap(parser);
+            }
+
             (SseDisconnectReason Reason, Exception? Error) lost;
             try
             {
@@ -237,6 +247,18 @@ internal sealed class SseSession<T> : IAsyncDisposable
         }
 
         SseClientMetrics.Reconnect(_request.StreamName, reason);
+    }
+
+    /// <summary>The server dropped events for this subscriber (it fell behind): the stream goes on, and the loss is reported.</summary>
+    private void ReportGap(SseEventParser<T> parser)
+    {
+        var missed = parser.MissedEvents;
+        parser.MissedEvents = 0;
+        _options.OnGap?.Invoke(new SseGapContext(_request.StreamName, missed, NullIfEmpty(parser.LastEventId)));
+        if (_options.Logger is { } logger)
+        {
+            SseClientLog.Gap(logger, _request.StreamName, missed, parser.LastEventId);
+        }
     }
 
     private async ValueTask CloseAsync()

@@ -10,12 +10,13 @@ public class SnapshotTests
     [InlineData(nameof(TestSources.AllShapes))]
     [InlineData(nameof(TestSources.GlobalInternal))]
     [InlineData(nameof(TestSources.Design))]
+    [InlineData(nameof(TestSources.Topics))]
     public void Contract_ServerAndClient_MatchesSnapshotsAndCompiles(string sourceName)
     {
         var source = (string)typeof(TestSources).GetField(sourceName)!.GetValue(null)!;
         var (files, output, _) = GeneratorHarness.Run(GeneratorHarness.WithClientRequest(GeneratorHarness.CreateCompilation(source), source));
 
-        Assert.Equal(3, files.Count);
+        Assert.Equal(sourceName == nameof(TestSources.Topics) ? 4 : 3, files.Count);
         Assert.Contains(files.Keys, static k => k.EndsWith(".Events.g.cs", System.StringComparison.Ordinal));
         Assert.Contains(files.Keys, static k => k.EndsWith(".Server.g.cs", System.StringComparison.Ordinal));
         Assert.Contains(files.Keys, static k => k.EndsWith(".Client.g.cs", System.StringComparison.Ordinal));

@@ -119,6 +119,49 @@ internal static class TestSources
         public partial class StockJson : JsonSerializerContext;
         """;
 
+    /// <summary>Topics (by parameter and per user), commands with and without a result, and a stream: a mixed contract.</summary>
+    public const string Topics = Usings + """
+        using System.Threading.Tasks;
+
+        namespace Demo.Chat;
+
+        [SseStream("/chat", JsonContext = typeof(ChatJson))]
+        public interface IChat
+        {
+            /// <summary>The messages of one room.</summary>
+            [SseGet("/rooms/{room}")]
+            [SseTopic("rooms/{room}")]
+            IAsyncEnumerable<ChatMessage> Room(string room, CancellationToken cancellationToken = default);
+
+            [SseGet("/inbox")]
+            [SseTopic("inbox/{user}", UserClaim = "sub")]
+            IAsyncEnumerable<ChatMessage> Inbox(CancellationToken cancellationToken = default);
+
+            [SseGet("/boards/{board}/{level}")]
+            [SseTopic("boards/{board}/level-{level}")]
+            IAsyncEnumerable<ChatMessage> Board(string board, int level, CancellationToken cancellationToken = default);
+
+            /// <summary>Sends a message to a room.</summary>
+            [SsePost("/rooms/{room}/messages")]
+            Task Send(string room, ChatMessage message, CancellationToken cancellationToken = default);
+
+            [SseGet("/rooms/{room}/info")]
+            Task<RoomInfo> Info(string room, CancellationToken cancellationToken = default);
+
+            Task<RoomInfo?> Find(string name);
+
+            [SseGet("/history/{room}")]
+            IAsyncEnumerable<ChatMessage> History(string room, CancellationToken cancellationToken = default);
+        }
+
+        public sealed record ChatMessage(string From, string Text);
+        public sealed record RoomInfo(string Room, int Subscribers);
+
+        [JsonSerializable(typeof(ChatMessage))]
+        [JsonSerializable(typeof(RoomInfo))]
+        internal partial class ChatJson : JsonSerializerContext;
+        """;
+
     /// <summary>An internal contract in the global namespace.</summary>
     public const string GlobalInternal = Usings + """
         [SseStream(JsonContext = typeof(PingJson))]

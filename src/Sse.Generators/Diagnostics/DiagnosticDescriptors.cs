@@ -8,12 +8,12 @@ internal static class DiagnosticDescriptors
     private const string Category = "Sse.Contracts";
     private const string HelpRoot = "https://github.com/sse-contracts/sse-contracts/blob/main/docs/diagnostics/";
 
-    /// <summary>SSE001: "'{0}' must return IAsyncEnumerable&lt;T&gt;; a contract method streams items".</summary>
+    /// <summary>SSE001: "'{0}' must return IAsyncEnumerable&lt;T&gt; (a stream) or Task / Task&lt;T&gt; (a command)".</summary>
     public static readonly DiagnosticDescriptor MustReturnAsyncEnumerable = Error(
         DiagnosticIds.MustReturnAsyncEnumerable,
-        "Contract method must return IAsyncEnumerable<T>",
-        "'{0}' must return IAsyncEnumerable<T>; a contract method streams items",
-        "Every method of an [SseStream] interface is a stream: declare it as IAsyncEnumerable<T> or IAsyncEnumerable<SseItem<T>>.");
+        "Contract method must return IAsyncEnumerable<T>, Task or Task<T>",
+        "'{0}' must return IAsyncEnumerable<T> (a stream) or Task / Task<T> (a command)",
+        "A contract method is a stream (IAsyncEnumerable<T> or IAsyncEnumerable<SseItem<T>>) or a command (Task, answered 204, or Task<T>, answered with JSON).");
 
     /// <summary>SSE002: "'{0}' is generic; contracts and their methods cannot have type parameters".</summary>
     public static readonly DiagnosticDescriptor GenericNotSupported = Error(
@@ -189,6 +189,41 @@ internal static class DiagnosticDescriptors
         "More than one event id property",
         "'{0}' has two [SseEventId] properties, '{1}' and '{2}'; an event has one id",
         "Mark the one property whose value identifies the event.");
+
+    /// <summary>SSE300: "The topic template '{0}' of '{1}' names '{2}', which is not a route, query or header parameter of the method (nor {{user}})".</summary>
+    public static readonly DiagnosticDescriptor TopicTemplateUnknownParameter = Error(
+        DiagnosticIds.TopicTemplateUnknownParameter,
+        "Topic template names an unknown parameter",
+        "The topic template '{0}' of '{1}' names '{2}', which is not a route, query or header parameter of the method (nor {{user}})",
+        "Each {placeholder} of a topic template takes the value of the method parameter of that name, or, for {user}, the authenticated user's claim.");
+
+    /// <summary>SSE301: "The topic template '{0}' of '{1}' is not valid: {2}".</summary>
+    public static readonly DiagnosticDescriptor InvalidTopicTemplate = Error(
+        DiagnosticIds.InvalidTopicTemplate,
+        "Topic template is not valid",
+        "The topic template '{0}' of '{1}' is not valid: {2}",
+        "A topic template is text with {parameter} and {user} placeholders, such as \"rooms/{room}\".");
+
+    /// <summary>SSE302: "'{0}' cannot be a topic: {1}".</summary>
+    public static readonly DiagnosticDescriptor NotATopicMethod = Error(
+        DiagnosticIds.NotATopicMethod,
+        "Method cannot be a topic",
+        "'{0}' cannot be a topic: {1}",
+        "A topic method subscribes to events others publish: it streams IAsyncEnumerable<T>, takes no body, and resumes through the hub.");
+
+    /// <summary>SSE303: "Parameter '{0}' of '{1}' is not in its topic template '{2}'; a topic stream has no implementation to pass it to".</summary>
+    public static readonly DiagnosticDescriptor TopicParameterUnused = Error(
+        DiagnosticIds.TopicParameterUnused,
+        "Topic method parameter is not in the template",
+        "Parameter '{0}' of '{1}' is not in its topic template '{2}'; a topic stream has no implementation to pass it to",
+        "The generated endpoint of a topic method only subscribes to the topic its parameters name; a parameter outside the template would be ignored.");
+
+    /// <summary>SSE304: "Parameter '{0}' of command '{1}' is {2}, which only a stream can have".</summary>
+    public static readonly DiagnosticDescriptor CommandParameterNotSupported = Error(
+        DiagnosticIds.CommandParameterNotSupported,
+        "Command parameter is not supported",
+        "Parameter '{0}' of command '{1}' is {2}, which only a stream can have",
+        "A command is one request and one response: it does not resume from a Last-Event-ID.");
 
     private static DiagnosticDescriptor Warning(string id, string title, string message, string description) => new(
         id,

@@ -1,7 +1,7 @@
 namespace Sse.Generators.Diagnostics;
 
 /// <summary>
-/// Every diagnostic id. Ranges: SSE001+ contract shape, SSE100+ parameters and routes, SSE200+ events and JSON,
+/// Every diagnostic id. Ranges: SSE001+ contract shape, SSE100+ parameters and routes, SSE200+ events and JSON, SSE300+ topics and commands,
 /// SSE900+ internal. An id is never renumbered or reused.
 /// </summary>
 internal static class DiagnosticIds
@@ -34,4 +34,10 @@ internal static class DiagnosticIds
     public const string DuplicateEventName = "SSE202";
     public const string InvalidEventIdType = "SSE203";
     public const string TwoEventIds = "SSE204";
+
+    public const string TopicTemplateUnknownParameter = "SSE300";
+    public const string InvalidTopicTemplate = "SSE301";
+    public const string NotATopicMethod = "SSE302";
+    public const string TopicParameterUnused = "SSE303";
+    public const string CommandParameterNotSupported = "SSE304";
 }

@@ -127,6 +127,15 @@ internal static class ClientEmitter
                 }
             }
 
+            if (method.Kind == MethodRole.Command)
+            {
+                // A command: one request, 204 or a JSON result; failures are SseHttpException with the problem details.
+                writer.WriteCall(
+                    method.Result is { } result ? $"return {Infrastructure}.SseCommandClient.SendAsync<{result.TypeFullName}>" : $"return {Infrastructure}.SseCommandClient.SendAsync",
+                    method.Result is { } typed ? ["this._httpClient", request, typed.TypeInfo(contract.JsonContextFullName), token] : ["this._httpClient", request, token]);
+                return;
+            }
+
             var read = method.ReturnsSseItem ? "ReadItemsAsync" : "ReadAsync";
             writer.WriteCall(
                 $"return {Infrastructure}.SseStreamReader.{read}",

@@ -23,8 +23,13 @@ internal static class EventFormatEmitter
         var fields = new System.Collections.Generic.List<(MethodModel Method, string Field, string? Nested)>();
         foreach (var method in contract.Methods)
         {
+            if (method.Item is not { } item)
+            {
+                continue; // A command streams nothing.
+            }
+
             var field = members.Allocate(method.Name);
-            fields.Add((method, field, method.Item.IsPolymorphic ? members.Allocate(method.Name + "Format") : null));
+            fields.Add((method, field, item.IsPolymorphic ? members.Allocate(method.Name + "Format") : null));
         }
 
         using (EmitterCommon.OpenNamespace(writer, contract))
@@ -49,7 +54,7 @@ internal static class EventFormatEmitter
 
                     first = false;
                     writer.WriteLine($"/// <summary>The events of <see cref=\"{contract.InterfaceFullName}.{method.Name}\"/>.</summary>");
-                    writer.WriteLine($"public static readonly {FormatType}<{method.Item.TypeFullName}> {field} =");
+                    writer.WriteLine($"public static readonly {FormatType}<{method.StreamItem.TypeFullName}> {field} =");
                     using (writer.Indent())
                     {
                         if (nested is not null)
@@ -68,7 +73,7 @@ internal static class EventFormatEmitter
                     if (nested is not null)
                     {
                         writer.WriteLine();
-                        WritePolymorphic(writer, contract, method.Item, nested);
+                        WritePolymorphic(writer, contract, method.StreamItem, nested);
                     }
                 }
             }
@@ -79,7 +84,7 @@ internal static class EventFormatEmitter
 
     private static void WriteFactory(SourceWriter writer, ContractModel contract, MethodModel method)
     {
-        var item = method.Item;
+        var item = method.StreamItem;
         var eventType = item.EventType is null ? "null" : CSharpCode.Literal(item.EventType);
         var arguments = new System.Collections.Generic.List<string>();
         if (item.IsText)

@@ -6,8 +6,9 @@ using Sse.Generators.Model;
 namespace Sse.Generators.Emitting;
 
 /// <summary>
-/// Emits <c>Map{Name}</c>: one endpoint per contract method with hand-written, reflection-free parameter binding,
-/// streaming through <c>Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint</c>.
+/// Emits <c>Map{Name}</c>: one endpoint per contract method with hand-written, reflection-free parameter binding:
+/// streams run through <c>SseEndpoint</c>, topic subscriptions through <c>SseTopicEndpoint</c>, commands through
+/// <c>SseCommandEndpoint</c>. A contract mixing topics with other methods also gets <c>{Name}Base</c>.
 /// </summary>
 internal static partial class ServerEmitter
 {
@@ -38,12 +39,22 @@ internal static partial class ServerEmitter
                     }
 
                     first = false;
-                    writer.WriteCall(
-                        $"private static readonly {Infrastructure}.SseEndpointDescriptor<{method.Item.TypeFullName}> {descriptor} = new",
-                        [CSharpCode.Literal(EmitterCommon.DisplayName(contract, method)), $"{EmitterCommon.EventFormatsClass(contract)}.{method.Name}"]);
-                    writer.WriteLine();
+                    if (method.Item is { } item)
+                    {
+                        writer.WriteCall(
+                            $"private static readonly {Infrastructure}.SseEndpointDescriptor<{item.TypeFullName}> {descriptor} = new",
+                            [CSharpCode.Literal(EmitterCommon.DisplayName(contract, method)), $"{EmitterCommon.EventFormatsClass(contract)}.{method.Name}"]);
+                        writer.WriteLine();
+                    }
+
                     WriteHandler(writer, contract, method, handler, descriptor);
                 }
+            }
+
+            if (contract.HasTopics && contract.NeedsImplementation)
+            {
+                writer.WriteLine();
+                WriteBaseClass(writer, contract);
             }
         }
 
@@ -59,17 +70,32 @@ internal static partial class ServerEmitter
         using (writer.Block($"{contract.Accessibility} static class {contract.Name}EndpointRouteBuilderExtensions"))
         {
             writer.WriteLine("/// <summary>");
-            writer.WriteLine($"/// Maps every method of <see cref=\"{contract.InterfaceFullName}\"/> as an endpoint that streams <c>text/event-stream</c>:");
+            writer.WriteLine($"/// Maps every method of <see cref=\"{contract.InterfaceFullName}\"/> as an endpoint:");
             writer.WriteLine("/// <list type=\"bullet\">");
             foreach (var (method, _, _) in handlers)
             {
-                writer.WriteLine($"/// <item><description><c>{method.HttpMethod} {CSharpCode.Xml(method.FullRoute)}</c>: <see cref=\"{contract.InterfaceFullName}.{method.Name}\"/>, named <c>{EmitterCommon.DisplayName(contract, method)}</c></description></item>");
+                var what = method.Kind switch
+                {
+                    MethodRole.Topic => $"the topic <c>{CSharpCode.Xml(method.Topic!.Template)}</c>",
+                    MethodRole.Command => method.Result is null ? "a command, 204" : "a command, JSON",
+                    _ => "a stream",
+                };
+                writer.WriteLine($"/// <item><description><c>{method.HttpMethod} {CSharpCode.Xml(method.FullRoute)}</c>: <see cref=\"{contract.InterfaceFullName}.{method.Name}\"/>, {what}, named <c>{EmitterCommon.DisplayName(contract, method)}</c></description></item>");
+            }
+
+            writer.WriteLine("/// </list>");
+            if (contract.NeedsImplementation)
+            {
+                writer.WriteLine($"/// Each request resolves <see cref=\"{contract.InterfaceFullName}\"/> from the request's services; mapping fails at start-up");
+                writer.WriteLine("/// when no implementation is registered.");
+            }
+
+            if (contract.HasTopics)
+            {
+                writer.WriteLine($"/// Topic streams need no implementation: they subscribe to the hub, which <c>Add{contract.Name}Publisher()</c> registers.");
             }
 
             writer.WriteLine($$"""
-                /// </list>
-                /// Each request resolves <see cref="{{contract.InterfaceFullName}}"/> from the request's services; mapping fails at start-up
-                /// when no implementation is registered.
                 /// </summary>
                 /// <param name="endpoints">The application or route group to map the endpoints into.</param>
                 /// <param name="endpointNamePrefix">
@@ -81,7 +107,16 @@ internal static partial class ServerEmitter
             using (writer.Block($"public static global::Microsoft.AspNetCore.Routing.RouteGroupBuilder Map{contract.Name}(this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string? endpointNamePrefix = null)"))
             {
                 writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(endpoints);");
-                writer.WriteLine($"{Infrastructure}.SseEndpoint.EnsureImplementationRegistered<{contract.InterfaceFullName}>(endpoints, {CSharpCode.Literal(contract.Name)});");
+                if (contract.NeedsImplementation)
+                {
+                    writer.WriteLine($"{Infrastructure}.SseEndpoint.EnsureImplementationRegistered<{contract.InterfaceFullName}>(endpoints, {CSharpCode.Literal(contract.Name)});");
+                }
+
+                if (contract.HasTopics)
+                {
+                    writer.WriteLine($"{Infrastructure}.SseEndpoint.EnsureHubRegistered(endpoints, {CSharpCode.Literal(contract.Name)});");
+                }
+
                 writer.WriteLine($"var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, {CSharpCode.Literal(contract.RoutePrefix)});");
                 foreach (var (method, handler, _) in handlers)
                 {
@@ -99,7 +134,19 @@ internal static partial class ServerEmitter
                         arguments.Add($"bodyType: typeof({body.ValueTypeFullName})");
                     }
 
-                    writer.WriteCall($"{Infrastructure}.SseEndpoint.Map<{method.Item.TypeFullName}>", arguments);
+                    if (method.Kind == MethodRole.Command)
+                    {
+                        if (method.Result is { } result)
+                        {
+                            arguments.Add($"resultType: typeof({result.TypeOfName})");
+                        }
+
+                        writer.WriteCall($"{Infrastructure}.SseEndpoint.MapCommand", arguments);
+                    }
+                    else
+                    {
+                        writer.WriteCall($"{Infrastructure}.SseEndpoint.Map<{method.StreamItem.TypeFullName}>", arguments);
+                    }
                 }
 
                 writer.WriteLine("return group;");
@@ -129,11 +176,34 @@ internal static partial class ServerEmitter
             }
 
             var arguments = string.Join(", ", method.Parameters.Select(p => p.Source == ParameterSource.CancellationToken ? token : p.Name));
-            var stream = method.ReturnsSseItem ? "StreamItemsAsync" : "StreamAsync";
-            writer.WriteCall(
-                $"{(isAsync ? "await " : "return ")}{Infrastructure}.SseEndpoint.{stream}<{contract.InterfaceFullName}, {method.Item.TypeFullName}>",
-                ["httpContext", descriptor, $"({service}, {token}) => {service}.{method.Name}({arguments})"],
-                isAsync ? ".ConfigureAwait(false);" : ";");
+            var call = $"({service}, {token}) => {service}.{method.Name}({arguments})";
+            var returnOrAwait = isAsync ? "await " : "return ";
+            var end = isAsync ? ".ConfigureAwait(false);" : ";";
+            switch (method.Kind)
+            {
+                case MethodRole.Topic:
+                    WriteTopicSubscription(writer, method, descriptor, locals, isAsync);
+                    break;
+                case MethodRole.Command when method.Result is { } result:
+                    writer.WriteCall(
+                        $"{returnOrAwait}{Infrastructure}.SseCommandEndpoint.InvokeAsync<{contract.InterfaceFullName}, {result.TypeFullName}>",
+                        ["httpContext", CSharpCode.Literal(EmitterCommon.DisplayName(contract, method)), result.TypeInfo(contract.JsonContextFullName), call],
+                        end);
+                    break;
+                case MethodRole.Command:
+                    writer.WriteCall(
+                        $"{returnOrAwait}{Infrastructure}.SseCommandEndpoint.InvokeAsync<{contract.InterfaceFullName}>",
+                        ["httpContext", CSharpCode.Literal(EmitterCommon.DisplayName(contract, method)), call],
+                        end);
+                    break;
+                default:
+                    var stream = method.ReturnsSseItem ? "StreamItemsAsync" : "StreamAsync";
+                    writer.WriteCall(
+                        $"{returnOrAwait}{Infrastructure}.SseEndpoint.{stream}<{contract.InterfaceFullName}, {method.StreamItem.TypeFullName}>",
+                        ["httpContext", descriptor, call],
+                        end);
+                    break;
+            }
         }
     }
 }

@@ -24,8 +24,30 @@ internal sealed record ContractModel(
     EquatableArray<MethodModel> Methods,
     GeneratedParts Parts = GeneratedParts.None)
 {
+    /// <summary>Whether any method is a topic subscription, so the contract has a publisher.</summary>
+    public bool HasTopics => Any(MethodRole.Topic);
+
+    /// <summary>Whether any method needs the contract's implementation on the server (a stream or a command, not a topic).</summary>
+    public bool NeedsImplementation => Any(MethodRole.Stream) || Any(MethodRole.Command);
+
+    /// <summary>Whether any method streams (itself or from a topic), so the contract has event formats.</summary>
+    public bool HasStreams => Any(MethodRole.Stream) || Any(MethodRole.Topic);
+
     /// <summary>The hint name stem: <c>{Namespace}.{Interface}</c>.</summary>
     public string HintNameStem => Namespace.Length == 0 ? InterfaceName : Namespace + "." + InterfaceName;
+
+    private bool Any(MethodRole kind)
+    {
+        foreach (var method in Methods)
+        {
+            if (method.Kind == kind)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The <c>global::</c>-qualified name of a generated type in the contract's namespace.</summary>
     public string GeneratedTypeFullName(string suffix) => (Namespace.Length == 0 ? "global::" : "global::" + Namespace + ".") + Name + suffix;

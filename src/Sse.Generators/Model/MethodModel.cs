@@ -7,10 +7,13 @@ namespace Sse.Generators.Model;
 /// <param name="FullRoute">The whole route, prefix included (<c>/stocks/prices/{symbol}</c>): what the client requests.</param>
 /// <param name="RouteParts"><see cref="FullRoute"/> split into literal and parameter parts, each parameter part naming the method parameter it binds.</param>
 /// <param name="ReturnTypeFullName">The method's return type as printed.</param>
-/// <param name="Item">The streamed item type and how it maps to events.</param>
+/// <param name="Item">The streamed item type and how it maps to events; <see langword="null"/> for a command.</param>
 /// <param name="ReturnsSseItem">Whether the method returns <c>IAsyncEnumerable&lt;SseItem&lt;T&gt;&gt;</c>.</param>
 /// <param name="Parameters">The method's parameters, in declaration order.</param>
 /// <param name="Documentation">The method's XML documentation lines (without <c>///</c>), or empty.</param>
+/// <param name="Kind">A stream, a topic subscription or a command.</param>
+/// <param name="Topic">For a topic method: its topic.</param>
+/// <param name="Result">For a command returning <c>Task&lt;T&gt;</c>: its result.</param>
 internal sealed record MethodModel(
     string Name,
     string HttpMethod,
@@ -18,11 +21,17 @@ internal sealed record MethodModel(
     string FullRoute,
     EquatableArray<RoutePart> RouteParts,
     string ReturnTypeFullName,
-    ItemModel Item,
+    ItemModel? Item,
     bool ReturnsSseItem,
     EquatableArray<ParameterModel> Parameters,
-    EquatableArray<string> Documentation = default)
+    EquatableArray<string> Documentation = default,
+    MethodRole Kind = MethodRole.Stream,
+    TopicModel? Topic = null,
+    CommandResultModel? Result = null)
 {
+    /// <summary>The streamed item of a stream or topic method.</summary>
+    public ItemModel StreamItem => Item ?? throw new System.InvalidOperationException($"'{Name}' is a command; it streams nothing.");
+
     /// <summary>The JSON body parameter, if the method has one.</summary>
     public ParameterModel? Body => Find(static p => p.Source == ParameterSource.Body);
 
@@ -31,9 +40,9 @@ internal sealed record MethodModel(
 
     /// <summary>
     /// Whether the server can resume the stream after a Last-Event-ID, so a client reconnects and resumes by itself: the
-    /// method has a <c>[LastEventId]</c> parameter.
+    /// method has a <c>[LastEventId]</c> parameter, or is a topic (the hub keeps recent events).
     /// </summary>
-    public bool IsResumable => LastEventId is not null;
+    public bool IsResumable => LastEventId is not null || Kind == MethodRole.Topic;
 
     /// <summary>The cancellation token parameter, if the method has one.</summary>
     public ParameterModel? CancellationToken => Find(static p => p.Source == ParameterSource.CancellationToken);

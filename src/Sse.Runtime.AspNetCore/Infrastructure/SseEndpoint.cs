@@ -79,6 +79,58 @@ public static partial class SseEndpoint
         return builder;
     }
 
+    /// <summary>
+    /// Maps one generated command endpoint: it answers 204 (no result) or 200 with JSON of <paramref name="resultType"/>,
+    /// and 400/415/500 with problem details.
+    /// </summary>
+    /// <param name="endpoints">The route builder (the contract's route group).</param>
+    /// <param name="httpMethod">The HTTP method.</param>
+    /// <param name="pattern">The route pattern.</param>
+    /// <param name="endpointName">The endpoint's unique name.</param>
+    /// <param name="handler">The generated request handler.</param>
+    /// <param name="tag">The OpenAPI tag: the contract's name.</param>
+    /// <param name="bodyType">The JSON request body's type, or <see langword="null"/>.</param>
+    /// <param name="resultType">The JSON result's type, or <see langword="null"/> for a command that answers 204.</param>
+    /// <returns>The endpoint's builder.</returns>
+    public static IEndpointConventionBuilder MapCommand(IEndpointRouteBuilder endpoints, string httpMethod, string pattern, string endpointName, RequestDelegate handler, string? tag = null, Type? bodyType = null, Type? resultType = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var builder = endpoints.MapMethods(pattern, [httpMethod], handler);
+        builder.WithName(endpointName);
+        builder.WithMetadata(resultType is null
+            ? new ProducesResponseTypeMetadata(StatusCodes.Status204NoContent, typeof(void), [])
+            : new ProducesResponseTypeMetadata(StatusCodes.Status200OK, resultType, ["application/json"]));
+        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+        if (tag is not null)
+        {
+            builder.WithTags(tag);
+        }
+
+        if (bodyType is not null)
+        {
+            builder.WithMetadata(new JsonBodyMetadata(bodyType));
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Fails at start-up, when a contract with topic methods is mapped, if the hub is not registered; otherwise every
+    /// topic request would answer 500.
+    /// </summary>
+    /// <param name="endpoints">The route builder the contract is mapped into.</param>
+    /// <param name="contractName">The contract's name, <c>Chat</c>.</param>
+    /// <exception cref="InvalidOperationException">The hub is not registered.</exception>
+    public static void EnsureHubRegistered(IEndpointRouteBuilder endpoints, string contractName)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(SseHub)))
+        {
+            throw new InvalidOperationException(
+                $"Map{contractName}() maps topic streams, which need the SSE hub. Register it before building the app: builder.Services.Add{contractName}Publisher() (or builder.Services.AddSseHub()).");
+        }
+    }
+
     /// <summary>Streams the items of a contract method whose items are <typeparamref name="T"/>.</summary>
     /// <typeparam name="TService">The contract interface, resolved from the request's services.</typeparam>
     /// <typeparam name="T">The item type.</typeparam>
@@ -262,7 +314,7 @@ public static partial class SseEndpoint
             ? next
             : WaitWithHeartbeatsAsync(next, writer, pipe, heartbeat, streamCts);
 
-    private static TimeSpan HeartbeatInterval(HttpContext context) =>
+    internal static TimeSpan HeartbeatInterval(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<SseHeartbeatMetadata>()?.Interval
         ?? context.RequestServices.GetService<IOptions<SseServerOptions>>()?.Value.HeartbeatInterval
         ?? SseServerOptions.DefaultHeartbeatInterval;
@@ -296,7 +348,7 @@ public static partial class SseEndpoint
         }
     }
 
-    private static async Task StartAsync(HttpContext context)
+    internal static async Task StartAsync(HttpContext context)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -345,7 +397,7 @@ public static partial class SseEndpoint
         }
     }
 
-    private static TService ResolveService<TService>(IServiceProvider services, string displayName)
+    internal static TService ResolveService<TService>(IServiceProvider services, string displayName)
         where TService : notnull
     {
         var service = services.GetService(typeof(TService));
@@ -373,14 +425,19 @@ public static partial class SseEndpoint
     /// <param name="lastEventId">The id received.</param>
     /// <param name="reason">Why it cannot be resumed from.</param>
     /// <returns>A task that completes when the response is written.</returns>
-    public static async Task RejectResumeAsync<T>(HttpContext context, SseEndpointDescriptor<T> endpoint, string lastEventId, string reason)
+    public static Task RejectResumeAsync<T>(HttpContext context, SseEndpointDescriptor<T> endpoint, string lastEventId, string reason)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(endpoint);
+        return RejectResumeAsync(context, endpoint.DisplayName, lastEventId, reason);
+    }
+
+    internal static async Task RejectResumeAsync(HttpContext context, string displayName, string lastEventId, string reason)
+    {
         var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(SseEndpoint).FullName!) ?? NullLogger.Instance;
-        Log.ResumeRejected(logger, endpoint.DisplayName, lastEventId, reason);
+        Log.ResumeRejected(logger, displayName, lastEventId, reason);
         await StartAsync(context).ConfigureAwait(false);
-        using var writer = new SseFrameWriter(context.Response.BodyWriter, endpoint.Format.Encoder);
+        using var writer = new SseFrameWriter(context.Response.BodyWriter, encoder: null);
         writer.WriteReset(lastEventId, reason);
         await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
     }

@@ -11,12 +11,12 @@ namespace Demo.Shapes
     public static class ShapesEndpointRouteBuilderExtensions
     {
         /// <summary>
-        /// Maps every method of <see cref="global::Demo.Shapes.IShapes"/> as an endpoint that streams <c>text/event-stream</c>:
+        /// Maps every method of <see cref="global::Demo.Shapes.IShapes"/> as an endpoint:
         /// <list type="bullet">
-        /// <item><description><c>GET /api/shapes/items/{id:int}/{*rest}</c>: <see cref="global::Demo.Shapes.IShapes.Items"/>, named <c>Shapes.Items</c></description></item>
-        /// <item><description><c>GET /api/shapes/items/{id}/notes</c>: <see cref="global::Demo.Shapes.IShapes.Notes"/>, named <c>Shapes.Notes</c></description></item>
-        /// <item><description><c>GET /api/shapes/recent-notes</c>: <see cref="global::Demo.Shapes.IShapes.RecentNotes"/>, named <c>Shapes.RecentNotes</c></description></item>
-        /// <item><description><c>GET /api/shapes/lines</c>: <see cref="global::Demo.Shapes.IShapes.Lines"/>, named <c>Shapes.Lines</c></description></item>
+        /// <item><description><c>GET /api/shapes/items/{id:int}/{*rest}</c>: <see cref="global::Demo.Shapes.IShapes.Items"/>, a stream, named <c>Shapes.Items</c></description></item>
+        /// <item><description><c>GET /api/shapes/items/{id}/notes</c>: <see cref="global::Demo.Shapes.IShapes.Notes"/>, a stream, named <c>Shapes.Notes</c></description></item>
+        /// <item><description><c>GET /api/shapes/recent-notes</c>: <see cref="global::Demo.Shapes.IShapes.RecentNotes"/>, a stream, named <c>Shapes.RecentNotes</c></description></item>
+        /// <item><description><c>GET /api/shapes/lines</c>: <see cref="global::Demo.Shapes.IShapes.Lines"/>, a stream, named <c>Shapes.Lines</c></description></item>
         /// </list>
         /// Each request resolves <see cref="global::Demo.Shapes.IShapes"/> from the request's services; mapping fails at start-up
         /// when no implementation is registered.

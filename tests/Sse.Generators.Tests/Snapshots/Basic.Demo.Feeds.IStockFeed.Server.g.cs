@@ -11,9 +11,9 @@ namespace Demo.Feeds
     public static class StockFeedEndpointRouteBuilderExtensions
     {
         /// <summary>
-        /// Maps every method of <see cref="global::Demo.Feeds.IStockFeed"/> as an endpoint that streams <c>text/event-stream</c>:
+        /// Maps every method of <see cref="global::Demo.Feeds.IStockFeed"/> as an endpoint:
         /// <list type="bullet">
-        /// <item><description><c>GET /stocks/prices/{symbol}</c>: <see cref="global::Demo.Feeds.IStockFeed.Prices"/>, named <c>StockFeed.Prices</c></description></item>
+        /// <item><description><c>GET /stocks/prices/{symbol}</c>: <see cref="global::Demo.Feeds.IStockFeed.Prices"/>, a stream, named <c>StockFeed.Prices</c></description></item>
         /// </list>
         /// Each request resolves <see cref="global::Demo.Feeds.IStockFeed"/> from the request's services; mapping fails at start-up
         /// when no implementation is registered.

@@ -11,11 +11,11 @@ namespace Demo.Stocks
     public static class StockFeedEndpointRouteBuilderExtensions
     {
         /// <summary>
-        /// Maps every method of <see cref="global::Demo.Stocks.IStockFeed"/> as an endpoint that streams <c>text/event-stream</c>:
+        /// Maps every method of <see cref="global::Demo.Stocks.IStockFeed"/> as an endpoint:
         /// <list type="bullet">
-        /// <item><description><c>GET /stocks/prices/{symbol}</c>: <see cref="global::Demo.Stocks.IStockFeed.Prices"/>, named <c>StockFeed.Prices</c></description></item>
-        /// <item><description><c>POST /stocks/complete</c>: <see cref="global::Demo.Stocks.IStockFeed.Complete"/>, named <c>StockFeed.Complete</c></description></item>
-        /// <item><description><c>GET /stocks/market</c>: <see cref="global::Demo.Stocks.IStockFeed.Market"/>, named <c>StockFeed.Market</c></description></item>
+        /// <item><description><c>GET /stocks/prices/{symbol}</c>: <see cref="global::Demo.Stocks.IStockFeed.Prices"/>, a stream, named <c>StockFeed.Prices</c></description></item>
+        /// <item><description><c>POST /stocks/complete</c>: <see cref="global::Demo.Stocks.IStockFeed.Complete"/>, a stream, named <c>StockFeed.Complete</c></description></item>
+        /// <item><description><c>GET /stocks/market</c>: <see cref="global::Demo.Stocks.IStockFeed.Market"/>, a stream, named <c>StockFeed.Market</c></description></item>
         /// </list>
         /// Each request resolves <see cref="global::Demo.Stocks.IStockFeed"/> from the request's services; mapping fails at start-up
         /// when no implementation is registered.

@@ -9,9 +9,9 @@
 internal static class PingEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps every method of <see cref="global::IPing"/> as an endpoint that streams <c>text/event-stream</c>:
+    /// Maps every method of <see cref="global::IPing"/> as an endpoint:
     /// <list type="bullet">
-    /// <item><description><c>GET /ping</c>: <see cref="global::IPing.Ping"/>, named <c>Ping.Ping</c></description></item>
+    /// <item><description><c>GET /ping</c>: <see cref="global::IPing.Ping"/>, a stream, named <c>Ping.Ping</c></description></item>
     /// </list>
     /// Each request resolves <see cref="global::IPing"/> from the request's services; mapping fails at start-up
     /// when no implementation is registered.

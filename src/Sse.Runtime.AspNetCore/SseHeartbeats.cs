@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+
+namespace Sse.Runtime.AspNetCore;
+
+/// <summary>
+/// One timer for every stream of one heartbeat interval: every half interval it looks at each registered stream and,
+/// for those that wrote nothing for a whole interval, asks for a heartbeat (the stream writes it itself, between
+/// frames). So a waiting stream costs no timer or allocation per wait.
+/// </summary>
+internal sealed class SseHeartbeats : IDisposable
+{
+    private readonly TimeProvider _timeProvider;
+    private readonly Dictionary<TimeSpan, Wheel> _wheels = new();
+
+    public SseHeartbeats(TimeProvider? timeProvider = null) => _timeProvider = timeProvider ?? TimeProvider.System;
+
+    /// <summary>Registers a stream; dispose the result when the stream ends.</summary>
+    /// <param name="interval">The stream's heartbeat interval.</param>
+    /// <param name="onDue">Asks the stream for a heartbeat; it must return quickly.</param>
+    public Registration Register(TimeSpan interval, Action onDue)
+    {
+        Wheel wheel;
+        lock (_wheels)
+        {
+            if (!_wheels.TryGetValue(interval, out wheel!))
+            {
+                wheel = new Wheel(_timeProvider, interval);
+                _wheels.Add(interval, wheel);
+            }
+        }
+
+        return wheel.Add(onDue);
+    }
+
+    public void Dispose()
+    {
+        lock (_wheels)
+        {
+            foreach (var wheel in _wheels.Values)
+            {
+                wheel.Dispose();
+            }
+
+            _wheels.Clear();
+        }
+    }
+
+    /// <summary>A stream's place on a timer: it records when it last wrote.</summary>
+    internal sealed class Registration : IDisposable
+    {
+        private readonly Wheel _wheel;
+
+        internal Registration(Wheel wheel, Action onDue, long now)
+        {
+            _wheel = wheel;
+            OnDue = onDue;
+            LastWrite = now;
+        }
+
+        internal Action OnDue { get; }
+
+        internal long LastWrite;
+
+        internal int Index = -1;
+
+        /// <summary>Records that the stream wrote (an event or a heartbeat).</summary>
+        public void Wrote(long timestamp) => Volatile.Write(ref LastWrite, timestamp);
+
+        public void Dispose() => _wheel.Remove(this);
+    }
+
+    internal sealed class Wheel : IDisposable
+    {
+        private readonly TimeProvider _timeProvider;
+        private readonly TimeSpan _interval;
+        private readonly List<Registration> _streams = new();
+        private readonly ITimer _timer;
+
+        public Wheel(TimeProvider timeProvider, TimeSpan interval)
+        {
+            _timeProvider = timeProvider;
+            _interval = interval;
+            var period = interval / 2;
+            _timer = timeProvider.CreateTimer(static state => ((Wheel)state!).Tick(), this, period, period);
+        }
+
+        public Registration Add(Action onDue)
+        {
+            var registration = new Registration(this, onDue, _timeProvider.GetTimestamp());
+            lock (_streams)
+            {
+                registration.Index = _streams.Count;
+                _streams.Add(registration);
+            }
+
+            return registration;
+        }
+
+        public void Remove(Registration registration)
+        {
+            lock (_streams)
+            {
+                var index = registration.Index;
+                if (index < 0)
+                {
+                    return;
+                }
+
+                // Swap with the last: O(1) removal.
+                var last = _streams[^1];
+                _streams[index] = last;
+                last.Index = index;
+                _streams.RemoveAt(_streams.Count - 1);
+                registration.Index = -1;
+            }
+        }
+
+        public void Dispose() => _timer.Dispose();
+
+        private void Tick()
+        {
+            List<Action>? due = null;
+            lock (_streams)
+            {
+                foreach (var stream in _streams)
+                {
+                    if (_timeProvider.GetElapsedTime(Volatile.Read(ref stream.LastWrite)) >= _interval)
+                    {
+                        (due ??= new()).Add(stream.OnDue);
+                    }
+                }
+            }
+
+            if (due is not null)
+            {
+                foreach (var onDue in due)
+                {
+                    onDue();
+                }
+            }
+        }
+    }
+}

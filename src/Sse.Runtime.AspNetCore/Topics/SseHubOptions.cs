@@ -1,0 +1,107 @@
+using System;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+
+namespace Sse.Runtime.AspNetCore;
+
+/// <summary>What a topic subscriber that falls behind gets (<see cref="SseHubOptions.SlowConsumerPolicy"/>).</summary>
+public enum SseSlowConsumerPolicy
+{
+    /// <summary>
+    /// The subscriber is disconnected (its response ends without the end event). Its client reconnects and resumes from
+    /// the topic's kept events, so nothing is lost as long as it catches up within the replay limits.
+    /// </summary>
+    Disconnect,
+
+    /// <summary>
+    /// The oldest queued events are dropped to make room, and the subscriber gets the reserved <c>sse-gap</c> event
+    /// saying how many it missed (the typed client reports it to <see cref="Sse.Runtime.SseClientOptions.OnGap"/>). For
+    /// streams where only the latest values matter, such as prices.
+    /// </summary>
+    DropOldest,
+}
+
+/// <summary>Settings of the topic hub; configure with <c>services.AddSseHub(o => ...)</c>.</summary>
+public sealed class SseHubOptions
+{
+    private int _replayCount = 1000;
+    private TimeSpan _replayAge = TimeSpan.FromMinutes(5);
+    private int _maxQueuedEvents = 1000;
+    private long _maxQueuedBytes = 1024 * 1024;
+
+    /// <summary>Gets or sets how many recent events each topic keeps for subscribers that resume. Default 1,000.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int ReplayCount
+    {
+        get => _replayCount;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _replayCount = value;
+        }
+    }
+
+    /// <summary>Gets or sets how long a topic keeps an event for subscribers that resume. Default 5 minutes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan ReplayAge
+    {
+        get => _replayAge;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            _replayAge = value;
+        }
+    }
+
+    /// <summary>Gets or sets how many events may wait to be written to one subscriber before the slow-consumer policy applies. Default 1,000.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public int MaxQueuedEvents
+    {
+        get => _maxQueuedEvents;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _maxQueuedEvents = value;
+        }
+    }
+
+    /// <summary>Gets or sets how many bytes of events may wait for one subscriber before the slow-consumer policy applies. Default 1 MiB.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public long MaxQueuedBytes
+    {
+        get => _maxQueuedBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _maxQueuedBytes = value;
+        }
+    }
+
+    /// <summary>Gets or sets what a subscriber that falls behind gets. Default <see cref="SseSlowConsumerPolicy.Disconnect"/>.</summary>
+    public SseSlowConsumerPolicy SlowConsumerPolicy { get; set; } = SseSlowConsumerPolicy.Disconnect;
+
+    /// <summary>
+    /// Gets or sets who may subscribe to which topic: called for every topic stream request before it subscribes;
+    /// <see langword="false"/> answers 403. Default: everyone who reached the endpoint (its own authorization still applies).
+    /// </summary>
+    public Func<SseSubscribeContext, ValueTask<bool>>? AuthorizeSubscription { get; set; }
+
+    /// <summary>Gets or sets a callback when a connection subscribes to a topic.</summary>
+    public Action<SseSubscriptionInfo>? OnSubscribed { get; set; }
+
+    /// <summary>Gets or sets a callback when a connection's subscription ends (it left, fell behind, or the application stops).</summary>
+    public Action<SseSubscriptionInfo>? OnUnsubscribed { get; set; }
+}
+
+/// <summary>A topic stream request asking to subscribe (<see cref="SseHubOptions.AuthorizeSubscription"/>).</summary>
+/// <param name="HttpContext">The request.</param>
+/// <param name="Topic">The topic's name.</param>
+/// <param name="Stream">The contract method, <c>Chat.Room</c>.</param>
+public sealed record SseSubscribeContext(HttpContext HttpContext, string Topic, string Stream);
+
+/// <summary>A subscription that started or ended.</summary>
+/// <param name="Topic">The topic's name.</param>
+/// <param name="Stream">The contract method, <c>Chat.Room</c>, or <see langword="null"/> for an in-process subscription.</param>
+/// <param name="SubscriberCount">The topic's subscribers on this server after the change.</param>
+/// <param name="HttpContext">The request, or <see langword="null"/> for an in-process subscription.</param>
+public sealed record SseSubscriptionInfo(string Topic, string? Stream, int SubscriberCount, HttpContext? HttpContext);

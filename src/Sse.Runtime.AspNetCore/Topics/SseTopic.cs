@@ -1,0 +1,52 @@
+using System;
+using System.Collections.Generic;
+using System.Net.ServerSentEvents;
+using System.Threading;
+using System.Threading.Tasks;
+using Sse.Runtime.Infrastructure;
+
+namespace Sse.Runtime.AspNetCore;
+
+/// <summary>
+/// A typed topic: publish items to every subscriber, subscribe in-process, count subscribers. The generated
+/// <c>{Name}Publisher</c> hands these out, one member per topic method: <c>chat.Room("lobby")</c>.
+/// </summary>
+/// <typeparam name="T">The item type.</typeparam>
+public readonly struct SseTopic<T>
+{
+    private readonly SseHub _hub;
+    private readonly SseEventFormat<T> _format;
+
+    internal SseTopic(SseHub hub, string name, SseEventFormat<T> format)
+    {
+        _hub = hub;
+        _format = format;
+        Name = name;
+    }
+
+    /// <summary>Gets the topic's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets how many subscribers the topic has on this server.</summary>
+    public int SubscriberCount => _hub.GetSubscriberCount(Name);
+
+    /// <summary>
+    /// Publishes an item: it is serialized once, kept for subscribers that resume, and delivered to every subscriber.
+    /// </summary>
+    /// <param name="item">The item.</param>
+    /// <param name="cancellationToken">Cancels publishing (not delivery once published).</param>
+    /// <returns>The event's id, as subscribers see it.</returns>
+    public ValueTask<string> PublishAsync(T item, CancellationToken cancellationToken = default) =>
+        _hub.PublishAsync(Name, item, _format, cancellationToken);
+
+    /// <summary>
+    /// Subscribes in-process, for a hand-written stream that filters or merges topics: the events kept after
+    /// <paramref name="lastEventId"/> (none when <see langword="null"/>), then every new one, with their hub ids.
+    /// </summary>
+    /// <param name="lastEventId">The id to resume after, or <see langword="null"/> for live events only.</param>
+    /// <param name="cancellationToken">Ends the subscription.</param>
+    /// <returns>The items with their event name and id.</returns>
+    /// <exception cref="Sse.Runtime.SseResumeRejectedException">The id cannot be resumed from.</exception>
+    public IAsyncEnumerable<SseItem<T>> SubscribeAsync(string? lastEventId = null, CancellationToken cancellationToken = default) =>
+        _hub.ReadAsync(Name, _format, lastEventId, cancellationToken);
+}
