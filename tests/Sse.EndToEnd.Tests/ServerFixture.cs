@@ -38,7 +38,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>An h2c (HTTP/2 without TLS, prior knowledge) address, when requested.</summary>
     public Uri? Http2Address { get; }
 
-    public static async Task<TestServer> StartAsync(StreamProbe probe, TestLoggerProvider logs, bool http2 = false, int port = 0, ResumeProbe? resumeProbe = null)
+    public static async Task<TestServer> StartAsync(StreamProbe probe, TestLoggerProvider logs, bool http2 = false, int port = 0, ResumeProbe? resumeProbe = null, Action<SseHubOptions>? hub = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(options =>
@@ -57,11 +57,17 @@ public sealed class TestServer : IAsyncDisposable
         builder.Services.AddSingleton(resumeProbe ?? new ResumeProbe());
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<IResumeFeed, ResumeFeed>();
+        builder.Services.AddChatFeedPublisher(hub);
+        builder.Services.AddScoped<IChatFeed, ChatFeed>();
+        builder.Services.AddAuthentication(TestUserAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestUserAuthentication>(TestUserAuthentication.SchemeName, null);
         // TypedResults.ServerSentEvents serializes with the app's JSON options; match the contract's naming.
         builder.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.PropertyNamingPolicy = null);
 
         var app = builder.Build();
+        app.UseAuthentication();
         app.MapTestFeed();
+        app.MapChatFeed();
         app.MapMarketFeed();
         app.MapEdgeFeed();
         app.MapResumeFeed();
@@ -163,6 +169,16 @@ public sealed class ServerFixture : IAsyncLifetime
     /// <summary>The resumable client, with fast reconnects.</summary>
     public IResumeFeed ResumeClient => _clientServices!.GetRequiredService<IResumeFeed>();
 
+    /// <summary>The chat client, with fast reconnects.</summary>
+    public IChatFeed ChatClient => _clientServices!.GetRequiredService<IChatFeed>();
+
+    /// <summary>The server's hub and chat publisher.</summary>
+    public SseHub Hub => _server!.App.Services.GetRequiredService<SseHub>();
+
+    public ChatFeedPublisher ChatPublisher => _server!.App.Services.GetRequiredService<ChatFeedPublisher>();
+
+    public IServiceProvider ClientServices => _clientServices!;
+
     /// <summary>What the resumable endpoints saw.</summary>
     public ResumeProbe ResumeProbe => _server!.App.Services.GetRequiredService<ResumeProbe>();
 
@@ -180,6 +196,11 @@ public sealed class ServerFixture : IAsyncLifetime
         services.AddSkewedFeedClient(http => http.BaseAddress = BaseAddress, options => options.RequireEndEvent = false);
         services.AddMarketFeedClient(http => http.BaseAddress = BaseAddress);
         services.AddEdgeFeedClient(http => http.BaseAddress = BaseAddress);
+        services.AddChatFeedClient(http => http.BaseAddress = BaseAddress, static options =>
+        {
+            options.InitialReconnectDelay = TimeSpan.FromMilliseconds(10);
+            options.MaxReconnectDelay = TimeSpan.FromMilliseconds(100);
+        });
         services.AddResumeFeedClient(http => http.BaseAddress = BaseAddress, static options =>
         {
             options.InitialReconnectDelay = TimeSpan.FromMilliseconds(10);
