@@ -101,6 +101,8 @@ public static partial class SseTopicEndpoint
             return;
         }
 
+        // A subscriber that falls behind is disconnected: its writer may be stuck on a client that stopped reading.
+        subscriber.OnFellBehind = context.Abort;
         using var activity = SseServerMetrics.ActivitySource.StartActivity("sse.stream", ActivityKind.Internal);
         activity?.SetTag("sse.stream", displayName);
         activity?.SetTag("sse.topic", topic);
@@ -117,7 +119,6 @@ public static partial class SseTopicEndpoint
             });
         var events = 0L;
         var bytes = 0L;
-        var why = "the client left";
         try
         {
             using var cancelled = cancellationToken.UnsafeRegister(static state => ((SseSubscriber)state!).Close(), subscriber);
@@ -167,12 +168,6 @@ public static partial class SseTopicEndpoint
 
                 if (subscriber.IsClosed)
                 {
-                    why = subscriber.FellBehind ? "it fell behind" : stopping.IsCancellationRequested ? "the application is stopping" : "the client left";
-                    if (subscriber.FellBehind)
-                    {
-                        Log.FellBehind(logger, displayName, topic, subscriber.LastPosition);
-                    }
-
                     return;
                 }
 
@@ -188,7 +183,12 @@ public static partial class SseTopicEndpoint
             registration?.Dispose();
             hub.Unsubscribe(subscriber);
             SseServerMetrics.StreamEnded(displayName, events, bytes);
-            Log.SubscriptionEnded(logger, displayName, topic, events, why);
+            if (subscriber.FellBehind)
+            {
+                Log.FellBehind(logger, displayName, topic, subscriber.LastPosition);
+            }
+
+            Log.SubscriptionEnded(logger, displayName, topic, events, subscriber.FellBehind ? "it fell behind" : stopping.IsCancellationRequested ? "the application is stopping" : "the client left");
         }
     }
 

@@ -47,6 +47,12 @@ internal sealed class SseSubscriber
     /// <summary>Gets whether it was closed because it fell behind.</summary>
     public bool FellBehind { get; private set; }
 
+    /// <summary>
+    /// Gets or sets what to do when the subscriber falls behind under the disconnect policy, besides closing: a topic
+    /// endpoint aborts its connection, since its writer may be stuck waiting for a client that stopped reading.
+    /// </summary>
+    public System.Action? OnFellBehind { get; set; }
+
     /// <summary>Gets or sets whether a heartbeat is due (set by the heartbeat timer, cleared by the writer).</summary>
     public bool HeartbeatDue { get; set; }
 
@@ -93,6 +99,11 @@ internal sealed class SseSubscriber
         }
 
         Signal.Set();
+        if (fellBehind && IsClosed)
+        {
+            OnFellBehind?.Invoke();
+        }
+
         return fellBehind;
     }
 
