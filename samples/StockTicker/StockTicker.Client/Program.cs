@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Linq;
 using Microsoft.Extensions.DependencyInjection;
 using Sse.Contracts;
@@ -8,32 +9,35 @@ using StockTicker;
 // A console app: no ASP.NET Core anywhere.
 [assembly: SseClient(typeof(IStockFeed))]
 
-// dotnet run --project samples/StockTicker/StockTicker.Client -- http://127.0.0.1:5000 [count]
-var server = args.FirstOrDefault() ?? "http://127.0.0.1:5000";
-var count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
+// dotnet run --project samples/StockTicker/StockTicker.Client -- [server] [symbol|all] [count]
+//   e.g. -- http://127.0.0.1:5000 MSFT 10
+var server = args.Length > 0 ? args[0] : "http://127.0.0.1:5000";
+var symbol = args.Length > 1 && !string.Equals(args[1], "all", StringComparison.OrdinalIgnoreCase) ? args[1].ToUpperInvariant() : null;
+var count = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
 
 var services = new ServiceCollection();
 services.AddStockFeedClient(http => http.BaseAddress = new Uri(server));
 await using var provider = services.BuildServiceProvider();
 var feed = provider.GetRequiredService<IStockFeed>();
 
-await foreach (var tick in feed.Prices("msft", limit: count))
+var symbols = await feed.Symbols();
+Console.WriteLine($"symbols: {string.Join(", ", symbols)}");
+if (symbol is not null && !symbols.Contains(symbol))
 {
-    Console.WriteLine($"#{tick.Seq} {tick.Symbol} {tick.Price}");
+    Console.Error.WriteLine($"Unknown symbol '{symbol}'; the server publishes {string.Join(", ", symbols)}.");
+    return 2;
 }
 
-var events = 0;
-await foreach (var marketEvent in feed.Market())
+// A topic stream: it reconnects by itself and resumes after the last tick it received if the connection drops.
+var ticks = symbol is null ? feed.AllPrices() : feed.Prices(symbol);
+var received = 0;
+await foreach (var tick in ticks)
 {
-    Console.WriteLine(marketEvent switch
-    {
-        Trade t => $"trade #{t.Seq}: {t.Quantity} {t.Symbol} @ {t.Price}",
-        Quote q => $"quote #{q.Seq}: {q.Symbol} {q.Bid} / {q.Ask}",
-        _ => marketEvent.ToString(),
-    });
-
-    if (++events == count)
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{tick.At:HH:mm:ss.fff} {tick.Symbol,-5} {tick.Price,10:F2}"));
+    if (++received == count)
     {
         break;
     }
 }
+
+return 0;

@@ -3,21 +3,29 @@ using System.Collections.Generic;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading;
+using System.Threading.Tasks;
 using Sse.Contracts;
 
 namespace StockTicker;
 
-/// <summary>Live prices and market events.</summary>
+/// <summary>Live prices (published by the server's price feed to every subscriber) and market events.</summary>
 [SseStream("/stocks", JsonContext = typeof(StockJson))]
 public interface IStockFeed
 {
-    /// <summary>Streams price ticks for <paramref name="symbol"/>.</summary>
+    /// <summary>Streams the price ticks of one symbol, as the server's feed publishes them.</summary>
     /// <param name="symbol">The ticker symbol, such as <c>MSFT</c>.</param>
-    /// <param name="limit">How many ticks to send; <see langword="null"/> streams until the client leaves.</param>
     /// <param name="cancellationToken">Ends the stream.</param>
-    /// <returns>The ticks, oldest first; each tick's <see cref="PriceTick.Seq"/> is its event id.</returns>
+    /// <returns>The ticks; a reconnecting client resumes after the last one it received.</returns>
     [SseGet("/prices/{symbol}")]
-    IAsyncEnumerable<PriceTick> Prices(string symbol, int? limit = null, CancellationToken cancellationToken = default);
+    [SseTopic("prices/{symbol}")]
+    IAsyncEnumerable<PriceTick> Prices(string symbol, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams the price ticks of every symbol.</summary>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    /// <returns>The ticks of all symbols, in the order they were published.</returns>
+    [SseGet("/prices")]
+    [SseTopic("prices")]
+    IAsyncEnumerable<PriceTick> AllPrices(CancellationToken cancellationToken = default);
 
     /// <summary>Streams trades and quotes, resuming after <paramref name="lastEventId"/>.</summary>
     /// <param name="lastEventId">The id of the last event the client saw, from the <c>Last-Event-ID</c> header.</param>
@@ -25,10 +33,16 @@ public interface IStockFeed
     /// <returns>Trades (<c>event: trade</c>) and quotes (<c>event: quote</c>).</returns>
     [SseGet("/market")]
     IAsyncEnumerable<MarketEvent> Market([LastEventId] long? lastEventId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The symbols the feed publishes.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The symbols.</returns>
+    [SseGet("/symbols")]
+    Task<string[]> Symbols(CancellationToken cancellationToken = default);
 }
 
-/// <summary>One price.</summary>
-public sealed record PriceTick(string Symbol, decimal Price, [property: SseEventId] long Seq);
+/// <summary>One price of one symbol at one time.</summary>
+public sealed record PriceTick(string Symbol, decimal Price, DateTimeOffset At);
 
 /// <summary>A market event; each derived type is its own event name.</summary>
 public abstract record MarketEvent([property: SseEventId] long Seq);
@@ -50,4 +64,5 @@ public sealed record Quote(long Seq, string Symbol, decimal Bid, decimal Ask) : 
 [JsonSerializable(typeof(PriceTick))]
 [JsonSerializable(typeof(Trade))]
 [JsonSerializable(typeof(Quote))]
+[JsonSerializable(typeof(string[]))]
 public sealed partial class StockJson : JsonSerializerContext;

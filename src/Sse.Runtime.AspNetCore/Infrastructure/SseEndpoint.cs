@@ -64,6 +64,13 @@ public static partial class SseEndpoint
         ArgumentNullException.ThrowIfNull(endpoints);
         var builder = endpoints.MapMethods(pattern, [httpMethod], handler);
         builder.WithName(endpointName);
+
+        // A stream's "request duration" is how long someone stayed subscribed, not latency: kept out of ASP.NET Core's
+        // http.server.request.duration so it does not drown the real requests (from .NET 9, whose metadata allows it);
+        // sse.server.* measures streams instead.
+#if NET9_0_OR_GREATER
+        builder.WithMetadata(new DisableHttpMetricsAttribute());
+#endif
         builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), [SseProtocol.EventStreamMediaType]));
         builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
         if (tag is not null)
@@ -206,6 +213,9 @@ public static partial class SseEndpoint
         SseFrameWriter? writer = null;
         var started = false;
         var count = 0L;
+        using var activity = SseServerMetrics.ActivitySource.StartActivity("sse.stream", System.Diagnostics.ActivityKind.Internal);
+        activity?.SetTag("sse.stream", endpoint.DisplayName);
+        SseServerMetrics.StreamStarted(endpoint.DisplayName);
         try
         {
             enumerator = invoke(service, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -303,6 +313,7 @@ public static partial class SseEndpoint
             }
 
             writer?.Dispose();
+            SseServerMetrics.StreamEnded(endpoint.DisplayName, count, bytes: 0);
         }
 
         await context.Response.BodyWriter.FlushAsync(CancellationToken.None).ConfigureAwait(false);
