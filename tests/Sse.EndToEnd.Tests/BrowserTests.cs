@@ -11,21 +11,11 @@ namespace Sse.EndToEnd.Tests;
 /// <summary>The browser's own EventSource, in headless Chromium, reading our endpoints.</summary>
 public sealed class BrowserTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
-    private const string Chromium = "/usr/bin/chromium";
-    private const string Install = "apt-get update && apt-get install -y chromium";
-
-    [RequiresToolFact(Chromium, Install)]
+    [RequiresToolFact(Chromium.Executable, Chromium.Install)]
     public async Task EventSource_ReceivesTypedMessagesNamedEventsAndIds()
     {
-        var executable = Tools.Require(Chromium, Install);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = executable,
-            Headless = true,
-            // The machine has no network beyond loopback: keep Chromium from reaching out.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
 
         await page.GotoAsync(new Uri(server.BaseAddress, "/browser").ToString());
@@ -58,14 +48,13 @@ public sealed class BrowserTests(ServerFixture server) : IClassFixture<ServerFix
         Assert.Equal(0, root.GetProperty("errors").GetArrayLength());
     }
 
-    [RequiresToolFact(Chromium, Install)]
+    [RequiresToolFact(Chromium.Executable, Chromium.Install)]
     public async Task EventSource_ResumesAfterCutConnections_AndStopsOnTheEndEvent()
     {
-        var executable = Tools.Require(Chromium, Install);
         // Three cuts of the stream's connections, at different depths; the page itself loads uncut.
         await using var proxy = new FaultProxy(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, server.BaseAddress.Port), "sequence-items", static i => i < 3 ? new CutPlan(1_500 + (i * 2_500), CutKind.MidFrame) : null);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright, executable);
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
 
         await page.GotoAsync(new Uri(proxy.Address, "/resume-page").ToString());
@@ -83,12 +72,4 @@ public sealed class BrowserTests(ServerFixture server) : IClassFixture<ServerFix
         await Task.Delay(500);
         Assert.Equal(4, proxy.Streams);
     }
-
-    private static Task<IBrowser> LaunchAsync(IPlaywright playwright, string executable) => playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-    {
-        ExecutablePath = executable,
-        Headless = true,
-        // The machine has no network beyond loopback: keep Chromium from reaching out.
-        Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
 }

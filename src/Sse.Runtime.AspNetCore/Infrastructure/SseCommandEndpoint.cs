@@ -14,8 +14,9 @@ namespace Sse.Runtime.AspNetCore.Infrastructure;
 /// <summary>
 /// Runs a generated command endpoint (a contract method returning <c>Task</c> or <c>Task&lt;T&gt;</c>): calls the
 /// implementation with the bound arguments and answers 204, or 200 with the result as JSON written with the contract's
-/// metadata. A failure is logged with the command's name and answered with a 500 problem-details body that names the
-/// command but not the exception.
+/// metadata. A <see cref="BadHttpRequestException"/> thrown by the implementation (ASP.NET Core's own way to refuse a
+/// request) is answered with its status code and its message as the problem's detail; any other failure is logged with
+/// the command's name and answered with a 500 problem-details body that names the command but not the exception.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class SseCommandEndpoint
@@ -78,6 +79,16 @@ public static partial class SseCommandEndpoint
 
     private static async Task FailAsync(HttpContext context, string displayName, Exception exception)
     {
+        if (exception is BadHttpRequestException refused)
+        {
+            if (!context.Response.HasStarted)
+            {
+                await SseProblemWriter.WriteAsync(context, refused.StatusCode, "The request was refused", refused.Message).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(SseCommandEndpoint).FullName!) ?? NullLogger.Instance;
         Log.CommandFailed(logger, displayName, exception);
         if (!context.Response.HasStarted)

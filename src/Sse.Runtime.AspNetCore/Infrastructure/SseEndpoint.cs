@@ -283,6 +283,12 @@ public static partial class SseEndpoint
             await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
             return;
         }
+        catch (BadHttpRequestException ex) when (!started && !context.Response.HasStarted)
+        {
+            // The implementation refused the request before its first event (an unknown room, a bad argument).
+            await SseProblemWriter.WriteAsync(context, ex.StatusCode, "The request was refused", ex.Message).ConfigureAwait(false);
+            return;
+        }
         catch (Exception ex)
         {
             Log.StreamFailed(logger, endpoint.DisplayName, count, ex);

@@ -74,7 +74,20 @@ public static partial class SseTopicEndpoint
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger(typeof(SseTopicEndpoint).FullName!) ?? NullLogger.Instance;
         var options = hub.Options;
 
-        if (options.AuthorizeSubscription is { } authorize && !await authorize(new SseSubscribeContext(context, topic, displayName)).ConfigureAwait(false))
+        bool allowed;
+        try
+        {
+            allowed = options.AuthorizeSubscription is not { } authorize || await authorize(new SseSubscribeContext(context, topic, displayName)).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // The hook refused with its own status (404 for a room that does not exist) and says why.
+            Log.SubscriptionRefused(logger, displayName, topic);
+            await SseProblemWriter.WriteAsync(context, ex.StatusCode, "The request was refused", ex.Message).ConfigureAwait(false);
+            return;
+        }
+
+        if (!allowed)
         {
             Log.SubscriptionRefused(logger, displayName, topic);
             await SseProblemWriter.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", "This subscription is not allowed.").ConfigureAwait(false);

@@ -82,7 +82,9 @@ public sealed class SseHubOptions
 
     /// <summary>
     /// Gets or sets who may subscribe to which topic: called for every topic stream request before it subscribes;
-    /// <see langword="false"/> answers 403. Default: everyone who reached the endpoint (its own authorization still applies).
+    /// <see langword="false"/> answers 403; a <see cref="Microsoft.AspNetCore.Http.BadHttpRequestException"/> answers its
+    /// status code with its message (404 for a room that does not exist). Default: everyone who reached the endpoint
+    /// (its own authorization still applies).
     /// </summary>
     public Func<SseSubscribeContext, ValueTask<bool>>? AuthorizeSubscription { get; set; }
 
