@@ -175,6 +175,9 @@ public sealed class ServerFixture : IAsyncLifetime
     /// <summary>The server's hub and chat publisher.</summary>
     public SseHub Hub => _server!.App.Services.GetRequiredService<SseHub>();
 
+    /// <summary>The server application (its endpoints, its services).</summary>
+    public WebApplication App => _server!.App;
+
     public ChatFeedPublisher ChatPublisher => _server!.App.Services.GetRequiredService<ChatFeedPublisher>();
 
     public IServiceProvider ClientServices => _clientServices!;

@@ -213,6 +213,7 @@ public static partial class SseEndpoint
         SseFrameWriter? writer = null;
         var started = false;
         var count = 0L;
+        var bytes = 0L;
         using var activity = SseServerMetrics.ActivitySource.StartActivity("sse.stream", System.Diagnostics.ActivityKind.Internal);
         activity?.SetTag("sse.stream", endpoint.DisplayName);
         SseServerMetrics.StreamStarted(endpoint.DisplayName);
@@ -248,6 +249,7 @@ public static partial class SseEndpoint
                 next = enumerator.MoveNextAsync();
                 if (!next.IsCompleted || (pipe.CanGetUnflushedBytes && pipe.UnflushedBytes > MaxUnflushedBytes))
                 {
+                    bytes += pipe.CanGetUnflushedBytes ? pipe.UnflushedBytes : 0;
                     var flush = await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
                     if (flush.IsCompleted || flush.IsCanceled)
                     {
@@ -262,6 +264,7 @@ public static partial class SseEndpoint
             }
 
             // The iterator completed: the stream ended on purpose, so the client ends too instead of reconnecting.
+            bytes += pipe.CanGetUnflushedBytes ? pipe.UnflushedBytes : 0;
             writer.WriteEnd();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -319,7 +322,7 @@ public static partial class SseEndpoint
             }
 
             writer?.Dispose();
-            SseServerMetrics.StreamEnded(endpoint.DisplayName, count, bytes: 0);
+            SseServerMetrics.StreamEnded(endpoint.DisplayName, count, bytes);
         }
 
         await context.Response.BodyWriter.FlushAsync(CancellationToken.None).ConfigureAwait(false);
