@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Net.ServerSentEvents;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Sse.Loopback;
+
+/// <summary>
+/// Fan-out over loopback: N subscribers on one topic, B broadcasts. Reports the server's CPU per recipient per broadcast,
+/// publish-to-receive latency over every (subscriber, broadcast) pair, and the managed heap per idle subscriber, for
+/// our topic endpoint and for the hand-written Channel-per-connection baseline, beside a bare held-open connection.
+/// </summary>
+internal static class FanOutRun
+{
+    private const int Warmup = 20;
+
+    public static async Task RunAsync(int[] subscriberCounts, int broadcasts, int intervalMs)
+    {
+        Console.WriteLine($"fan-out over loopback: {broadcasts} broadcasts every {intervalMs} ms; server in its own process; {Environment.ProcessorCount} cores");
+        Console.WriteLine();
+        Console.WriteLine("| endpoint | subscribers | server CPU per recipient per broadcast (user + kernel) | p50 | p99 | max | managed heap per idle subscriber |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var count in subscriberCounts)
+        {
+            var bare = await IdleHeapAsync("bare", count);
+            Console.WriteLine($"| bare held-open connection (Kestrel only) | {count:N0} | | | | | {bare:N0} B |");
+            Result? floor = null;
+            foreach (var (name, target) in new[]
+            {
+                ("floor: a preformatted frame written to each response by the publisher (Kestrel alone)", "raw"),
+                ("**Sse.Contracts topic**", "topic"),
+                ("Channel per connection + TypedResults.ServerSentEvents", "baseline"),
+            })
+            {
+                var result = await MeasureAsync(target, count, broadcasts, intervalMs);
+                floor ??= result;
+                var total = result.UserCpuPerRecipient + result.KernelCpuPerRecipient;
+                var overFloor = total - (floor.UserCpuPerRecipient + floor.KernelCpuPerRecipient);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} | {count:N0} | {result.UserCpuPerRecipient.TotalMicroseconds:F1} + {result.KernelCpuPerRecipient.TotalMicroseconds:F1} = {total.TotalMicroseconds:F1} µs{(ReferenceEquals(floor, result) ? "" : $" ({overFloor.TotalMicroseconds:+0.0;-0.0} over floor)")} | {result.P50:F1} ms | {result.P99:F1} ms | {result.Max:F1} ms | {result.HeapPerSubscriber:N0} B ({result.HeapPerSubscriber - bare:+#,0;-#,0} over bare) |"));
+            }
+        }
+    }
+
+    private static async Task<long> IdleHeapAsync(string target, int count)
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var before = await server.HeapAsync();
+        await using var subscribers = await Subscribers.ConnectAsync(server, target, count, expected: 0, measureFrom: 0);
+        await Task.Delay(500);
+        return (await server.HeapAsync() - before) / count;
+    }
+
+    private static async Task<Result> MeasureAsync(string target, int count, int broadcasts, int intervalMs)
+    {
+        await using var server = await ServerProcess.StartAsync();
+        var before = await server.HeapAsync();
+        await using var subscribers = await Subscribers.ConnectAsync(server, target, count, expected: Warmup + broadcasts, measureFrom: Warmup);
+        await Task.Delay(500);
+        var heapPerSubscriber = (await server.HeapAsync() - before) / count;
+
+        // Warm-up broadcasts (JIT, buffers), then the measured ones.
+        await Broadcast(server, target, Warmup, intervalMs);
+        await subscribers.WaitForAsync(Warmup, TimeSpan.FromSeconds(60));
+        var cpu = await server.CpuAsync();
+        await Broadcast(server, target, broadcasts, intervalMs);
+        await subscribers.WaitForAsync(Warmup + broadcasts, TimeSpan.FromSeconds(120));
+        var after = await server.CpuAsync();
+        var recipients = (double)count * broadcasts;
+
+        var latencies = subscribers.Latencies();
+        Array.Sort(latencies);
+        return new Result(
+            (after.User - cpu.User) / recipients,
+            (after.Kernel - cpu.Kernel) / recipients,
+            Percentile(latencies, 0.50),
+            Percentile(latencies, 0.99),
+            latencies[^1],
+            heapPerSubscriber);
+    }
+
+    private static async Task Broadcast(ServerProcess server, string target, int count, int intervalMs)
+    {
+        using var response = await server.Http.PostAsync(new Uri($"/broadcast/{target}?count={count}&intervalMs={intervalMs}", UriKind.Relative), null);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private sealed record Result(TimeSpan UserCpuPerRecipient, TimeSpan KernelCpuPerRecipient, double P50, double P99, double Max, long HeapPerSubscriber);
+
+    /// <summary>N streams, each read by its own task with the platform's <see cref="SseParser"/>.</summary>
+    private sealed class Subscribers : IAsyncDisposable
+    {
+        private readonly HttpClient _http;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly List<Task> _readers = [];
+        private readonly double[][] _latencies;
+        private readonly int[] _received;
+        private readonly int _measureFrom;
+
+        private Subscribers(Uri address, int count, int expected, int measureFrom)
+        {
+            _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+            {
+                BaseAddress = address,
+                Timeout = Timeout.InfiniteTimeSpan,
+            };
+            _latencies = [.. Enumerable.Range(0, count).Select(_ => new double[Math.Max(0, expected - measureFrom)])];
+            _received = new int[count];
+            _measureFrom = measureFrom;
+        }
+
+        public static async Task<Subscribers> ConnectAsync(ServerProcess server, string target, int count, int expected, int measureFrom)
+        {
+            var path = target switch { "topic" => "/bench/topic", "baseline" => "/baseline", "raw" => "/raw", _ => "/bare" };
+            var subscribers = new Subscribers(server.Address, count, expected, measureFrom);
+
+            // In batches, so the listen backlog is never overrun; the server counts who is subscribed.
+            for (var first = 0; first < count; first += 100)
+            {
+                var end = Math.Min(count, first + 100);
+                for (var i = first; i < end; i++)
+                {
+                    var index = i;
+                    subscribers._readers.Add(Task.Run(() => subscribers.ReadAsync(path, index)));
+                }
+
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+                while (int.Parse(await server.Http.GetStringAsync(new Uri($"/count/{target}", UriKind.Relative), cts.Token), CultureInfo.InvariantCulture) < end)
+                {
+                    await Task.Delay(10, cts.Token);
+                }
+            }
+
+            return subscribers;
+        }
+
+        public async Task WaitForAsync(int events, TimeSpan timeout)
+        {
+            using var cts = new CancellationTokenSource(timeout);
+            while (_received.Any(r => Volatile.Read(ref r) < events))
+            {
+                await Task.Delay(20, cts.Token);
+            }
+        }
+
+        public double[] Latencies() => [.. _latencies.SelectMany(static l => l)];
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            await Task.WhenAll(_readers).ContinueWith(static _ => { }, TaskScheduler.Default);
+            _http.Dispose();
+            _stop.Dispose();
+        }
+
+        private async Task ReadAsync(string path, int index)
+        {
+            using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, _stop.Token);
+            response.EnsureSuccessStatusCode();
+            var stream = await response.Content.ReadAsStreamAsync(_stop.Token);
+            {
+                try
+                {
+                    var parser = SseParser.Create(stream, static (_, data) => JsonSerializer.Deserialize(data, LoopbackJson.Default.Tick)!);
+                    await foreach (var item in parser.EnumerateAsync(_stop.Token))
+                    {
+                        var received = DateTime.UtcNow.Ticks;
+                        var n = _received[index];
+                        if (n >= _measureFrom && n - _measureFrom < _latencies[index].Length)
+                        {
+                            _latencies[index][n - _measureFrom] = TimeSpan.FromTicks(received - item.Data.SentTicks).TotalMilliseconds;
+                        }
+
+                        Volatile.Write(ref _received[index], n + 1);
+                    }
+                }
+                catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+                {
+                }
+                catch (IOException) when (_stop.IsCancellationRequested)
+                {
+                }
+            }
+        }
+    }
+}

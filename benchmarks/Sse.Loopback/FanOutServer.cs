@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Concurrent;
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Threading;
+using System.Threading.Channels;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Sse.Runtime.AspNetCore;
+
+namespace Sse.Loopback;
+
+/// <summary>
+/// The server process: the generated topic endpoint, the hand-written baseline (a bounded <see cref="Channel{T}"/> per
+/// connection, broadcast by writing to each, streamed with <c>TypedResults.ServerSentEvents</c>), and a bare endpoint
+/// that only holds a connection open, to tell Kestrel's cost per connection from ours.
+/// </summary>
+internal static class FanOutServer
+{
+    public static async Task RunAsync(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(options =>
+        {
+            options.Listen(IPAddress.Loopback, port);
+            options.Limits.MaxConcurrentConnections = null;
+        });
+        if (Environment.GetEnvironmentVariable("LOOPBACK_INLINE") == "1")
+        {
+            builder.WebHost.UseSockets(static options => options.UnsafePreferInlineScheduling = true);
+        }
+
+        builder.Services.AddFanOutPublisher(static hub => hub.ReplayCount = 100);
+        builder.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, LoopbackJson.Default));
+        var app = builder.Build();
+        var baseline = new ConcurrentDictionary<Channel<Tick>, byte>();
+        var bare = 0;
+        var raw = new ConcurrentDictionary<HttpContext, byte>();
+
+        app.MapFanOut();
+        app.MapGet("/baseline", (CancellationToken cancellationToken) =>
+        {
+            var channel = Channel.CreateBounded<Tick>(new BoundedChannelOptions(1000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
+            baseline.TryAdd(channel, 0);
+            cancellationToken.Register(() => baseline.TryRemove(channel, out _));
+            return TypedResults.ServerSentEvents(channel.Reader.ReadAllAsync(cancellationToken));
+        });
+        app.MapGet("/bare", async (HttpContext context) =>
+        {
+            Interlocked.Increment(ref bare);
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+
+        // The floor: Kestrel alone, one preformatted frame written to every response and flushed from the broadcast loop.
+        app.MapGet("/raw", async (HttpContext context) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            raw.TryAdd(context, 0);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            raw.TryRemove(context, out _);
+        });
+
+        // Starts a broadcast loop in the background and answers at once; the client times the deliveries.
+        app.MapPost("/broadcast/{target}", (string target, int count, int intervalMs, FanOutPublisher publisher) =>
+        {
+            _ = Task.Run(async () =>
+            {
+                using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(intervalMs));
+                var topic = publisher.Topic();
+                for (var seq = 0L; seq < count; seq++)
+                {
+                    var tick = new Tick(seq, DateTime.UtcNow.Ticks);
+                    if (target == "topic")
+                    {
+                        await topic.PublishAsync(tick);
+                    }
+                    else if (target == "raw")
+                    {
+                        var frame = System.Text.Encoding.UTF8.GetBytes($"data: {System.Text.Json.JsonSerializer.Serialize(tick, LoopbackJson.Default.Tick)}\n\n");
+                        foreach (var context in raw.Keys)
+                        {
+                            context.Response.BodyWriter.Write(frame);
+                            var flush = context.Response.BodyWriter.FlushAsync();
+                            if (!flush.IsCompleted)
+                            {
+                                await flush;
+                            }
+                        }
+                    }
+                    else
+                    {
+                        foreach (var channel in baseline.Keys)
+                        {
+                            channel.Writer.TryWrite(tick);
+                        }
+                    }
+
+                    await timer.WaitForNextTickAsync();
+                }
+            });
+            return Results.Accepted();
+        });
+
+        // How many streams each endpoint holds (the baseline sends no headers before its first event, so a client
+        // cannot tell it is subscribed).
+        app.MapGet("/count/{target}", (string target, FanOutPublisher publisher) => target switch
+        {
+            "topic" => publisher.Topic().SubscriberCount,
+            "baseline" => baseline.Count,
+            "raw" => raw.Count,
+            _ => Volatile.Read(ref bare),
+        });
+
+        // The process's CPU time so far, and its managed heap after a full collection.
+        app.MapGet("/stats", static () =>
+        {
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+            var heap = GC.GetTotalMemory(forceFullCollection: true);
+            return Results.Text($"{Process.GetCurrentProcess().TotalProcessorTime.Ticks} {heap}");
+        });
+        app.MapGet("/cpu", static () =>
+        {
+            using var process = Process.GetCurrentProcess();
+            return Results.Text(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{process.UserProcessorTime.Ticks} {process.PrivilegedProcessorTime.Ticks}"));
+        });
+
+        await app.RunAsync();
+    }
+}

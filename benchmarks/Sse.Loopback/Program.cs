@@ -1,0 +1,25 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using Sse.Loopback;
+
+// dotnet run -c Release --project benchmarks/Sse.Loopback -- fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]
+// Measures over real loopback sockets with the server in its own process. The machine is shared: compare the rows of
+// one run, not runs of different days.
+switch (args.FirstOrDefault())
+{
+    case "serve":
+        await FanOutServer.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+        break;
+    case "fanout":
+        var counts = args.Length > 1 ? args[1].Split(',').Select(static c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [1000, 5000];
+        var broadcasts = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100;
+        var interval = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 50;
+        await FanOutRun.RunAsync(counts, broadcasts, interval);
+        break;
+    default:
+        Console.Error.WriteLine("usage: Sse.Loopback fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]");
+        return 2;
+}
+
+return 0;

@@ -1,0 +1,83 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+
+namespace Sse.Loopback;
+
+/// <summary>This program again, in server mode, as a child process on a free loopback port.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+        Http = new HttpClient { BaseAddress = address };
+    }
+
+    public Uri Address { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<ServerProcess> StartAsync()
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
+        }
+
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        var process = Process.Start(start)!;
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await server.Http.GetStringAsync("/cpu");
+                return server;
+            }
+            catch (HttpRequestException) when (attempt < 200 && !process.HasExited)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+
+    /// <summary>The server's CPU time so far: in user mode (the runtime, Kestrel, our code) and in the kernel (sockets).</summary>
+    public async Task<(TimeSpan User, TimeSpan Kernel)> CpuAsync()
+    {
+        var parts = (await Http.GetStringAsync("/cpu")).Split(' ');
+        return (TimeSpan.FromTicks(long.Parse(parts[0], CultureInfo.InvariantCulture)), TimeSpan.FromTicks(long.Parse(parts[1], CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>The server's managed heap after a full, compacting collection.</summary>
+    public async Task<long> HeapAsync() => long.Parse((await Http.GetStringAsync("/stats")).Split(' ')[1], CultureInfo.InvariantCulture);
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
