@@ -14,7 +14,21 @@ internal sealed class SseHeartbeats : IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly Dictionary<TimeSpan, Wheel> _wheels = new();
 
+    private static readonly SseHeartbeats Shared = new();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TimeProvider, SseHeartbeats> PerTimeProvider = new();
+
     public SseHeartbeats(TimeProvider? timeProvider = null) => _timeProvider = timeProvider ?? TimeProvider.System;
+
+    /// <summary>
+    /// The heartbeat timers of an application: the registered ones (<c>AddSseHub</c>), else one per registered
+    /// <see cref="TimeProvider"/> (a fake clock in tests), else the process's shared ones. Streams work without any
+    /// registration.
+    /// </summary>
+    public static SseHeartbeats For(IServiceProvider services) =>
+        services.GetService(typeof(SseHeartbeats)) as SseHeartbeats
+        ?? (services.GetService(typeof(TimeProvider)) is TimeProvider time && time != TimeProvider.System
+            ? PerTimeProvider.GetValue(time, static t => new SseHeartbeats(t))
+            : Shared);
 
     /// <summary>Registers a stream; dispose the result when the stream ends.</summary>
     /// <param name="interval">The stream's heartbeat interval.</param>

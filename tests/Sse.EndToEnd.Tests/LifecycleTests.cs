@@ -6,6 +6,9 @@ using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Sse.Runtime;
 using Xunit;
 
@@ -34,6 +37,43 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
         // Never inside a frame: every line of every event is one of its fields, none a comment.
         Assert.All(events.SelectMany(static e => e.Split('\n')), static line =>
             Assert.True(line.StartsWith("event: ", StringComparison.Ordinal) || line.StartsWith("id: ", StringComparison.Ordinal) || line.StartsWith("data: ", StringComparison.Ordinal), $"Unexpected line inside an event: '{line}'"));
+    }
+
+    [Fact]
+    public async Task Heartbeats_ComeFromTheSharedTimer_OnTheAppsClock_OnlyAfterAWholeIdleInterval()
+    {
+        // The app's TimeProvider drives the shared heartbeat timer: a waiting stream has no timer of its own.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(static options => options.Listen(System.Net.IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddSingleton(new StreamProbe());
+        builder.Services.AddScoped<ITestFeed, TestFeed>();
+        await using var app = builder.Build();
+        app.MapTestFeed();
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.Single());
+
+        using var http = new HttpClient { BaseAddress = address };
+        using var response = await http.GetAsync(new Uri("/e2e/slow?count=1&delayMs=600000", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new System.IO.StreamReader(await response.Content.ReadAsStreamAsync());
+
+        // Less than the 15 s default interval of fake time: nothing.
+        time.Advance(TimeSpan.FromSeconds(8));
+        var early = reader.ReadLineAsync();
+        await Task.Delay(300);
+        Assert.False(early.IsCompleted, "A heartbeat came before the stream was idle for a whole interval.");
+
+        // Past it: a heartbeat at once, in real time.
+        time.Advance(TimeSpan.FromSeconds(8));
+        Assert.Equal(": heartbeat", await early.WaitAsync(Timeout));
+        Assert.Equal(string.Empty, await reader.ReadLineAsync().WaitAsync(Timeout));
+
+        // And one per interval after that.
+        time.Advance(TimeSpan.FromSeconds(16));
+        Assert.Equal(": heartbeat", await reader.ReadLineAsync().WaitAsync(Timeout));
     }
 
     [Fact]

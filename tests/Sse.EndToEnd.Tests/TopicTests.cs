@@ -288,7 +288,8 @@ public sealed class TopicTests(ServerFixture server) : IClassFixture<ServerFixtu
         Assert.Equal(2, hub.GetSubscriberCount("rooms/lobby"));
         await first.DisposeAsync();
         await second.DisposeAsync();
-        await WaitUntilAsync(() => hub.GetSubscriberCount("rooms/lobby") == 0);
+        // The callback follows the count's change: wait for both.
+        await WaitUntilAsync(() => hub.GetSubscriberCount("rooms/lobby") == 0 && events.Count == 4);
 
         // The two ends may be noticed in either order; each reports the count it left behind.
         Assert.Equal(["+rooms/lobby:1:ChatFeed.Room", "+rooms/lobby:2:ChatFeed.Room"], events.Take(2));

@@ -204,6 +204,9 @@ public static partial class SseEndpoint
         var service = ResolveService<TService>(services, endpoint.DisplayName);
         var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
         var heartbeat = HeartbeatInterval(context);
+        using var waiter = heartbeat == Timeout.InfiniteTimeSpan
+            ? null
+            : new SseStreamWaiter(SseHeartbeats.For(services), heartbeat, services.GetService<TimeProvider>() ?? TimeProvider.System);
 
         // One token for the implementation: the client went away, or the application is stopping.
         using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
@@ -231,7 +234,12 @@ public static partial class SseEndpoint
                 started = true;
             }
 
-            var hasNext = await WaitAsync(next, writer, pipe, heartbeat, streamCts).ConfigureAwait(false);
+            if (!next.IsCompleted && waiter is not null)
+            {
+                await waiter.WaitAsync(next, writer, pipe, streamCts).ConfigureAwait(false);
+            }
+
+            var hasNext = await next.ConfigureAwait(false);
             if (!started)
             {
                 // The first item (or the end) came at once; an error before this point was still answered with a 500.
@@ -250,6 +258,7 @@ public static partial class SseEndpoint
                 if (!next.IsCompleted || (pipe.CanGetUnflushedBytes && pipe.UnflushedBytes > MaxUnflushedBytes))
                 {
                     bytes += pipe.CanGetUnflushedBytes ? pipe.UnflushedBytes : 0;
+                    waiter?.Wrote();
                     var flush = await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
                     if (flush.IsCompleted || flush.IsCanceled)
                     {
@@ -260,7 +269,12 @@ public static partial class SseEndpoint
                     }
                 }
 
-                hasNext = await WaitAsync(next, writer, pipe, heartbeat, streamCts).ConfigureAwait(false);
+                if (!next.IsCompleted && waiter is not null)
+                {
+                    await waiter.WaitAsync(next, writer, pipe, streamCts).ConfigureAwait(false);
+                }
+
+                hasNext = await next.ConfigureAwait(false);
             }
 
             // The iterator completed: the stream ended on purpose, so the client ends too instead of reconnecting.
@@ -329,44 +343,10 @@ public static partial class SseEndpoint
     }
 #pragma warning restore CA2012
 
-    private static ValueTask<bool> WaitAsync(ValueTask<bool> next, SseFrameWriter writer, PipeWriter pipe, TimeSpan heartbeat, CancellationTokenSource streamCts) =>
-        next.IsCompleted || heartbeat == Timeout.InfiniteTimeSpan
-            ? next
-            : WaitWithHeartbeatsAsync(next, writer, pipe, heartbeat, streamCts);
-
     internal static TimeSpan HeartbeatInterval(HttpContext context) =>
         context.GetEndpoint()?.Metadata.GetMetadata<SseHeartbeatMetadata>()?.Interval
         ?? context.RequestServices.GetService<IOptions<SseServerOptions>>()?.Value.HeartbeatInterval
         ?? SseServerOptions.DefaultHeartbeatInterval;
-
-    /// <summary>
-    /// Waits for the producer's next item, writing a heartbeat comment whenever it stays quiet for a whole interval.
-    /// Heartbeats are written only here, between frames, never inside one. This allocates a little per wait, which
-    /// only happens when the producer has nothing ready, never on a busy stream's hot path.
-    /// </summary>
-    private static async ValueTask<bool> WaitWithHeartbeatsAsync(ValueTask<bool> next, SseFrameWriter writer, PipeWriter pipe, TimeSpan interval, CancellationTokenSource streamCts)
-    {
-        var pending = next.AsTask();
-        while (true)
-        {
-            using var delayCts = CancellationTokenSource.CreateLinkedTokenSource(streamCts.Token);
-            var first = await Task.WhenAny(pending, Task.Delay(interval, delayCts.Token)).ConfigureAwait(false);
-            if (first == pending || streamCts.IsCancellationRequested)
-            {
-                await delayCts.CancelAsync().ConfigureAwait(false);
-                return await pending.ConfigureAwait(false);
-            }
-
-            writer.WriteComment("heartbeat"u8);
-            var flush = await pipe.FlushAsync(streamCts.Token).ConfigureAwait(false);
-            if (flush.IsCompleted || flush.IsCanceled)
-            {
-                // The client is gone: stop the producer and let it finish.
-                await streamCts.CancelAsync().ConfigureAwait(false);
-                return await pending.ConfigureAwait(false);
-            }
-        }
-    }
 
     internal static async Task StartAsync(HttpContext context)
     {

@@ -120,10 +120,10 @@ public static partial class SseTopicEndpoint
         activity?.SetTag("sse.stream", displayName);
         activity?.SetTag("sse.topic", topic);
         SseServerMetrics.StreamStarted(displayName);
-        var heartbeats = services.GetService<SseHeartbeats>();
+        var heartbeats = SseHeartbeats.For(services);
         var interval = SseEndpoint.HeartbeatInterval(context);
         var timeProvider = services.GetService<TimeProvider>() ?? TimeProvider.System;
-        var registration = heartbeats is null || interval == Timeout.InfiniteTimeSpan
+        var registration = interval == Timeout.InfiniteTimeSpan
             ? null
             : heartbeats.Register(interval, () =>
             {
