@@ -19,4 +19,5 @@ public interface IFanOut
 
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Tick))]
+[JsonSerializable(typeof(Quote))]
 internal sealed partial class LoopbackJson : JsonSerializerContext;

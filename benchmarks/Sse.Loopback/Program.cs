@@ -3,13 +3,14 @@ using System.Globalization;
 using System.Linq;
 using Sse.Loopback;
 
+// dotnet run -c Release --project benchmarks/Sse.Loopback -- stream [events=1000000] [repetitions=3]
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]
 // Measures over real loopback sockets with the server in its own process. The machine is shared: compare the rows of
 // one run, not runs of different days.
 switch (args.FirstOrDefault())
 {
     case "serve":
-        await FanOutServer.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+        await LoopbackServer.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
         break;
     case "fanout":
         var counts = args.Length > 1 ? args[1].Split(',').Select(static c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [1000, 5000];
@@ -17,8 +18,13 @@ switch (args.FirstOrDefault())
         var interval = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 50;
         await FanOutRun.RunAsync(counts, broadcasts, interval);
         break;
+    case "stream":
+        await StreamRun.RunAsync(
+            args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
+            args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
+        break;
     default:
-        Console.Error.WriteLine("usage: Sse.Loopback fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]");
+        Console.Error.WriteLine("usage: Sse.Loopback stream [events=1000000] [repetitions=3] | fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]");
         return 2;
 }
 

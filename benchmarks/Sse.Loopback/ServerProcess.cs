@@ -59,6 +59,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         return (TimeSpan.FromTicks(long.Parse(parts[0], CultureInfo.InvariantCulture)), TimeSpan.FromTicks(long.Parse(parts[1], CultureInfo.InvariantCulture)));
     }
 
+    /// <summary>The bytes the server process allocated so far.</summary>
+    public async Task<long> AllocatedAsync() => long.Parse(await Http.GetStringAsync("/allocated"), CultureInfo.InvariantCulture);
+
     /// <summary>The server's managed heap after a full, compacting collection.</summary>
     public async Task<long> HeapAsync() => long.Parse((await Http.GetStringAsync("/stats")).Split(' ')[1], CultureInfo.InvariantCulture);
 

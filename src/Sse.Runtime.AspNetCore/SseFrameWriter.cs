@@ -10,27 +10,62 @@ using Sse.Runtime.Infrastructure;
 namespace Sse.Runtime.AspNetCore;
 
 /// <summary>
-/// Writes <c>text/event-stream</c> frames into a <see cref="PipeWriter"/>: optional <c>event:</c>, <c>id:</c> and
-/// <c>retry:</c> fields, then the item as one line of compact JSON after <c>data:</c>, then a blank line.
-/// One writer serves one response; its <see cref="Utf8JsonWriter"/> is reused for every frame.
+/// Writes <c>text/event-stream</c> frames for one response: optional <c>event:</c>, <c>id:</c> and <c>retry:</c>
+/// fields, then the item as one line of compact JSON after <c>data:</c>, then a blank line. Events are built in a
+/// buffer of its own and go into the response pipe in one piece per burst (<see cref="Commit"/>); the reserved events
+/// and comments, which are followed by a flush, commit at once. Its <see cref="Utf8JsonWriter"/> is reused for every
+/// frame.
 /// </summary>
 internal sealed class SseFrameWriter : IDisposable
 {
-    private readonly PipeWriter _pipe;
-    private readonly NewlineGuardBufferWriter _guard = new();
-    private readonly Utf8JsonWriter _json;
+    private const int MaxIdBytes = 64;
 
-    /// <summary>Gets whether a frame was left half-written (its serialization threw), so nothing more may follow it.</summary>
-    public bool IsInFrame { get; private set; }
+    private readonly PipeWriter _pipe;
+    private readonly SseFrameBuffer _buffer = new();
+    private readonly Utf8JsonWriter _json;
 
     public SseFrameWriter(PipeWriter pipe, JavaScriptEncoder? encoder)
     {
         _pipe = pipe;
-        _guard.Reset(pipe);
 
         // The writer's own options decide the layout, whatever the context's options say: never indented, so
         // the payload stays on one data line. Validation is off because the serializer writes valid JSON.
-        _json = new Utf8JsonWriter(_guard, new JsonWriterOptions { Indented = false, SkipValidation = true, Encoder = encoder });
+        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { Indented = false, SkipValidation = true, Encoder = encoder });
+    }
+
+    /// <summary>Gets how many bytes of events wait for <see cref="Commit"/>.</summary>
+    public int BufferedBytes => _buffer.WrittenCount;
+
+    /// <summary>
+    /// Writes one event whose id comes from the format (as UTF-8 when it is a formattable value, with no string). An
+    /// empty id is refused: it would reset the client's last event id.
+    /// </summary>
+    public void WriteEvent<T>(SseEventFormat<T> format, T item, string? eventType)
+    {
+        if (!string.IsNullOrEmpty(eventType))
+        {
+            ValidateEventType(eventType);
+        }
+
+        Span<byte> id = stackalloc byte[MaxIdBytes];
+        if (format.TryFormatEventId(item, id, out var idLength))
+        {
+            if (idLength == 0 || id[..idLength].IndexOfAny((byte)'\r', (byte)'\n', (byte)0) >= 0)
+            {
+                ThrowHelper.ThrowInvalidField("id", Encoding.UTF8.GetString(id[..idLength]), "an [SseEventId] value must not be empty or contain CR, LF or NUL");
+            }
+
+            WriteFrame(format, item, eventType, null, id[..idLength], retry: null);
+            return;
+        }
+
+        var eventId = format.GetEventId(item);
+        if (eventId is { Length: 0 })
+        {
+            ThrowHelper.ThrowInvalidField("id", eventId, "an [SseEventId] value must not be empty (an empty id resets the client's last event id); use null for no id");
+        }
+
+        WriteEvent(format, item, eventType, eventId, retry: null);
     }
 
     /// <summary>
@@ -50,37 +85,118 @@ internal sealed class SseFrameWriter : IDisposable
             ThrowHelper.ThrowInvalidField("id", eventId, "it contains CR, LF or NUL, which the 'id' field cannot carry");
         }
 
-        IsInFrame = true;
-        if (!string.IsNullOrEmpty(eventType))
+        WriteFrame(format, item, eventType, eventId, default, retry);
+    }
+
+    /// <summary>Hands the buffered events to the response pipe in one piece; the caller flushes.</summary>
+    public void Commit()
+    {
+        if (_buffer.WrittenCount > 0)
         {
-            WriteField("event: "u8, eventType);
+            _pipe.Write(_buffer.WrittenSpan);
         }
 
-        if (eventId is not null)
-        {
-            WriteField("id: "u8, eventId);
-        }
+        _buffer.Release();
+    }
 
-        if (retry is { } interval)
-        {
-            WriteRetry(interval);
-        }
+    /// <summary>Writes the <c>sse-error</c> event that tells a client the stream failed after it started, and commits.</summary>
+    public void WriteError(string title, string detail) => WriteControl(SseProtocol.ErrorEventType, title, detail, lastEventId: null);
 
-        if (format.IsText)
-        {
-            WriteTextData(format.GetText(item));
-        }
-        else
-        {
-            _pipe.Write("data: "u8);
-            format.Serialize(_json, item);
-            _json.Flush();
-            _json.Reset(_guard);
-            _pipe.Write("\n"u8);
-        }
+    /// <summary>Writes the <c>sse-end</c> event that tells a client the stream ended on purpose (do not reconnect), and commits.</summary>
+    public void WriteEnd()
+    {
+        WriteField("event: "u8, SseProtocol.EndEventType);
+        _buffer.Write("data:\n\n"u8);
+        Commit();
+    }
 
-        _pipe.Write("\n"u8);
-        IsInFrame = false;
+    /// <summary>Writes the <c>sse-reset</c> event that tells a client the stream cannot resume from its Last-Event-ID, and commits.</summary>
+    public void WriteReset(string? lastEventId, string detail) => WriteControl(SseProtocol.ResetEventType, "Cannot resume", detail, lastEventId);
+
+    /// <summary>Writes a comment line (<c>: text</c>) followed by a blank line, which clients ignore, and commits.</summary>
+    public void WriteComment(ReadOnlySpan<byte> text)
+    {
+        _buffer.Write(": "u8);
+        _buffer.Write(text);
+        _buffer.Write("\n\n"u8);
+        Commit();
+    }
+
+    /// <summary>Hands over what is buffered and releases the buffer.</summary>
+    public void Dispose()
+    {
+        Commit();
+        _json.Dispose();
+    }
+
+    private void WriteFrame<T>(SseEventFormat<T> format, T item, string? eventType, string? eventId, ReadOnlySpan<byte> utf8Id, TimeSpan? retry)
+    {
+        var frameStart = _buffer.WrittenCount;
+        try
+        {
+            if (!string.IsNullOrEmpty(eventType))
+            {
+                WriteField("event: "u8, eventType);
+            }
+
+            if (eventId is not null)
+            {
+                WriteField("id: "u8, eventId);
+            }
+            else if (!utf8Id.IsEmpty)
+            {
+                var span = _buffer.GetSpan(utf8Id.Length + 5);
+                "id: "u8.CopyTo(span);
+                utf8Id.CopyTo(span[4..]);
+                span[4 + utf8Id.Length] = (byte)'\n';
+                _buffer.Advance(utf8Id.Length + 5);
+            }
+
+            if (retry is { } interval)
+            {
+                WriteRetry(interval);
+            }
+
+            if (format.IsText)
+            {
+                WriteTextData(format.GetText(item));
+            }
+            else
+            {
+                _buffer.Write("data: "u8);
+                var jsonStart = _buffer.WrittenCount;
+                format.Serialize(_json, item);
+                _json.Flush();
+                _json.Reset();
+                ReplaceLineBreaks(_buffer.WrittenSpan[jsonStart..]);
+                _buffer.Write("\n"u8);
+            }
+
+            _buffer.Write("\n"u8);
+        }
+        catch
+        {
+            // Nothing of a frame that failed is ever sent.
+            _buffer.Truncate(frameStart);
+            _json.Reset();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Compact JSON has no raw CR or LF (inside strings they are escaped), but a custom converter may write raw JSON
+    /// with line breaks; outside string literals those are insignificant whitespace, so each becomes a space rather
+    /// than end the <c>data:</c> line and let the payload forge fields.
+    /// </summary>
+    private static void ReplaceLineBreaks(Span<byte> json)
+    {
+        var index = json.IndexOfAny((byte)'\r', (byte)'\n');
+        while (index >= 0)
+        {
+            json[index] = (byte)' ';
+            var next = json[(index + 1)..].IndexOfAny((byte)'\r', (byte)'\n');
+            index = next < 0 ? -1 : index + 1 + next;
+        }
     }
 
     /// <summary>Writes text data, one <c>data:</c> line per line of the text (CR, LF and CRLF all end a line).</summary>
@@ -91,11 +207,11 @@ internal sealed class SseFrameWriter : IDisposable
         {
             var lineEnd = remaining.IndexOfAny('\r', '\n');
             var line = lineEnd < 0 ? remaining : remaining[..lineEnd];
-            var span = _pipe.GetSpan("data: "u8.Length + Encoding.UTF8.GetMaxByteCount(line.Length) + 1);
+            var span = _buffer.GetSpan("data: "u8.Length + Encoding.UTF8.GetMaxByteCount(line.Length) + 1);
             "data: "u8.CopyTo(span);
             var written = "data: "u8.Length + Encoding.UTF8.GetBytes(line, span["data: "u8.Length..]);
             span[written++] = (byte)'\n';
-            _pipe.Advance(written);
+            _buffer.Advance(written);
             if (lineEnd < 0)
             {
                 return;
@@ -106,24 +222,11 @@ internal sealed class SseFrameWriter : IDisposable
         }
     }
 
-    /// <summary>Writes the <c>sse-error</c> event that tells a client the stream failed after it started.</summary>
-    public void WriteError(string title, string detail) => WriteControl(SseProtocol.ErrorEventType, title, detail, lastEventId: null);
-
-    /// <summary>Writes the <c>sse-end</c> event that tells a client the stream ended on purpose: do not reconnect.</summary>
-    public void WriteEnd()
-    {
-        WriteField("event: "u8, SseProtocol.EndEventType);
-        _pipe.Write("data:\n\n"u8);
-    }
-
-    /// <summary>Writes the <c>sse-reset</c> event that tells a client the stream cannot resume from its Last-Event-ID.</summary>
-    public void WriteReset(string? lastEventId, string detail) => WriteControl(SseProtocol.ResetEventType, "Cannot resume", detail, lastEventId);
-
-    /// <summary>A reserved event whose data is a small problem-details object.</summary>
+    /// <summary>A reserved event whose data is a small problem-details object, committed at once.</summary>
     private void WriteControl(string eventType, string title, string detail, string? lastEventId)
     {
         WriteField("event: "u8, eventType);
-        _pipe.Write("data: "u8);
+        _buffer.Write("data: "u8);
         _json.WriteStartObject();
         _json.WriteString("title"u8, title);
         _json.WriteString("detail"u8, detail);
@@ -134,28 +237,19 @@ internal sealed class SseFrameWriter : IDisposable
 
         _json.WriteEndObject();
         _json.Flush();
-        _json.Reset(_guard);
-        _pipe.Write("\n\n"u8);
+        _json.Reset();
+        _buffer.Write("\n\n"u8);
+        Commit();
     }
-
-    /// <summary>Writes a comment line (<c>: text</c>) followed by a blank line; clients ignore it.</summary>
-    public void WriteComment(ReadOnlySpan<byte> text)
-    {
-        _pipe.Write(": "u8);
-        _pipe.Write(text);
-        _pipe.Write("\n\n"u8);
-    }
-
-    public void Dispose() => _json.Dispose();
 
     private void WriteField(ReadOnlySpan<byte> prefix, string value)
     {
         var max = prefix.Length + Encoding.UTF8.GetMaxByteCount(value.Length) + 1;
-        var span = _pipe.GetSpan(max);
+        var span = _buffer.GetSpan(max);
         prefix.CopyTo(span);
         var written = prefix.Length + Encoding.UTF8.GetBytes(value, span[prefix.Length..]);
         span[written++] = (byte)'\n';
-        _pipe.Advance(written);
+        _buffer.Advance(written);
     }
 
     private static void ValidateEventType(string eventType)
@@ -176,10 +270,10 @@ internal sealed class SseFrameWriter : IDisposable
         // Spec: "If the field value consists of only ASCII digits" — whole milliseconds, the fraction dropped (as
         // SseFormatter writes them), never negative.
         var milliseconds = Math.Max(0, (long)interval.TotalMilliseconds);
-        var span = _pipe.GetSpan(32);
+        var span = _buffer.GetSpan(32);
         "retry: "u8.CopyTo(span);
         Utf8Formatter.TryFormat(milliseconds, span[7..], out var digits);
         span[7 + digits] = (byte)'\n';
-        _pipe.Advance(8 + digits);
+        _buffer.Advance(8 + digits);
     }
 }

@@ -169,6 +169,67 @@ public class SseFrameWriterTests
     }
 
     [Fact]
+    public async Task WriteEvent_SerializationFailsHalfWay_NothingOfThatFrameIsWritten_TheStreamCanStillSayWhy()
+    {
+        var format = SseEventFormat.Json(RuntimeTestJson.Default.Fragile);
+
+        var text = await WriteAsync(w =>
+        {
+            w.WriteEvent(format, new Fragile(1), null, "1", null);
+            Assert.Throws<InvalidOperationException>(() => w.WriteEvent(format, new Fragile(-1), null, "2", null));
+            w.WriteEvent(format, new Fragile(3), null, "3", null);
+            w.WriteError("The event stream failed", "after 2 events");
+        });
+
+        Assert.Equal(
+            "id: 1\ndata: {\"a\":1}\n\nid: 3\ndata: {\"a\":3}\n\nevent: sse-error\ndata: {\"title\":\"The event stream failed\",\"detail\":\"after 2 events\"}\n\n",
+            text);
+    }
+
+    [Fact]
+    public async Task WriteEvent_FormattableIds_AreWrittenAsUtf8_WithTheSameTextAsTheirStrings()
+    {
+        var at = new DateTimeOffset(2026, 11, 26, 13, 30, 15, 123, TimeSpan.FromHours(1));
+        var guid = Guid.Parse("9c2f0c53-2a7e-4f55-9a8c-0d6f0b7d1e42");
+
+        Assert.Equal("id: -42\ndata: {\"X\":1,\"Y\":2,\"Label\":\"a\"}\n\n", await WriteWithIdAsync(-42L));
+        Assert.Equal("id: " + guid.ToString(null, System.Globalization.CultureInfo.InvariantCulture) + "\n", (await WriteWithIdAsync(guid))[..41]);
+        Assert.StartsWith("id: " + at.ToString(null, System.Globalization.CultureInfo.InvariantCulture) + "\n", await WriteWithIdAsync(at), StringComparison.Ordinal);
+        Assert.StartsWith("id: 12.5\n", await WriteWithIdAsync(12.5m), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteEvent_FormattableIdWithALineBreak_IsRefused()
+    {
+        var format = SseEventFormat.Json(RuntimeTestJson.Default.Point, eventType: null, eventId: static (Point p) => new Odd(p.Label));
+
+        var text = await WriteAsync(w =>
+        {
+            var ex = Assert.Throws<SseFieldException>(() => w.WriteEvent(format, new Point(1, 2, "a\nb"), null));
+            Assert.Contains("'id'", ex.Message, StringComparison.Ordinal);
+            Assert.Throws<SseFieldException>(() => w.WriteEvent(format, new Point(1, 2, string.Empty), null));
+        });
+
+        Assert.Equal(string.Empty, text);
+    }
+
+    private static Task<string> WriteWithIdAsync<TId>(TId id)
+        where TId : IUtf8SpanFormattable, IFormattable
+    {
+        var format = SseEventFormat.Json(RuntimeTestJson.Default.Point, eventType: null, eventId: (Point _) => id);
+        return WriteAsync(w => w.WriteEvent(format, new Point(1, 2, "a"), format.GetEventType(new Point(1, 2, "a"))));
+    }
+
+    /// <summary>A formattable id whose text is whatever it was given: a line break included.</summary>
+    private readonly record struct Odd(string Text) : IUtf8SpanFormattable, IFormattable
+    {
+        public string ToString(string? format, IFormatProvider? formatProvider) => Text;
+
+        public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+            Encoding.UTF8.TryGetBytes(Text, utf8Destination, out bytesWritten);
+    }
+
+    [Fact]
     public async Task WriteComment_IsACommentLineAndBlankLine()
     {
         Assert.Equal(": ping\n\n", await WriteAsync(static w => w.WriteComment("ping"u8)));

@@ -23,8 +23,30 @@ public sealed class RawMultilineConverter : JsonConverter<Multiline>
 [JsonConverter(typeof(RawMultilineConverter))]
 public sealed record Multiline(int A);
 
+/// <summary>A converter that fails half-way through writing a negative value, after it wrote part of the object.</summary>
+public sealed class FragileConverter : JsonConverter<Fragile>
+{
+    public override Fragile Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => throw new NotSupportedException();
+
+    public override void Write(Utf8JsonWriter writer, Fragile value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("a", value.A);
+        if (value.A < 0)
+        {
+            throw new InvalidOperationException("Negative values cannot be written.");
+        }
+
+        writer.WriteEndObject();
+    }
+}
+
+[JsonConverter(typeof(FragileConverter))]
+public sealed record Fragile(int A);
+
 [JsonSourceGenerationOptions(WriteIndented = true)]
 [JsonSerializable(typeof(Point))]
 [JsonSerializable(typeof(Multiline))]
+[JsonSerializable(typeof(Fragile))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class RuntimeTestJson : JsonSerializerContext;

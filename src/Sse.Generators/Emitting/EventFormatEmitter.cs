@@ -1,3 +1,4 @@
+using System.Linq;
 using Sse.Generators.Common;
 using Sse.Generators.Model;
 
@@ -95,7 +96,11 @@ internal static class EventFormatEmitter
         {
             arguments.Add(contract.JsonContextFullName + ".Default." + item.JsonTypeInfoProperty);
             arguments.Add("eventType: " + eventType);
-            arguments.Add("eventId: " + (item.EventId is null ? "null" : "static item => " + EmitterCommon.EventIdExpression(item.EventId, "item")));
+            arguments.Add("eventId: " + (item.EventId is null
+                ? "null"
+                : item.EventId.Utf8TypeFullName is null
+                    ? "static item => " + EmitterCommon.EventIdExpression(item.EventId, "item")
+                    : "static item => item." + item.EventId.PropertyName));
         }
 
         if (method.ReturnsSseItem)
@@ -104,7 +109,62 @@ internal static class EventFormatEmitter
             arguments.Add("readsAnyEventType: true");
         }
 
-        writer.WriteCall(item.IsText ? FormatType + ".Text" : $"{FormatType}.Json<{item.TypeFullName}>", arguments);
+        // A numeric (UTF-8 formattable) id is handed over as its value, so the server writes it without a string.
+        var factory = item.IsText
+            ? FormatType + ".Text"
+            : item.EventId?.Utf8TypeFullName is { } idType
+                ? $"{FormatType}.Json<{item.TypeFullName}, {idType}>"
+                : $"{FormatType}.Json<{item.TypeFullName}>";
+        writer.WriteCall(factory, arguments);
+    }
+
+    /// <summary>
+    /// The ids of a polymorphic item type's events that format as UTF-8 (numbers, <c>Guid</c>, dates), written without a
+    /// string; the others fall back to <c>GetEventId</c>. Nothing is written when no type has such an id.
+    /// </summary>
+    private static void WriteUtf8EventIds(SourceWriter writer, ItemModel item)
+    {
+        var derived = item.Derived.Where(static d => d.EventId?.Utf8TypeFullName is not null).ToList();
+        if (derived.Count == 0 && item.EventId?.Utf8TypeFullName is null)
+        {
+            return;
+        }
+
+        using (writer.Block($"public override bool TryFormatEventId({item.TypeFullName} item, global::System.Span<byte> destination, out int bytesWritten)"))
+        {
+            using (writer.Block("switch (item)"))
+            {
+                foreach (var type in item.Derived)
+                {
+                    writer.WriteLine($"case {type.TypeFullName} value:");
+                    using (writer.Indent())
+                    {
+                        WriteTryFormat(writer, type.EventId, "value");
+                    }
+                }
+
+                writer.WriteLine("default:");
+                using (writer.Indent())
+                {
+                    WriteTryFormat(writer, item.EventId, "item");
+                }
+            }
+        }
+
+        writer.WriteLine();
+    }
+
+    private static void WriteTryFormat(SourceWriter writer, EventIdModel? eventId, string variable)
+    {
+        if (eventId?.Utf8TypeFullName is null)
+        {
+            writer.WriteLine("bytesWritten = 0;");
+            writer.WriteLine("return false;");
+        }
+        else
+        {
+            writer.WriteLine($"return {FormatType}.TryFormatId({variable}.{eventId.PropertyName}, destination, out bytesWritten);");
+        }
     }
 
     /// <summary>A polymorphic item type: each derived type under its own event name and JSON metadata; the client picks the type by name.</summary>
@@ -144,6 +204,8 @@ internal static class EventFormatEmitter
 
             writer.WriteLine("};");
             writer.WriteLine();
+
+            WriteUtf8EventIds(writer, item);
 
             using (writer.Block($"public override void Serialize(global::System.Text.Json.Utf8JsonWriter writer, {item.TypeFullName} item)"))
             {

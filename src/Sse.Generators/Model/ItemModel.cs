@@ -31,7 +31,11 @@ internal sealed record DerivedEventModel(string TypeFullName, string EventType, 
 /// <param name="PropertyName">The property's name as a C# identifier.</param>
 /// <param name="Kind">How its value becomes text.</param>
 /// <param name="IsNullable">Whether the value can be <see langword="null"/> (a reference type or <c>Nullable&lt;T&gt;</c>), which writes no id.</param>
-internal sealed record EventIdModel(string PropertyName, EventIdKind Kind, bool IsNullable);
+/// <param name="Utf8TypeFullName">
+/// The value's type when it is never <see langword="null"/> and formats itself as UTF-8 (<c>IUtf8SpanFormattable</c>:
+/// numbers, <c>Guid</c>, dates), so the server writes it without a string; otherwise <see langword="null"/>.
+/// </param>
+internal sealed record EventIdModel(string PropertyName, EventIdKind Kind, bool IsNullable, string? Utf8TypeFullName = null);
 
 /// <summary>How an event id value becomes text.</summary>
 internal enum EventIdKind

@@ -173,7 +173,10 @@ internal static class ItemParser
 
         if (valueType.AllInterfaces.Any(static i => i.ToDisplayString() == "System.IFormattable"))
         {
-            return new EventIdModel(CSharpCode.Identifier(found.Name), EventIdKind.Formattable, isNullable);
+            var utf8 = !isNullable && valueType.AllInterfaces.Any(static i => i.ToDisplayString() == "System.IUtf8SpanFormattable")
+                ? TypeNames.Full(valueType)
+                : null;
+            return new EventIdModel(CSharpCode.Identifier(found.Name), EventIdKind.Formattable, isNullable, utf8);
         }
 
         sink.Report(DiagnosticDescriptors.InvalidEventIdType, found.Locations.FirstOrDefault(), TypeNames.Short(type) + "." + found.Name, TypeNames.Short(propertyType), "it has no text form; use a string, a number, a Guid, a date or an enum");

@@ -151,7 +151,7 @@ public static partial class SseEndpoint
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(invoke);
-        return StreamCoreAsync(context, endpoint, invoke, static (writer, format, item) => writer.WriteEvent(format, item, format.GetEventType(item), IdOf(format, item), retry: null));
+        return StreamCoreAsync(context, endpoint, invoke, static (writer, format, item) => writer.WriteEvent(format, item, format.GetEventType(item)));
     }
 
     /// <summary>Streams the items of a contract method whose items are <see cref="SseItem{T}"/>: each item's event type, id and reconnection interval are written as given.</summary>
@@ -255,9 +255,11 @@ public static partial class SseEndpoint
                 // Flush when the producer has nothing more ready, so a burst shares one flush and a quiet stream
                 // never holds an event back; flush anyway once the unflushed burst grows large.
                 next = enumerator.MoveNextAsync();
-                if (!next.IsCompleted || (pipe.CanGetUnflushedBytes && pipe.UnflushedBytes > MaxUnflushedBytes))
+                if (!next.IsCompleted || writer.BufferedBytes > MaxUnflushedBytes)
                 {
-                    bytes += pipe.CanGetUnflushedBytes ? pipe.UnflushedBytes : 0;
+                    // The burst goes into the response in one piece, then out.
+                    bytes += writer.BufferedBytes;
+                    writer.Commit();
                     waiter?.Wrote();
                     var flush = await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
                     if (flush.IsCompleted || flush.IsCanceled)
@@ -278,7 +280,7 @@ public static partial class SseEndpoint
             }
 
             // The iterator completed: the stream ended on purpose, so the client ends too instead of reconnecting.
-            bytes += pipe.CanGetUnflushedBytes ? pipe.UnflushedBytes : 0;
+            bytes += writer.BufferedBytes;
             writer.WriteEnd();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -287,7 +289,7 @@ public static partial class SseEndpoint
             Log.StreamCancelled(logger, endpoint.DisplayName, count);
             return;
         }
-        catch (SseResumeRejectedException ex) when (writer is { IsInFrame: false })
+        catch (SseResumeRejectedException ex) when (writer is not null)
         {
             // The implementation cannot resume from the client's Last-Event-ID: say so in-band, so the client re-syncs.
             Log.ResumeRejected(logger, endpoint.DisplayName, ex.LastEventId, ex.Reason);
@@ -313,17 +315,13 @@ public static partial class SseEndpoint
             {
                 await SseProblemWriter.WriteAsync(context, StatusCodes.Status500InternalServerError, "The event stream failed", $"The stream '{endpoint.DisplayName}' failed before its first event.").ConfigureAwait(false);
             }
-            else if (writer is { IsInFrame: false })
+            else if (writer is not null)
             {
                 // Tell the client in-band, after every event it was already sent, then end the response. (Aborting
-                // the connection instead could discard events Kestrel had accepted but not yet put on the wire.)
+                // the connection instead could discard events Kestrel had accepted but not yet put on the wire.) A
+                // frame whose serialization failed was taken back out of the buffer: only whole frames are sent.
                 writer.WriteError("The event stream failed", $"The stream '{endpoint.DisplayName}' failed after {count} events.");
                 await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
-            }
-            else
-            {
-                // A frame was left half-written: it must never be completed, so the connection is cut.
-                context.Abort();
             }
 
             return;

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Encodings.Web;
@@ -28,6 +29,22 @@ public abstract class SseEventFormat<T>
     /// <param name="item">The item being written.</param>
     /// <returns>The event id.</returns>
     public abstract string? GetEventId(T item);
+
+    /// <summary>
+    /// Writes the event id of <paramref name="item"/> as UTF-8 when it is a formattable value (a number, a <c>Guid</c>,
+    /// a date), so that the server writes it without making a string; the text is the same as
+    /// <see cref="GetEventId"/>'s. Returns <see langword="false"/> when there is no such id (then <see cref="GetEventId"/>
+    /// is used) or <paramref name="destination"/> is too small.
+    /// </summary>
+    /// <param name="item">The item being written.</param>
+    /// <param name="destination">Where to write the id.</param>
+    /// <param name="bytesWritten">How many bytes were written.</param>
+    /// <returns>Whether the id was written.</returns>
+    public virtual bool TryFormatEventId(T item, Span<byte> destination, out int bytesWritten)
+    {
+        bytesWritten = 0;
+        return false;
+    }
 
     /// <summary>
     /// Gets the encoder that escapes JSON strings in the data. The server's writer uses it because a
@@ -89,6 +106,37 @@ public static class SseEventFormat
         ValidateEventType(eventType);
         return new JsonSseEventFormat<T>(typeInfo, eventType, eventId, readsAnyEventType);
     }
+
+    /// <summary>
+    /// Creates the format for items of exactly one type whose event id is a formattable value (a number, a <c>Guid</c>,
+    /// a date): the server writes the id straight as UTF-8, the same text as <c>ToString(null, InvariantCulture)</c>.
+    /// </summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <typeparam name="TId">The id's type.</typeparam>
+    /// <param name="typeInfo">The source-generated JSON metadata for <typeparamref name="T"/>.</param>
+    /// <param name="eventType">The event name of every item, or <see langword="null"/> for unnamed (<c>message</c>) events.</param>
+    /// <param name="eventId">Reads the event id from an item.</param>
+    /// <param name="readsAnyEventType">When <see langword="true"/>, the client reads every event whatever its name.</param>
+    /// <returns>The format.</returns>
+    /// <exception cref="ArgumentException"><paramref name="eventType"/> is not a valid event name.</exception>
+    public static SseEventFormat<T> Json<T, TId>(JsonTypeInfo<T> typeInfo, string? eventType, Func<T, TId> eventId, bool readsAnyEventType = false)
+        where TId : IUtf8SpanFormattable, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        ArgumentNullException.ThrowIfNull(eventId);
+        ValidateEventType(eventType);
+        return new JsonSseEventFormat<T, TId>(typeInfo, eventType, eventId, readsAnyEventType);
+    }
+
+    /// <summary>Writes a formattable event id as UTF-8 with the invariant culture (for generated formats).</summary>
+    /// <typeparam name="TId">The id's type.</typeparam>
+    /// <param name="id">The id.</param>
+    /// <param name="destination">Where to write it.</param>
+    /// <param name="bytesWritten">How many bytes were written.</param>
+    /// <returns>Whether it fit.</returns>
+    public static bool TryFormatId<TId>(TId id, Span<byte> destination, out int bytesWritten)
+        where TId : IUtf8SpanFormattable =>
+        id.TryFormat(destination, out bytesWritten, default, CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Creates the format for plain-text items: each item's data is the string itself (not JSON), a line break in it
@@ -156,7 +204,7 @@ internal sealed class TextSseEventFormat : SseEventFormat<string>
     }
 }
 
-internal sealed class JsonSseEventFormat<T> : SseEventFormat<T>
+internal class JsonSseEventFormat<T> : SseEventFormat<T>
 {
     private readonly JsonTypeInfo<T> _typeInfo;
     private readonly string? _eventType;
@@ -191,4 +239,19 @@ internal sealed class JsonSseEventFormat<T> : SseEventFormat<T>
         item = JsonSerializer.Deserialize(data, _typeInfo)!;
         return true;
     }
+}
+
+/// <summary>A JSON format whose ids are formattable values, written as UTF-8 without a string.</summary>
+internal sealed class JsonSseEventFormat<T, TId> : JsonSseEventFormat<T>
+    where TId : IUtf8SpanFormattable, IFormattable
+{
+    private readonly Func<T, TId> _eventId;
+
+    public JsonSseEventFormat(JsonTypeInfo<T> typeInfo, string? eventType, Func<T, TId> eventId, bool readsAnyEventType)
+        : base(typeInfo, eventType, eventId: null, readsAnyEventType) => _eventId = eventId;
+
+    public override string? GetEventId(T item) => _eventId(item).ToString(null, CultureInfo.InvariantCulture);
+
+    public override bool TryFormatEventId(T item, Span<byte> destination, out int bytesWritten) =>
+        _eventId(item).TryFormat(destination, out bytesWritten, default, CultureInfo.InvariantCulture);
 }

@@ -16,9 +16,9 @@ namespace Demo.Feeds
     {
         /// <summary>The events of <see cref="global::Demo.Feeds.IStockFeed.Prices"/>.</summary>
         public static readonly global::Sse.Runtime.Infrastructure.SseEventFormat<global::Demo.Feeds.PriceTick> Prices =
-            global::Sse.Runtime.Infrastructure.SseEventFormat.Json<global::Demo.Feeds.PriceTick>(
+            global::Sse.Runtime.Infrastructure.SseEventFormat.Json<global::Demo.Feeds.PriceTick, long>(
                 global::Demo.Feeds.StockJson.Default.PriceTick,
                 eventType: null,
-                eventId: static item => item.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture));
+                eventId: static item => item.Seq);
     }
 }

@@ -16,10 +16,10 @@ namespace Demo.Stocks
     {
         /// <summary>The events of <see cref="global::Demo.Stocks.IStockFeed.Prices"/>.</summary>
         public static readonly global::Sse.Runtime.Infrastructure.SseEventFormat<global::Demo.Stocks.PriceTick> Prices =
-            global::Sse.Runtime.Infrastructure.SseEventFormat.Json<global::Demo.Stocks.PriceTick>(
+            global::Sse.Runtime.Infrastructure.SseEventFormat.Json<global::Demo.Stocks.PriceTick, long>(
                 global::Demo.Stocks.StockJson.Default.PriceTick,
                 eventType: null,
-                eventId: static item => item.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture));
+                eventId: static item => item.Seq);
 
         /// <summary>The events of <see cref="global::Demo.Stocks.IStockFeed.Complete"/>.</summary>
         public static readonly global::Sse.Runtime.Infrastructure.SseEventFormat<global::Demo.Stocks.Token> Complete =
@@ -53,6 +53,23 @@ namespace Demo.Stocks
                 global::Demo.Stocks.Trade value => value.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture),
                 _ => item.Seq.ToString(null, global::System.Globalization.CultureInfo.InvariantCulture),
             };
+
+            public override bool TryFormatEventId(global::Demo.Stocks.MarketEvent item, global::System.Span<byte> destination, out int bytesWritten)
+            {
+                switch (item)
+                {
+                    case global::Demo.Stocks.HaltEnded value:
+                        return global::Sse.Runtime.Infrastructure.SseEventFormat.TryFormatId(value.Seq, destination, out bytesWritten);
+                    case global::Demo.Stocks.Halt value:
+                        return global::Sse.Runtime.Infrastructure.SseEventFormat.TryFormatId(value.Seq, destination, out bytesWritten);
+                    case global::Demo.Stocks.Quote value:
+                        return global::Sse.Runtime.Infrastructure.SseEventFormat.TryFormatId(value.Seq, destination, out bytesWritten);
+                    case global::Demo.Stocks.Trade value:
+                        return global::Sse.Runtime.Infrastructure.SseEventFormat.TryFormatId(value.Seq, destination, out bytesWritten);
+                    default:
+                        return global::Sse.Runtime.Infrastructure.SseEventFormat.TryFormatId(item.Seq, destination, out bytesWritten);
+                }
+            }
 
             public override void Serialize(global::System.Text.Json.Utf8JsonWriter writer, global::Demo.Stocks.MarketEvent item)
             {

@@ -16,11 +16,12 @@ using Sse.Runtime.AspNetCore;
 namespace Sse.Loopback;
 
 /// <summary>
-/// The server process: the generated topic endpoint, the hand-written baseline (a bounded <see cref="Channel{T}"/> per
+/// The server process. Single streams: the generated endpoint, <c>TypedResults.ServerSentEvents</c> over the same
+/// items, and a hand-written <see cref="System.IO.Pipelines.PipeWriter"/> loop. Fan-out: the generated topic endpoint, the hand-written baseline (a bounded <see cref="Channel{T}"/> per
 /// connection, broadcast by writing to each, streamed with <c>TypedResults.ServerSentEvents</c>), and a bare endpoint
 /// that only holds a connection open, to tell Kestrel's cost per connection from ours.
 /// </summary>
-internal static class FanOutServer
+internal static class LoopbackServer
 {
     public static async Task RunAsync(int port)
     {
@@ -37,6 +38,7 @@ internal static class FanOutServer
         }
 
         builder.Services.AddFanOutPublisher(static hub => hub.ReplayCount = 100);
+        builder.Services.AddSingleton<IStreamBench, StreamBench>();
         builder.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, LoopbackJson.Default));
         var app = builder.Build();
         var baseline = new ConcurrentDictionary<Channel<Tick>, byte>();
@@ -44,6 +46,37 @@ internal static class FanOutServer
         var raw = new ConcurrentDictionary<HttpContext, byte>();
 
         app.MapFanOut();
+        app.MapStreamBench();
+
+        // The platform's way to stream the same items, with the same ids.
+        app.MapGet("/typed", static (int count, CancellationToken cancellationToken) =>
+            TypedResults.ServerSentEvents(TypedItems(count, cancellationToken)));
+
+        // By hand: one reused Utf8JsonWriter straight into the response pipe, flushed every 16 KiB and at the end.
+        app.MapGet("/raw-stream", static async (int count, HttpContext context) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            var pipe = context.Response.BodyWriter;
+            using var json = new System.Text.Json.Utf8JsonWriter(pipe);
+            foreach (var quote in StreamBench.Quotes(count))
+            {
+                var span = pipe.GetSpan(32);
+                "id: "u8.CopyTo(span);
+                System.Buffers.Text.Utf8Formatter.TryFormat(quote.Seq, span[4..], out var digits);
+                "\ndata: "u8.CopyTo(span[(4 + digits)..]);
+                pipe.Advance(4 + digits + 7);
+                System.Text.Json.JsonSerializer.Serialize(json, quote, LoopbackJson.Default.Quote);
+                json.Flush();
+                json.Reset(pipe);
+                pipe.Write("\n\n"u8);
+                if (pipe.UnflushedBytes > 16 * 1024)
+                {
+                    await pipe.FlushAsync(context.RequestAborted);
+                }
+            }
+
+            await pipe.FlushAsync(context.RequestAborted);
+        });
         app.MapGet("/baseline", (CancellationToken cancellationToken) =>
         {
             var channel = Channel.CreateBounded<Tick>(new BoundedChannelOptions(1000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
@@ -142,6 +175,9 @@ internal static class FanOutServer
             var heap = GC.GetTotalMemory(forceFullCollection: true);
             return Results.Text($"{Process.GetCurrentProcess().TotalProcessorTime.Ticks} {heap}");
         });
+
+        // Bytes allocated by the whole process so far (every thread).
+        app.MapGet("/allocated", static () => Results.Text(GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         app.MapGet("/cpu", static () =>
         {
             using var process = Process.GetCurrentProcess();
@@ -149,5 +185,14 @@ internal static class FanOutServer
         });
 
         await app.RunAsync();
+    }
+
+    private static async System.Collections.Generic.IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<Quote>> TypedItems(int count, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        foreach (var quote in StreamBench.Quotes(count))
+        {
+            yield return new System.Net.ServerSentEvents.SseItem<Quote>(quote) { EventId = quote.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }
     }
 }
