@@ -58,14 +58,21 @@ internal sealed class SseEventParser<T> : IDisposable
     /// </summary>
     private int _inPlaceStart = -1;
     private int _inPlaceLength;
-    private string _lastEventIdBuffer;
+    /// <summary>Spec: the last event ID buffer, as the UTF-8 bytes of the last <c>id</c> field (no string per event).</summary>
+    private byte[] _idBuffer = [];
+    private int _idBufferLength;
+
+    /// <summary>Spec: the last event ID string, as bytes; its string is made only when someone asks for it.</summary>
+    private byte[] _lastId = [];
+    private int _lastIdLength;
+    private string? _lastIdString;
     private string? _eventType;
     private TimeSpan? _retry;
     private long _eventBytes;
 
-    /// <summary>The last event type's bytes and string, so a repeated name costs no allocation.</summary>
-    private byte[] _cachedTypeBytes = [];
-    private string _cachedType = string.Empty;
+    /// <summary>The event names seen lately, as bytes and strings, so a stream's few names cost no allocation (even alternating).</summary>
+    private readonly (byte[] Bytes, string Name)[] _typeCache = new (byte[], string)[8];
+    private int _typeCacheNext;
 
     /// <param name="stream">The response body.</param>
     /// <param name="format">How events map to items.</param>
@@ -80,15 +87,29 @@ internal sealed class SseEventParser<T> : IDisposable
         _watchdog = watchdog;
         _logger = options.Logger;
         _sentLastEventId = lastEventId;
-        _lastEventIdBuffer = LastEventId = lastEventId ?? string.Empty;
+        if (!string.IsNullOrEmpty(lastEventId))
+        {
+            _idBuffer = Encoding.UTF8.GetBytes(lastEventId);
+            _idBufferLength = _idBuffer.Length;
+            _lastId = _idBuffer.AsSpan().ToArray();
+            _lastIdLength = _lastId.Length;
+        }
+
+        _lastIdString = lastEventId ?? string.Empty;
     }
+
+    /// <summary>
+    /// Gets or sets whether each item carries its event id as a string (<see cref="SseItem{T}.EventId"/>). A stream of
+    /// plain items does not need it: the last id is kept as bytes and made a string only for a reconnect.
+    /// </summary>
+    public bool MaterializeEventIds { get; set; } = true;
 
     /// <summary>
     /// Spec: the last event ID string, set from the last event ID buffer each time a block ends (a blank line), whether or
     /// not it dispatched an event. It is what a reconnect sends as Last-Event-ID: an <c>id:</c> of an unfinished block is
     /// not, since that event was never received.
     /// </summary>
-    public string LastEventId { get; private set; }
+    public string LastEventId => _lastIdString ??= _lastIdLength == 0 ? string.Empty : Encoding.UTF8.GetString(_lastId, 0, _lastIdLength);
 
     /// <summary>Gets or sets how many events the server said it dropped (<c>sse-gap</c> events) and the session has not yet reported.</summary>
     public long MissedEvents { get; set; }
@@ -240,7 +261,13 @@ internal sealed class SseEventParser<T> : IDisposable
             // Spec: "If the field value does not contain U+0000 NULL, then set the last event ID buffer to the field value."
             if (value.IndexOf((byte)0) < 0)
             {
-                _lastEventIdBuffer = value.IsEmpty ? string.Empty : Encoding.UTF8.GetString(value);
+                if (value.Length > _idBuffer.Length)
+                {
+                    _idBuffer = new byte[Math.Max(value.Length, 32)];
+                }
+
+                value.CopyTo(_idBuffer);
+                _idBufferLength = value.Length;
             }
         }
         else if (field.SequenceEqual("retry"u8))
@@ -310,7 +337,19 @@ internal sealed class SseEventParser<T> : IDisposable
         _eventBytes = 0;
 
         // Spec: "Set the last event ID string of the event source to the value of the last event ID buffer."
-        LastEventId = _lastEventIdBuffer;
+        var id = _idBuffer.AsSpan(0, _idBufferLength);
+        if (!id.SequenceEqual(_lastId.AsSpan(0, _lastIdLength)))
+        {
+            if (id.Length > _lastId.Length)
+            {
+                _lastId = new byte[Math.Max(id.Length, 32)];
+            }
+
+            id.CopyTo(_lastId);
+            _lastIdLength = id.Length;
+            _lastIdString = null;
+        }
+
         var eventType = _eventType ?? SseProtocol.MessageEventType;
         var retry = _retry;
         _eventType = null;
@@ -374,7 +413,7 @@ internal sealed class SseEventParser<T> : IDisposable
             throw new SsePayloadException(eventType, LastEventId, typeof(T), Excerpt(data), ex);
         }
 
-        item = new SseItem<T>(value, eventType) { EventId = LastEventId.Length == 0 ? null : LastEventId, ReconnectionInterval = retry };
+        item = new SseItem<T>(value, eventType) { EventId = !MaterializeEventIds || _lastIdLength == 0 ? null : LastEventId, ReconnectionInterval = retry };
         return true;
     }
 
@@ -386,13 +425,24 @@ internal sealed class SseEventParser<T> : IDisposable
             return SseProtocol.MessageEventType;
         }
 
-        if (!value.SequenceEqual(_cachedTypeBytes))
+        foreach (var (bytes, name) in _typeCache)
         {
-            _cachedTypeBytes = value.ToArray();
-            _cachedType = Encoding.UTF8.GetString(value);
+            if (bytes is null)
+            {
+                break;
+            }
+
+            if (value.SequenceEqual(bytes))
+            {
+                return name;
+            }
         }
 
-        return _cachedType;
+        // A new name takes the oldest entry's place.
+        var type = Encoding.UTF8.GetString(value);
+        _typeCache[_typeCacheNext] = (value.ToArray(), type);
+        _typeCacheNext = (_typeCacheNext + 1) % _typeCache.Length;
+        return type;
     }
 
     /// <summary>Spec: "The UTF-8 decode algorithm strips one leading UTF-8 Byte Order Mark (BOM), if any."</summary>

@@ -44,6 +44,9 @@ internal sealed class SseSession<T> : IAsyncDisposable
         _mayReconnect = request.IsResumable ? options.Reconnect : options.RestartNonResumableStreams;
     }
 
+    /// <summary>Gets or sets whether items carry their event id as a string (see <see cref="SseEventParser{T}.MaterializeEventIds"/>).</summary>
+    public bool MaterializeEventIds { get; init; } = true;
+
     /// <summary>Opens the first connection; <see langword="false"/> when the server has nothing to stream (204).</summary>
     public async ValueTask<bool> ConnectAsync()
     {
@@ -189,6 +192,7 @@ internal sealed class SseSession<T> : IAsyncDisposable
                     return false;
                 }
 
+                response.Parser.MaterializeEventIds = MaterializeEventIds;
                 _response = response;
                 _reconnected = !firstConnection;
                 var message = response.Response;

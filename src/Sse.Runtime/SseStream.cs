@@ -55,6 +55,9 @@ internal abstract class SseStream<T, TOut> : IAsyncEnumerable<TOut>, ISseConnect
 
     protected abstract TOut Project(in SseItem<T> item);
 
+    /// <summary>Gets whether the consumer sees each item's event id (else ids stay bytes until a reconnect needs one).</summary>
+    protected virtual bool ReadsEventIds => true;
+
     private Enumerator CreateEnumerator(CancellationToken cancellationToken)
     {
         // Both the method's token and the enumeration's (WithCancellation) end the stream.
@@ -73,7 +76,7 @@ internal abstract class SseStream<T, TOut> : IAsyncEnumerable<TOut>, ISseConnect
             }
         }
 
-        return new Enumerator(this, new SseSession<T>(_httpClient, _request, _format, _options, token), linked);
+        return new Enumerator(this, new SseSession<T>(_httpClient, _request, _format, _options, token) { MaterializeEventIds = ReadsEventIds }, linked);
     }
 
     /// <summary>
@@ -151,6 +154,8 @@ internal sealed class SseDataStream<T>(HttpClient httpClient, SseRequest request
     : SseStream<T, T>(httpClient, request, format, options, cancellationToken)
 {
     protected override T Project(in SseItem<T> item) => item.Data;
+
+    protected override bool ReadsEventIds => false;
 }
 
 /// <summary>A stream of items with their event name, id and reconnection interval.</summary>

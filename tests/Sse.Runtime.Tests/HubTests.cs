@@ -14,6 +14,7 @@ using Xunit.Abstractions;
 namespace Sse.Runtime.Tests;
 
 /// <summary>The hub's guarantees, in-process: exact sequences under races, bounded memory, nothing left behind.</summary>
+[Collection(HubMemoryCollection.Name)]
 public class HubTests(ITestOutputHelper output)
 {
     private static readonly SseEventFormat<string> Text = SseEventFormat.Text();
@@ -264,4 +265,14 @@ public class HubTests(ITestOutputHelper output)
             await Task.Delay(5);
         }
     }
+}
+
+/// <summary>
+/// The hub's memory proofs read the process's managed heap: they run alone, after the parallel tests, so that no other
+/// test's allocations are counted as the hub's.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HubMemoryCollection
+{
+    public const string Name = "Hub memory";
 }
