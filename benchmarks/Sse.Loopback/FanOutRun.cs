@@ -30,6 +30,8 @@ internal static class FanOutRun
         {
             var bare = await IdleHeapAsync("bare", count);
             Console.WriteLine($"| bare held-open connection (Kestrel only) | {count:N0} | | | | | {bare:N0} B |");
+            var idle = await IdleHeapAsync("idle", count);
+            Console.WriteLine($"| idle iterator stream (a contract method waiting for its next item) | {count:N0} | | | | | {idle:N0} B ({idle - bare:+#,0;-#,0} over bare) |");
             Result? floor = null;
             foreach (var (name, target) in new[]
             {
@@ -119,7 +121,7 @@ internal static class FanOutRun
 
         public static async Task<Subscribers> ConnectAsync(ServerProcess server, string target, int count, int expected, int measureFrom)
         {
-            var path = target switch { "topic" => "/bench/topic", "baseline" => "/baseline", "raw" => "/raw", _ => "/bare" };
+            var path = target switch { "topic" => "/bench/topic", "baseline" => "/baseline", "raw" => "/raw", "idle" => "/bench/idle", _ => "/bare" };
             var subscribers = new Subscribers(server.Address, count, expected, measureFrom);
 
             // In batches, so the listen backlog is never overrun; the server counts who is subscribed.

@@ -163,6 +163,7 @@ internal static class LoopbackServer
             "topic" => publisher.Topic().SubscriberCount,
             "baseline" => baseline.Count,
             "raw" => raw.Count,
+            "idle" => StreamBench.IdleStreams,
             _ => Volatile.Read(ref bare),
         });
 

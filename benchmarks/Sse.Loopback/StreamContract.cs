@@ -41,8 +41,14 @@ internal sealed class StreamBench : IStreamBench
         }
     }
 
+    private static int s_idle;
+
+    /// <summary>Gets how many idle streams have started.</summary>
+    public static int IdleStreams => Volatile.Read(ref s_idle);
+
     public async IAsyncEnumerable<Quote> Idle([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref s_idle);
         await Task.Delay(Timeout.Infinite, cancellationToken);
         yield break;
     }
