@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using Sse.Loopback;
 
+// dotnet run -c Release --project benchmarks/Sse.Loopback                  (everything below, about two minutes)
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- stream [events=1000000] [repetitions=3]
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]
 // Measures over real loopback sockets with the server in its own process. The machine is shared: compare the rows of
@@ -18,13 +19,19 @@ switch (args.FirstOrDefault())
         var interval = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 50;
         await FanOutRun.RunAsync(counts, broadcasts, interval);
         break;
+    case null or "all":
+        // Everything, bounded: one stream of 1,000,000 events three times, then fan-out at 1,000 and 5,000.
+        await StreamRun.RunAsync(1_000_000, 3);
+        Console.WriteLine();
+        await FanOutRun.RunAsync([1000, 5000], 50, 100);
+        break;
     case "stream":
         await StreamRun.RunAsync(
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
             args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
         break;
     default:
-        Console.Error.WriteLine("usage: Sse.Loopback stream [events=1000000] [repetitions=3] | fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]");
+        Console.Error.WriteLine("usage: Sse.Loopback [all] | stream [events=1000000] [repetitions=3] | fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]");
         return 2;
 }
 
