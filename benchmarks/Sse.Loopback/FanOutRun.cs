@@ -24,8 +24,8 @@ internal static class FanOutRun
     {
         Console.WriteLine($"fan-out over loopback: {broadcasts} broadcasts every {intervalMs} ms; server in its own process; {Environment.ProcessorCount} cores");
         Console.WriteLine();
-        Console.WriteLine("| endpoint | subscribers | server CPU per recipient per broadcast (user + kernel) | p50 | p99 | max | managed heap per idle subscriber |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| endpoint | subscribers | server CPU per recipient per broadcast (user + kernel) | p50 | p99 | max | managed heap per idle subscriber | bytes allocated per delivery | RSS per connection |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var count in subscriberCounts)
         {
             var bare = await IdleHeapAsync("bare", count);
@@ -45,7 +45,7 @@ internal static class FanOutRun
                 var total = result.UserCpuPerRecipient + result.KernelCpuPerRecipient;
                 var overFloor = total - (floor.UserCpuPerRecipient + floor.KernelCpuPerRecipient);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {name} | {count:N0} | {result.UserCpuPerRecipient.TotalMicroseconds:F1} + {result.KernelCpuPerRecipient.TotalMicroseconds:F1} = {total.TotalMicroseconds:F1} µs{(ReferenceEquals(floor, result) ? "" : $" ({overFloor.TotalMicroseconds:+0.0;-0.0} over floor)")} | {result.P50:F1} ms | {result.P99:F1} ms | {result.Max:F1} ms | {result.HeapPerSubscriber:N0} B ({result.HeapPerSubscriber - bare:+#,0;-#,0} over bare) |"));
+                    $"| {name} | {count:N0} | {result.UserCpuPerRecipient.TotalMicroseconds:F1} + {result.KernelCpuPerRecipient.TotalMicroseconds:F1} = {total.TotalMicroseconds:F1} µs{(ReferenceEquals(floor, result) ? "" : $" ({overFloor.TotalMicroseconds:+0.0;-0.0} over floor)")} | {result.P50:F1} ms | {result.P99:F1} ms | {result.Max:F1} ms | {result.HeapPerSubscriber:N0} B ({result.HeapPerSubscriber - bare:+#,0;-#,0} over bare) | {result.BytesPerRecipient:N0} B | {result.RssPerSubscriber:N0} B |"));
             }
         }
     }
@@ -62,18 +62,22 @@ internal static class FanOutRun
     private static async Task<Result> MeasureAsync(string target, int count, int broadcasts, int intervalMs)
     {
         await using var server = await ServerProcess.StartAsync();
-        var before = await server.HeapAsync();
+        var before = await server.MemoryAsync();
         await using var subscribers = await Subscribers.ConnectAsync(server, target, count, expected: Warmup + broadcasts, measureFrom: Warmup);
         await Task.Delay(500);
-        var heapPerSubscriber = (await server.HeapAsync() - before) / count;
+        var connected = await server.MemoryAsync();
+        var heapPerSubscriber = (connected.Heap - before.Heap) / count;
+        var rssPerSubscriber = (connected.Rss - before.Rss) / count;
 
         // Warm-up broadcasts (JIT, buffers), then the measured ones.
         await Broadcast(server, target, Warmup, intervalMs);
         await subscribers.WaitForAsync(Warmup, TimeSpan.FromSeconds(60));
         var cpu = await server.CpuAsync();
+        var allocated = await server.AllocatedAsync();
         await Broadcast(server, target, broadcasts, intervalMs);
         await subscribers.WaitForAsync(Warmup + broadcasts, TimeSpan.FromSeconds(120));
         var after = await server.CpuAsync();
+        var allocatedAfter = await server.AllocatedAsync();
         var recipients = (double)count * broadcasts;
 
         var latencies = subscribers.Latencies();
@@ -84,7 +88,9 @@ internal static class FanOutRun
             Percentile(latencies, 0.50),
             Percentile(latencies, 0.99),
             latencies[^1],
-            heapPerSubscriber);
+            heapPerSubscriber,
+            (allocatedAfter - allocated) / recipients,
+            rssPerSubscriber);
     }
 
     private static async Task Broadcast(ServerProcess server, string target, int count, int intervalMs)
@@ -95,7 +101,7 @@ internal static class FanOutRun
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private sealed record Result(TimeSpan UserCpuPerRecipient, TimeSpan KernelCpuPerRecipient, double P50, double P99, double Max, long HeapPerSubscriber);
+    private sealed record Result(TimeSpan UserCpuPerRecipient, TimeSpan KernelCpuPerRecipient, double P50, double P99, double Max, long HeapPerSubscriber, double BytesPerRecipient, long RssPerSubscriber);
 
     /// <summary>N streams, each read by its own task with the platform's <see cref="SseParser"/>.</summary>
     private sealed class Subscribers : IAsyncDisposable

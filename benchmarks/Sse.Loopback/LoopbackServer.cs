@@ -174,7 +174,8 @@ internal static class LoopbackServer
             GC.WaitForPendingFinalizers();
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
             var heap = GC.GetTotalMemory(forceFullCollection: true);
-            return Results.Text($"{Process.GetCurrentProcess().TotalProcessorTime.Ticks} {heap}");
+            using var process = Process.GetCurrentProcess();
+            return Results.Text($"{process.TotalProcessorTime.Ticks} {heap} {process.WorkingSet64}");
         });
 
         // Bytes allocated by the whole process so far (every thread).

@@ -63,7 +63,14 @@ internal sealed class ServerProcess : IAsyncDisposable
     public async Task<long> AllocatedAsync() => long.Parse(await Http.GetStringAsync("/allocated"), CultureInfo.InvariantCulture);
 
     /// <summary>The server's managed heap after a full, compacting collection.</summary>
-    public async Task<long> HeapAsync() => long.Parse((await Http.GetStringAsync("/stats")).Split(' ')[1], CultureInfo.InvariantCulture);
+    public async Task<long> HeapAsync() => (await MemoryAsync()).Heap;
+
+    /// <summary>The server's managed heap after a full, compacting collection, and its resident set (RSS).</summary>
+    public async Task<(long Heap, long Rss)> MemoryAsync()
+    {
+        var parts = (await Http.GetStringAsync("/stats")).Split(' ');
+        return (long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
+    }
 
     public async ValueTask DisposeAsync()
     {
