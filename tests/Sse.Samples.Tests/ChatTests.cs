@@ -22,14 +22,14 @@ public sealed class ChatTests
     [RequiresToolFact(Chromium.Executable, Chromium.Install)]
     public async Task TwoPagesAndAConsoleClient_ShareARoom_AndDirectMessagesReachOnlyTheirUser()
     {
-        await using var server = await SampleProcess.StartServerAsync(Server);
+        await using var server = await AppProcess.StartServerAsync(Server);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
 
         // Each page is its own browser context: its own cookie, its own user.
         var alice = await SignInAsync(browser, server.Address, "alice");
         var bob = await SignInAsync(browser, server.Address, "bob");
-        await using var carol = SampleProcess.Start(Client, server.Address.ToString(), "carol", "lobby");
+        await using var carol = AppProcess.Start(Client, server.Address.ToString(), "carol", "lobby");
         await carol.WaitForLineAsync(static l => l == "carol joined #lobby", Wait);
 
         await SendAsync(alice, "hello from alice's page");
@@ -67,7 +67,7 @@ public sealed class ChatTests
     [Fact]
     public async Task Server_RefusesWhatItShould_WithReasons()
     {
-        await using var server = await SampleProcess.StartServerAsync(Server);
+        await using var server = await AppProcess.StartServerAsync(Server);
         using var anonymous = new HttpClient { BaseAddress = server.Address };
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/chat/rooms/lobby", HttpCompletionOption.ResponseHeadersRead)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync("/chat/rooms/lobby", new { text = "hi" })).StatusCode);

@@ -18,7 +18,7 @@ public sealed class StockTickerTests
     [RequiresToolFact(Chromium.Executable, Chromium.Install)]
     public async Task Page_ChartsEverySymbol_ThenOneSymbol()
     {
-        await using var server = await SampleProcess.StartServerAsync(Server, "--TickInterval", "100");
+        await using var server = await AppProcess.StartServerAsync(Server, "--TickInterval", "100");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1000, Height = 620 } });
@@ -52,9 +52,9 @@ public sealed class StockTickerTests
     [Fact]
     public async Task ConsoleClient_PrintsTicksOfOneSymbol_AndOfAll()
     {
-        await using var server = await SampleProcess.StartServerAsync(Server, "--TickInterval", "50");
+        await using var server = await AppProcess.StartServerAsync(Server, "--TickInterval", "50");
 
-        await using var one = SampleProcess.Start(Client, server.Address.ToString(), "aapl", "5");
+        await using var one = AppProcess.Start(Client, server.Address.ToString(), "aapl", "5");
         Assert.Equal(0, await one.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         var lines = one.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Contains("symbols: MSFT, AAPL, NVDA, AMZN", lines);
@@ -62,7 +62,7 @@ public sealed class StockTickerTests
         Assert.Equal(5, ticks.Count);
         Assert.DoesNotContain(lines, static l => l.Contains("MSFT ", StringComparison.Ordinal) && !l.StartsWith("symbols", StringComparison.Ordinal));
 
-        await using var all = SampleProcess.Start(Client, server.Address.ToString(), "all", "12");
+        await using var all = AppProcess.Start(Client, server.Address.ToString(), "all", "12");
         Assert.Equal(0, await all.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         var symbols = all.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(static l => !l.StartsWith("symbols", StringComparison.Ordinal))
@@ -75,8 +75,8 @@ public sealed class StockTickerTests
     [Fact]
     public async Task ConsoleClient_UnknownSymbol_SaysWhichSymbolsThereAre()
     {
-        await using var server = await SampleProcess.StartServerAsync(Server);
-        await using var client = SampleProcess.Start(Client, server.Address.ToString(), "XYZ", "1");
+        await using var server = await AppProcess.StartServerAsync(Server);
+        await using var client = AppProcess.Start(Client, server.Address.ToString(), "XYZ", "1");
         Assert.Equal(2, await client.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("Unknown symbol 'XYZ'; the server publishes MSFT, AAPL, NVDA, AMZN.", client.Output, StringComparison.Ordinal);
     }

@@ -20,7 +20,7 @@ public sealed class TriggersTests
     [RequiresToolFact(Chromium.Executable, Chromium.Install)]
     public async Task EveryTrigger_ReachesEveryPage()
     {
-        await using var server = await SampleProcess.StartServerAsync(Project, "--TickSeconds", "0.2");
+        await using var server = await AppProcess.StartServerAsync(Project, "--TickSeconds", "0.2");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var first = await OpenAsync(browser, server.Address);
@@ -55,7 +55,7 @@ public sealed class TriggersTests
     [Fact]
     public async Task Triggers_ReachEveryStream_InOrder_AndBadInputIsRefused()
     {
-        await using var server = await SampleProcess.StartServerAsync(Project, "--TickSeconds", "3600");
+        await using var server = await AppProcess.StartServerAsync(Project, "--TickSeconds", "3600");
         using var http = new HttpClient { BaseAddress = server.Address };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 

@@ -79,6 +79,20 @@ public sealed class SseHub : IDisposable
     /// <summary>Serializes the item once, appends it, and returns its id.</summary>
     internal async ValueTask<string> PublishAsync<T>(string topic, T item, SseEventFormat<T> format, CancellationToken cancellationToken)
     {
+        var content = Serialize(item, format);
+        var position = await Log.AppendAsync(topic, content.EventType, content.Data, cancellationToken).ConfigureAwait(false);
+        SseServerMetrics.Published(topic);
+        return SseTopicFrames.Id(Log.Epoch, position);
+    }
+
+    /// <summary>Gets the id subscribers see for the event at <paramref name="position"/> of a topic (<c>{epoch}-{position}</c>).</summary>
+    /// <param name="position">The event's position, as the log assigned it.</param>
+    /// <returns>The event id.</returns>
+    public string GetEventId(long position) => SseTopicFrames.Id(Log.Epoch, position);
+
+    /// <summary>An item as the log keeps it: its validated event name and its data, serialized once.</summary>
+    internal static SseTopicEventContent Serialize<T>(T item, SseEventFormat<T> format)
+    {
         var eventType = format.GetEventType(item);
         if (eventType is { Length: 0 })
         {
@@ -90,10 +104,7 @@ public sealed class SseHub : IDisposable
             ThrowHelper.ThrowInvalidField("event", eventType, "it contains CR, LF or NUL, or is reserved");
         }
 
-        var data = Serialize(item, format);
-        var position = await Log.AppendAsync(topic, eventType, data, cancellationToken).ConfigureAwait(false);
-        SseServerMetrics.Published(topic);
-        return SseTopicFrames.Id(Log.Epoch, position);
+        return new SseTopicEventContent(eventType, SerializeData(item, format));
     }
 
     /// <summary>
@@ -178,7 +189,7 @@ public sealed class SseHub : IDisposable
         }
     }
 
-    private static ReadOnlyMemory<byte> Serialize<T>(T item, SseEventFormat<T> format)
+    private static ReadOnlyMemory<byte> SerializeData<T>(T item, SseEventFormat<T> format)
     {
         if (format.IsText)
         {

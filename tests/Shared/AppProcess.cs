@@ -8,18 +8,18 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Channels;
 using System.Threading.Tasks;
-using Sse.Tests;
 
-namespace Sse.Samples.Tests;
+namespace Sse.Tests;
 
 /// <summary>
-/// A sample started the way its README line says, <c>dotnet run --project …</c> (without the build, which the test
-/// build already did, in the tests' configuration), with its output read line by line and its standard input open.
+/// An app of the repository started the way its README line says, <c>dotnet run --project …</c> (without the build,
+/// which the test build already did, in the tests' configuration), with its output read line by line and its standard
+/// input open: the samples, and the nodes of the several-servers tests.
 /// </summary>
-internal sealed partial class SampleProcess : IAsyncDisposable
+internal sealed partial class AppProcess : IAsyncDisposable
 {
     private static readonly string Configuration =
-        typeof(SampleProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        typeof(AppProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -27,7 +27,7 @@ internal sealed partial class SampleProcess : IAsyncDisposable
     private readonly string _name;
     private int _openStreams = 2;
 
-    private SampleProcess(string project, IEnumerable<string> arguments)
+    private AppProcess(string project, IEnumerable<string> arguments)
     {
         _name = project;
         var start = new ProcessStartInfo("dotnet")
@@ -79,9 +79,9 @@ internal sealed partial class SampleProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a sample server on a free loopback port and waits until it listens.</summary>
-    public static async Task<SampleProcess> StartServerAsync(string project, params string[] arguments)
+    public static async Task<AppProcess> StartServerAsync(string project, params string[] arguments)
     {
-        var sample = new SampleProcess(project, ["--urls", "http://127.0.0.1:0", .. arguments]);
+        var sample = new AppProcess(project, ["--urls", "http://127.0.0.1:0", .. arguments]);
         try
         {
             var listening = await sample.WaitForLineAsync(static line => line.Contains("Now listening on: http://", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
@@ -96,7 +96,7 @@ internal sealed partial class SampleProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a console sample.</summary>
-    public static SampleProcess Start(string project, params string[] arguments) => new(project, arguments);
+    public static AppProcess Start(string project, params string[] arguments) => new(project, arguments);
 
     /// <summary>Writes a line to the process's standard input.</summary>
     public async Task WriteLineAsync(string line)
@@ -130,6 +130,19 @@ internal sealed partial class SampleProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"'{_name}' did not print the expected line within {timeout} (exited: {_process.HasExited}). Output:\n{Output}");
+    }
+
+    /// <summary>Gets whether the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Kills the process and its children at once (SIGKILL), as a crash would.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
     }
 
     /// <summary>Waits for the process to exit and returns its exit code.</summary>

@@ -1,0 +1,102 @@
+namespace Sse.Runtime.AspNetCore.PostgreSql;
+
+/// <summary>The SQL of the log, for one schema. Every statement is prepared text with parameters; the schema name is a checked identifier.</summary>
+internal sealed class PostgreSqlSseSql
+{
+    public PostgreSqlSseSql(string schema)
+    {
+        Channel = schema + "_events";
+        Schema = $"""
+            CREATE SCHEMA IF NOT EXISTS {schema};
+            -- Positions for every topic come from one sequence: strictly increasing within a topic (with gaps), never reused.
+            CREATE SEQUENCE IF NOT EXISTS {schema}.positions;
+            -- One row: the log's epoch, part of every event id. A new database (or a wiped one) is a new epoch.
+            CREATE TABLE IF NOT EXISTS {schema}.epoch (
+                one boolean PRIMARY KEY DEFAULT true CHECK (one),
+                epoch text NOT NULL);
+            INSERT INTO {schema}.epoch (epoch) VALUES (substr(md5(random()::text || clock_timestamp()::text), 1, 8)) ON CONFLICT DO NOTHING;
+            -- A topic's newest position, and the newest one retention removed (resuming before it cannot be done).
+            CREATE TABLE IF NOT EXISTS {schema}.topics (
+                topic text PRIMARY KEY,
+                head bigint NOT NULL,
+                evicted_up_to bigint NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS {schema}.events (
+                topic text NOT NULL,
+                position bigint NOT NULL,
+                event_type text,
+                data bytea NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                PRIMARY KEY (topic, position));
+            CREATE INDEX IF NOT EXISTS events_created_at ON {schema}.events (created_at);
+            """;
+
+        // Serializes schema creation between servers starting at once.
+        Lock = "SELECT pg_advisory_xact_lock(hashtext($1))";
+        Epoch = $"SELECT epoch FROM {schema}.epoch";
+
+        // The topic's row is locked until the transaction ends, so a topic's positions become visible in order: the
+        // next append to the topic waits for this one to commit or roll back.
+        // The wake-up for the other servers goes in the same statement, so in the same transaction: PostgreSQL
+        // delivers it when (and only if) the row commits. Its payload is "{position}:{topic}" ($5 is the topic, or
+        // empty when too long for a notification: the servers' polling finds it then).
+        Append = $"""
+            WITH t AS (
+                INSERT INTO {schema}.topics AS t (topic, head) VALUES ($1, nextval('{schema}.positions'))
+                ON CONFLICT (topic) DO UPDATE SET head = nextval('{schema}.positions')
+                RETURNING t.head),
+            e AS (
+                INSERT INTO {schema}.events (topic, position, event_type, data)
+                SELECT $1, head, $2, $3 FROM t
+                RETURNING position)
+            SELECT position, pg_notify($4, position::text || ':' || $5) FROM e
+            """;
+
+        // One statement, one snapshot: the head, the retention mark and the events agree.
+        Read = $"""
+            SELECT t.head, t.evicted_up_to, e.position, e.event_type, e.data, e.created_at
+            FROM {schema}.topics t
+            LEFT JOIN LATERAL (
+                SELECT position, event_type, data, created_at FROM {schema}.events
+                WHERE topic = t.topic AND position > $2
+                ORDER BY position
+                LIMIT $3) e ON true
+            WHERE t.topic = $1
+            ORDER BY e.position
+            """;
+        Heads = $"SELECT topic, head FROM {schema}.topics WHERE topic = ANY($1)";
+
+        // In bulk: what is past the count or the age goes, and each topic remembers the newest position it lost.
+        Retain = $"""
+            WITH ranked AS (
+                SELECT topic, position, created_at, row_number() OVER (PARTITION BY topic ORDER BY position DESC) AS rn
+                FROM {schema}.events),
+            doomed AS (
+                DELETE FROM {schema}.events e USING ranked r
+                WHERE e.topic = r.topic AND e.position = r.position
+                  AND (r.rn > $1 OR r.created_at < clock_timestamp() - $2::interval)
+                RETURNING e.topic, e.position)
+            UPDATE {schema}.topics t SET evicted_up_to = GREATEST(t.evicted_up_to, d.max_position)
+            FROM (SELECT topic, max(position) AS max_position FROM doomed GROUP BY topic) d
+            WHERE t.topic = d.topic
+            """;
+        RetentionLock = "SELECT pg_try_advisory_xact_lock(hashtext($1))";
+    }
+
+    public string Channel { get; }
+
+    public string Schema { get; }
+
+    public string Lock { get; }
+
+    public string Epoch { get; }
+
+    public string Append { get; }
+
+    public string Read { get; }
+
+    public string Heads { get; }
+
+    public string Retain { get; }
+
+    public string RetentionLock { get; }
+}

@@ -1,0 +1,362 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Sse.Runtime.AspNetCore.PostgreSql;
+
+/// <summary>
+/// An <see cref="ISseTopicLog"/> on PostgreSQL, for several server processes behind a load balancer: every event is a
+/// row of a durable log with a per-topic, strictly increasing position assigned in the publishing transaction, so any
+/// server can deliver it and resume any client. <c>LISTEN/NOTIFY</c> only wakes the servers up ("topic X reached
+/// position N"; the payload is never the event); each server also reads the heads of its subscribed topics every
+/// <see cref="SsePostgreSqlOptions.PollInterval"/>, so a notification lost while its listener reconnects (a database
+/// restart, a failover) delays delivery but never loses it.
+/// </summary>
+/// <remarks>
+/// Register it with <c>services.AddSsePostgreSql(connectionString)</c>. Publishing inside your own transaction (an
+/// outbox: the event is delivered only if your change commits) is
+/// <see cref="SsePostgreSqlTopicExtensions.PublishAsync{T}(SseTopic{T}, T, NpgsqlTransaction, CancellationToken)"/>.
+/// </remarks>
+public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposable
+{
+    /// <summary>NOTIFY payloads are limited to 8000 bytes; a longer topic name is left to polling.</summary>
+    private const int MaxPayloadTopicBytes = 7900;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
+    private readonly SsePostgreSqlOptions _options;
+    private readonly SseHubOptions _hubOptions;
+    private readonly PostgreSqlSseSql _sql;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Watchers> _watchers = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _initialization = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private PostgreSqlSseListener? _listener;
+    private string? _epoch;
+
+    /// <summary>Creates the log.</summary>
+    /// <param name="options">Where the database is and how to use it.</param>
+    /// <param name="hubOptions">The retention limits (<see cref="SseHubOptions.ReplayCount"/>, <see cref="SseHubOptions.ReplayAge"/>).</param>
+    /// <param name="logger">Logs the listener's reconnections and retention, or <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">Neither a data source nor a connection string is set.</exception>
+    public PostgreSqlSseTopicLog(IOptions<SsePostgreSqlOptions> options, IOptions<SseHubOptions> hubOptions, ILogger<PostgreSqlSseTopicLog>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(hubOptions);
+        _options = options.Value;
+        _hubOptions = hubOptions.Value;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        if (_options.DataSource is { } dataSource)
+        {
+            _dataSource = dataSource;
+        }
+        else if (!string.IsNullOrEmpty(_options.ConnectionString))
+        {
+            _dataSource = NpgsqlDataSource.Create(_options.ConnectionString);
+            _ownsDataSource = true;
+        }
+        else
+        {
+            throw new ArgumentException("The PostgreSQL topic log needs a connection string or a data source: services.AddSsePostgreSql(\"Host=...;Database=...\").", nameof(options));
+        }
+
+        _sql = new PostgreSqlSseSql(_options.Schema);
+    }
+
+    /// <summary>Gets the SQL that creates the log's schema (what start-up runs when <see cref="SsePostgreSqlOptions.CreateSchema"/> is on), for a migration.</summary>
+    public string SchemaScript => _sql.Schema;
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The log was not initialized (<see cref="InitializeAsync"/>; the host does it at start-up).</exception>
+    public string Epoch => _epoch ?? throw new InvalidOperationException("The PostgreSQL topic log is not initialized yet: it reads its epoch at start-up (AddSsePostgreSql registers that), or call InitializeAsync first.");
+
+    internal NpgsqlDataSource DataSource => _dataSource;
+
+    internal PostgreSqlSseSql Sql => _sql;
+
+    internal SseHubOptions HubOptions => _hubOptions;
+
+    internal SsePostgreSqlOptions Options => _options;
+
+    internal ILogger Logger => _logger;
+
+    /// <summary>
+    /// Creates the schema when it is missing (and <see cref="SsePostgreSqlOptions.CreateSchema"/> is on), reads the
+    /// epoch, and starts listening for other servers' events. Safe to call more than once.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>A task that completes when the log is ready.</returns>
+    /// <exception cref="InvalidOperationException">PostgreSQL cannot be reached, or the schema is missing.</exception>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        if (_epoch is not null)
+        {
+            return;
+        }
+
+        await _initialization.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_epoch is not null)
+            {
+                return;
+            }
+
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                if (_options.CreateSchema)
+                {
+                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    await using (var lockCommand = new NpgsqlCommand(_sql.Lock, connection, transaction) { Parameters = { new() { Value = _options.Schema + " schema" } } })
+                    {
+                        await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await using (var create = new NpgsqlCommand(_sql.Schema, connection, transaction))
+                    {
+                        await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await using var epoch = new NpgsqlCommand(_sql.Epoch, connection);
+                _epoch = await epoch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string
+                    ?? throw new InvalidOperationException($"The table {_options.Schema}.epoch is empty; run the log's schema script (PostgreSqlSseTopicLog.SchemaScript).");
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                throw new InvalidOperationException($"The schema '{_options.Schema}' of the PostgreSQL topic log does not exist and CreateSchema is off; run PostgreSqlSseTopicLog.SchemaScript in a migration.", ex);
+            }
+            catch (Exception ex) when (ex is NpgsqlException && ex is not PostgresException)
+            {
+                throw new InvalidOperationException($"The PostgreSQL topic log cannot reach its database ({Describe(_dataSource.ConnectionString)}): {ex.Message}", ex);
+            }
+
+            _listener = new PostgreSqlSseListener(this, _stopping.Token);
+            Log.Started(_logger, _options.Schema, _epoch);
+        }
+        finally
+        {
+            _initialization.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> AppendAsync(string topic, string? eventType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var position = await AppendCoreAsync(connection, transaction: null, topic, eventType, data, cancellationToken).ConfigureAwait(false);
+
+        // Committed: this server's subscribers need not wait for the notification's round trip.
+        Announce(topic, position);
+        return position;
+    }
+
+    /// <summary>
+    /// Appends an event within the caller's transaction: it becomes visible, and every server (this one included) is
+    /// told, only when that transaction commits; a rollback leaves no trace. The topic's row stays locked until then,
+    /// so keep the transaction short.
+    /// </summary>
+    /// <param name="transaction">The caller's open transaction, on a connection to the log's database.</param>
+    /// <param name="topic">The topic's name.</param>
+    /// <param name="eventType">The event name, or <see langword="null"/>.</param>
+    /// <param name="data">The event's data as UTF-8.</param>
+    /// <param name="cancellationToken">Cancels the append.</param>
+    /// <returns>The event's position in the topic.</returns>
+    /// <exception cref="ArgumentException">The transaction is already completed.</exception>
+    public async ValueTask<long> AppendAsync(NpgsqlTransaction transaction, string topic, string? eventType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(topic);
+        var connection = transaction.Connection ?? throw new ArgumentException("The transaction is already completed.", nameof(transaction));
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return await AppendCoreAsync(connection, transaction, topic, eventType, data, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<long> AppendCoreAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string topic, string? eventType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(_sql.Append, connection, transaction)
+        {
+            Parameters =
+            {
+                new() { Value = topic },
+                new() { Value = (object?)eventType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new() { Value = data, NpgsqlDbType = NpgsqlDbType.Bytea },
+                new() { Value = _sql.Channel },
+                new() { Value = Encoding.UTF8.GetByteCount(topic) <= MaxPayloadTopicBytes ? topic : string.Empty },
+            },
+        };
+        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<SseTopicRead> ReadAsync(string topic, long afterPosition, int maxCount, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = _dataSource.CreateCommand(_sql.Read);
+        command.Parameters.Add(new() { Value = topic });
+        command.Parameters.Add(new() { Value = afterPosition });
+        command.Parameters.Add(new() { Value = Math.Max(0, maxCount) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // A topic that never had an event: only "from the start" is a position it knows.
+            return new SseTopicRead([], 0, IsTruncated: afterPosition != 0);
+        }
+
+        var head = reader.GetInt64(0);
+        var evictedUpTo = reader.GetInt64(1);
+        var events = new List<SseTopicEvent>();
+        do
+        {
+            if (!reader.IsDBNull(2))
+            {
+                events.Add(new SseTopicEvent(
+                    reader.GetInt64(2),
+                    reader.IsDBNull(3) ? null : reader.GetString(3),
+                    reader.GetFieldValue<byte[]>(4),
+                    reader.GetFieldValue<DateTimeOffset>(5)));
+            }
+        }
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false));
+
+        return new SseTopicRead(events, head, IsTruncated: afterPosition < evictedUpTo || afterPosition > head);
+    }
+
+    /// <inheritdoc />
+    public IDisposable Watch(string topic, Action<long> onAppended)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        ArgumentNullException.ThrowIfNull(onAppended);
+        while (true)
+        {
+            var watchers = _watchers.GetOrAdd(topic, static _ => new Watchers());
+            lock (watchers)
+            {
+                if (watchers.Removed)
+                {
+                    continue;
+                }
+
+                watchers.List = [.. watchers.List, onAppended];
+            }
+
+            return new Subscription(this, topic, watchers, onAppended);
+        }
+    }
+
+    /// <summary>Removes events past the retention limits now, in bulk (servers also do it every <see cref="SsePostgreSqlOptions.RetentionInterval"/>).</summary>
+    /// <param name="cancellationToken">Cancels the sweep.</param>
+    /// <returns>Whether this server did it (another one may be doing it at the same time).</returns>
+    public async Task<bool> ApplyRetentionAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var tryLock = new NpgsqlCommand(_sql.RetentionLock, connection, transaction) { Parameters = { new() { Value = _options.Schema + " retention" } } })
+        {
+            if (await tryLock.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
+            {
+                return false;
+            }
+        }
+
+        await using (var retain = new NpgsqlCommand(_sql.Retain, connection, transaction))
+        {
+            retain.Parameters.Add(new() { Value = (long)Math.Min(_hubOptions.ReplayCount, int.MaxValue) });
+            retain.Parameters.Add(new() { Value = _hubOptions.ReplayAge, NpgsqlDbType = NpgsqlDbType.Interval });
+            await retain.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Stops listening and, when the log made its data source, closes it.</summary>
+    /// <returns>A task that completes when the listener stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_listener is not null)
+        {
+            await _listener.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_ownsDataSource)
+        {
+            await _dataSource.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    /// <summary>The names of the topics this server watches (its subscribers' topics).</summary>
+    internal string[] WatchedTopics() => [.. _watchers.Keys];
+
+    /// <summary>Tells this server's watchers of a topic how far it got.</summary>
+    internal void Announce(string topic, long position)
+    {
+        if (_watchers.TryGetValue(topic, out var watchers))
+        {
+            foreach (var onAppended in Volatile.Read(ref watchers.List))
+            {
+                onAppended(position);
+            }
+        }
+    }
+
+    private static string Describe(string? connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"Host={builder.Host};Port={builder.Port};Database={builder.Database}";
+    }
+
+    private sealed class Watchers
+    {
+        public Action<long>[] List = [];
+        public bool Removed;
+    }
+
+    private sealed class Subscription(PostgreSqlSseTopicLog log, string topic, Watchers watchers, Action<long> onAppended) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            {
+                return;
+            }
+
+            lock (watchers)
+            {
+                watchers.List = Array.FindAll(watchers.List, w => !ReferenceEquals(w, onAppended));
+                if (watchers.List.Length == 0)
+                {
+                    watchers.Removed = true;
+                    log._watchers.TryRemove(new KeyValuePair<string, Watchers>(topic, watchers));
+                }
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "PostgreSQL topic log ready (schema '{Schema}', epoch '{Epoch}').", EventName = "Started")]
+        public static partial void Started(ILogger logger, string schema, string epoch);
+    }
+}

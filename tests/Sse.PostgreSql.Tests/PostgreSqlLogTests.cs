@@ -1,0 +1,280 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.ServerSentEvents;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Npgsql;
+using Sse.Runtime;
+using Sse.Runtime.AspNetCore;
+using Sse.Runtime.AspNetCore.PostgreSql;
+using Sse.Runtime.Infrastructure;
+using Sse.Tests;
+using Xunit;
+
+namespace Sse.PostgreSql.Tests;
+
+/// <summary>The PostgreSQL topic log in one process: positions, reads, retention, the outbox, restarts.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlLogTests(PostgresFixture postgres)
+{
+    private static readonly SseEventFormat<string> Text = SseEventFormat.Text();
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [RequiresPostgresFact]
+    public async Task Append_AssignsIncreasingPositions_ReadReturnsTheRest_WithTheHead()
+    {
+        var (_, log) = await postgres.CreateHubAsync();
+        await using var _ = log;
+        var positions = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            positions.Add(await log.AppendAsync("a", i % 2 == 0 ? "even" : null, Encoding.UTF8.GetBytes($"item {i}"), default));
+        }
+
+        await log.AppendAsync("b", null, "other"u8.ToArray(), default);
+        Assert.True(positions.SequenceEqual(positions.Order()) && positions.Distinct().Count() == 5, string.Join(",", positions));
+
+        var read = await log.ReadAsync("a", positions[1], 10, default);
+        Assert.Equal(positions[2..], read.Events.Select(static e => e.Position));
+        Assert.Equal(["item 2", "item 3", "item 4"], read.Events.Select(static e => Encoding.UTF8.GetString(e.Data.Span)));
+        Assert.Equal(["even", null, "even"], read.Events.Select(static e => e.EventType));
+        Assert.Equal(positions[^1], read.Head);
+        Assert.False(read.IsTruncated);
+
+        var limited = await log.ReadAsync("a", 0, 2, default);
+        Assert.Equal(positions[..2], limited.Events.Select(static e => e.Position));
+
+        // Positions a topic never reached, and topics that never had an event, cannot be resumed from.
+        Assert.True((await log.ReadAsync("a", positions[^1] + 1000, 10, default)).IsTruncated);
+        Assert.True((await log.ReadAsync("never", 5, 10, default)).IsTruncated);
+        Assert.False((await log.ReadAsync("never", 0, 10, default)).IsTruncated);
+    }
+
+    [RequiresPostgresFact]
+    public async Task Epoch_IsTheDatabasesOwn_SharedByEveryLogOnTheSchema()
+    {
+        var schema = PostgresFixture.NewSchema();
+        var (_, first) = await postgres.CreateHubAsync(schema);
+        var (_, second) = await postgres.CreateHubAsync(schema);
+        var (_, other) = await postgres.CreateHubAsync();
+        await using (first)
+        await using (second)
+        await using (other)
+        {
+            Assert.Matches("^[0-9a-f]{8}$", first.Epoch);
+            Assert.Equal(first.Epoch, second.Epoch);
+            Assert.NotEqual(first.Epoch, other.Epoch);
+        }
+    }
+
+    [RequiresPostgresFact]
+    public async Task HubsOnTwoLogs_ShareTopics_AndResumeFromEachOthersIds()
+    {
+        var schema = PostgresFixture.NewSchema();
+        var (hubA, logA) = await postgres.CreateHubAsync(schema);
+        var (hubB, logB) = await postgres.CreateHubAsync(schema);
+        await using var _ = logA;
+        await using var __ = logB;
+        using var cts = new CancellationTokenSource(Timeout);
+
+        await using var onA = hubA.Topic("room", Text).SubscribeAsync(cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
+        var firstOnA = onA.MoveNextAsync();
+        await WaitForAsync(() => hubA.GetSubscriberCount("room") == 1);
+        await using var onB = hubB.Topic("room", Text).SubscribeAsync(cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
+        var firstOnB = onB.MoveNextAsync();
+        await WaitForAsync(() => hubB.GetSubscriberCount("room") == 1);
+
+        var ids = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var hub = i % 2 == 0 ? hubA : hubB;
+            ids.Add(await hub.Topic("room", Text).PublishAsync($"m{i}", cts.Token));
+        }
+
+        var expected = Enumerable.Range(0, 20).Select(static i => $"m{i}").ToList();
+        Assert.Equal(expected, await TakeAsync(onA, firstOnA, 20));
+        Assert.Equal(expected, await TakeAsync(onB, firstOnB, 20));
+
+        // A client of A resumes on B from the id A gave it.
+        var resumed = new List<string>();
+        await foreach (var item in hubB.Topic("room", Text).SubscribeAsync(ids[14], cts.Token))
+        {
+            resumed.Add(item.Data);
+            if (resumed.Count == 5)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(expected[15..], resumed);
+    }
+
+    [RequiresPostgresFact]
+    public async Task Retention_ByCountAndAge_InBulk_ThenResumingFromBeforeItIsRefused()
+    {
+        var (hub, log) = await postgres.CreateHubAsync(hub: static o => o.ReplayCount = 3);
+        await using var _ = log;
+        var topic = hub.Topic("kept", Text);
+        var ids = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            ids.Add(await topic.PublishAsync($"k{i}"));
+        }
+
+        Assert.True(await log.ApplyRetentionAsync());
+        var all = await log.ReadAsync("kept", 0, 100, default);
+        Assert.Equal(["k7", "k8", "k9"], all.Events.Select(static e => Encoding.UTF8.GetString(e.Data.Span)));
+        Assert.True(all.IsTruncated);
+
+        // From the newest removed one on, resuming works; before it, the subscriber is told it cannot resume.
+        Assert.Equal(["k7", "k8", "k9"], await TakeAsync(topic.SubscribeAsync(ids[6]), 3));
+        var ex = await Assert.ThrowsAsync<SseResumeRejectedException>(() => TakeAsync(topic.SubscribeAsync(ids[5]), 1));
+        Assert.Contains("no longer kept", ex.Reason, StringComparison.Ordinal);
+
+        // By age: everything older than ReplayAge goes.
+        var (ageHub, ageLog) = await postgres.CreateHubAsync(hub: static o => o.ReplayAge = TimeSpan.FromMilliseconds(300));
+        await using var ___ = ageLog;
+        await ageHub.Topic("aged", Text).PublishAsync("old");
+        await Task.Delay(1000);
+        await ageHub.Topic("aged", Text).PublishAsync("new");
+        Assert.True(await ageLog.ApplyRetentionAsync());
+        Assert.Equal(["new"], (await ageLog.ReadAsync("aged", 0, 10, default)).Events.Select(static e => Encoding.UTF8.GetString(e.Data.Span)));
+    }
+
+    [RequiresPostgresFact]
+    public async Task Outbox_RolledBack_IsNeverDelivered_Committed_IsDeliveredOnce()
+    {
+        var (hub, log) = await postgres.CreateHubAsync();
+        await using var _ = log;
+        using var cts = new CancellationTokenSource(Timeout);
+        var topic = hub.Topic("orders", Text);
+        await using var subscriber = topic.SubscribeAsync(cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
+        var first = subscriber.MoveNextAsync();
+        await WaitForAsync(() => hub.GetSubscriberCount("orders") == 1);
+
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+        await connection.OpenAsync(cts.Token);
+        await using (var rolledBack = await connection.BeginTransactionAsync(cts.Token))
+        {
+            await topic.PublishAsync("never", rolledBack, cts.Token);
+            await rolledBack.RollbackAsync(cts.Token);
+        }
+
+        string committedId;
+        await using (var committed = await connection.BeginTransactionAsync(cts.Token))
+        {
+            committedId = await topic.PublishAsync("order 1 placed", committed, cts.Token);
+
+            // Not visible before the commit.
+            await Task.Delay(500, cts.Token);
+            Assert.False(first.IsCompleted);
+            await committed.CommitAsync(cts.Token);
+        }
+
+        await topic.PublishAsync("after", cts.Token);
+        Assert.Equal(["order 1 placed", "after"], await TakeAsync(subscriber, first, 2));
+        Assert.StartsWith(log.Epoch + "-", committedId, StringComparison.Ordinal);
+
+        var everything = await log.ReadAsync("orders", 0, 10, default);
+        Assert.DoesNotContain("never", everything.Events.Select(static e => Encoding.UTF8.GetString(e.Data.Span)));
+    }
+
+    [RequiresPostgresFact]
+    public async Task Outbox_WithoutThePostgreSqlLog_SaysWhatToRegister()
+    {
+        var hub = new SseHub(new InMemorySseTopicLog(Microsoft.Extensions.Options.Options.Create(new SseHubOptions())), Microsoft.Extensions.Options.Options.Create(new SseHubOptions()));
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => hub.Topic("x", Text).PublishAsync("y", transaction).AsTask());
+        Assert.Contains("AddSsePostgreSql", ex.Message, StringComparison.Ordinal);
+    }
+
+    [RequiresPostgresFact]
+    public async Task DatabaseRestart_DeliveryPausesAndResumes_NothingIsLost()
+    {
+        var schema = PostgresFixture.NewSchema();
+        var (subscriberHub, subscriberLog) = await postgres.CreateHubAsync(schema);
+        var (publisherHub, publisherLog) = await postgres.CreateHubAsync(schema);
+        await using var _ = subscriberLog;
+        await using var __ = publisherLog;
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await using var subscriber = subscriberHub.Topic("feed", Text).SubscribeAsync(cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
+        var first = subscriber.MoveNextAsync();
+        await WaitForAsync(() => subscriberHub.GetSubscriberCount("feed") == 1);
+
+        var published = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            published.Add($"before {i}");
+            await publisherHub.Topic("feed", Text).PublishAsync(published[^1], cts.Token);
+        }
+
+        await postgres.Cluster.StopAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => publisherHub.Topic("feed", Text).PublishAsync("while down", cts.Token).AsTask());
+        await postgres.Cluster.StartAgainAsync();
+
+        // The other server publishes after the restart; the subscriber's listener reconnects and catches up.
+        for (var i = 0; i < 10; i++)
+        {
+            published.Add($"after {i}");
+            await RetryAsync(() => publisherHub.Topic("feed", Text).PublishAsync(published[^1], cts.Token).AsTask(), cts.Token);
+        }
+
+        Assert.Equal(published, await TakeAsync(subscriber, first, 20));
+
+        // The test's own pooled connections (not the logs') are dead too; later tests should not meet them.
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    private static async Task RetryAsync(Func<Task> action, CancellationToken cancellationToken)
+    {
+        // Pooled connections cut by the restart fail once each; a publish either happened or threw.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await action();
+                return;
+            }
+            catch (NpgsqlException) when (attempt < 20)
+            {
+                await Task.Delay(100, cancellationToken);
+            }
+        }
+    }
+
+    private static async Task<List<string>> TakeAsync(IAsyncEnumerable<SseItem<string>> items, int count)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        await using var enumerator = items.GetAsyncEnumerator(cts.Token);
+        return await TakeAsync(enumerator, enumerator.MoveNextAsync(), count);
+    }
+
+    private static async Task<List<string>> TakeAsync(IAsyncEnumerator<SseItem<string>> enumerator, ValueTask<bool> first, int count)
+    {
+        var items = new List<string>();
+        var next = first;
+        while (items.Count < count && await next.AsTask().WaitAsync(Timeout))
+        {
+            items.Add(enumerator.Current.Data);
+            if (items.Count < count)
+            {
+                next = enumerator.MoveNextAsync();
+            }
+        }
+
+        return items;
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        using var cts = new CancellationTokenSource(Timeout);
+        while (!condition())
+        {
+            await Task.Delay(10, cts.Token);
+        }
+    }
+}
