@@ -6,6 +6,7 @@ using Sse.Loopback;
 // dotnet run -c Release --project benchmarks/Sse.Loopback                  (everything below, about two minutes)
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- stream [events=1000000] [repetitions=3]
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]
+// dotnet run -c Release --project benchmarks/Sse.Loopback -- postgres [publishes=20000] [latencySamples=1000]   (needs Debian's postgresql)
 // Measures over real loopback sockets with the server in its own process. The machine is shared: compare the rows of
 // one run, not runs of different days.
 switch (args.FirstOrDefault())
@@ -25,13 +26,18 @@ switch (args.FirstOrDefault())
         Console.WriteLine();
         await FanOutRun.RunAsync([1000, 5000], 50, 100);
         break;
+    case "postgres":
+        await PostgresRun.RunAsync(
+            args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000,
+            args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000);
+        break;
     case "stream":
         await StreamRun.RunAsync(
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
             args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
         break;
     default:
-        Console.Error.WriteLine("usage: Sse.Loopback [all] | stream [events=1000000] [repetitions=3] | fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]");
+        Console.Error.WriteLine("usage: Sse.Loopback [all] | stream [events=1000000] [repetitions=3] | fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50] | postgres [publishes=20000] [latencySamples=1000]");
         return 2;
 }
 

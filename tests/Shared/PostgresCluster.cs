@@ -5,7 +5,6 @@ using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Tasks;
-using Xunit;
 
 namespace Sse.Tests;
 
@@ -98,20 +97,5 @@ internal sealed class PostgresCluster : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-}
-
-/// <summary>
-/// A fact that needs PostgreSQL's server binaries. Without them the test is skipped with install instructions, except
-/// under <c>CI=true</c>, where they are required.
-/// </summary>
-public sealed class RequiresPostgresFactAttribute : FactAttribute
-{
-    public RequiresPostgresFactAttribute()
-    {
-        if (PostgresCluster.FindBin() is null && !Tools.IsCi)
-        {
-            Skip = $"PostgreSQL is not installed; install it with: {PostgresCluster.Install}";
-        }
     }
 }

@@ -32,6 +32,7 @@ public class PublicApiTests
     [InlineData("Sse.Contracts")]
     [InlineData("Sse.Runtime")]
     [InlineData("Sse.Runtime.AspNetCore")]
+    [InlineData("Sse.Runtime.AspNetCore.PostgreSql")]
     public void PublicSurface_MatchesBaseline(string assemblyName)
     {
         var actual = Describe(assemblyName);
