@@ -21,7 +21,7 @@ internal static partial class ServerEmitter
         EmitterCommon.WriteHeader(writer);
         var handlersClass = contract.Name + "EndpointHandlers";
         var members = new NameAllocator();
-        var handlers = contract.Methods.Select(method => (Method: method, Handler: members.Allocate(method.Name), Descriptor: members.Allocate(method.Name + "Endpoint"))).ToList();
+        var handlers = contract.Methods.Select(method => (Method: method, Handler: members.Allocate(method.Name), Descriptor: members.Allocate(method.Name + "Endpoint"), Description: members.Allocate(method.Name + "Description"))).ToList();
 
         using (EmitterCommon.OpenNamespace(writer, contract))
         {
@@ -31,7 +31,7 @@ internal static partial class ServerEmitter
             using (writer.Block("file static class " + handlersClass))
             {
                 var first = true;
-                foreach (var (method, handler, descriptor) in handlers)
+                foreach (var (method, handler, descriptor, description) in handlers)
                 {
                     if (!first)
                     {
@@ -39,6 +39,8 @@ internal static partial class ServerEmitter
                     }
 
                     first = false;
+                    WriteDescription(writer, method, description);
+                    writer.WriteLine();
                     if (method.Item is { } item)
                     {
                         writer.WriteCall(
@@ -61,7 +63,7 @@ internal static partial class ServerEmitter
         return writer.ToString();
     }
 
-    private static void WriteExtensions(SourceWriter writer, ContractModel contract, string handlersClass, List<(MethodModel Method, string Handler, string Descriptor)> handlers)
+    private static void WriteExtensions(SourceWriter writer, ContractModel contract, string handlersClass, List<(MethodModel Method, string Handler, string Descriptor, string Description)> handlers)
     {
         writer.WriteLine($"""
             /// <summary>Maps the server-sent-events endpoints of <see cref="{contract.InterfaceFullName}"/>.</summary>
@@ -72,7 +74,7 @@ internal static partial class ServerEmitter
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// Maps every method of <see cref=\"{contract.InterfaceFullName}\"/> as an endpoint:");
             writer.WriteLine("/// <list type=\"bullet\">");
-            foreach (var (method, _, _) in handlers)
+            foreach (var (method, _, _, _) in handlers)
             {
                 var what = method.Kind switch
                 {
@@ -118,7 +120,7 @@ internal static partial class ServerEmitter
                 }
 
                 writer.WriteLine($"var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, {CSharpCode.Literal(contract.RoutePrefix)});");
-                foreach (var (method, handler, _) in handlers)
+                foreach (var (method, handler, _, description) in handlers)
                 {
                     var arguments = new List<string>
                     {
@@ -134,12 +136,14 @@ internal static partial class ServerEmitter
                         arguments.Add($"bodyType: typeof({body.ValueTypeFullName})");
                     }
 
+                    if (method.Kind == MethodRole.Command && method.Result is { } result)
+                    {
+                        arguments.Add($"resultType: typeof({result.TypeOfName})");
+                    }
+
+                    arguments.Add($"description: {handlersClass}.{description}");
                     if (method.Kind == MethodRole.Command)
                     {
-                        if (method.Result is { } result)
-                        {
-                            arguments.Add($"resultType: typeof({result.TypeOfName})");
-                        }
 
                         writer.WriteCall($"{Infrastructure}.SseEndpoint.MapCommand", arguments);
                     }

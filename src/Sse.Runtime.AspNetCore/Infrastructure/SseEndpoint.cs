@@ -58,8 +58,9 @@ public static partial class SseEndpoint
     /// <param name="handler">The generated request handler.</param>
     /// <param name="tag">The OpenAPI tag: the contract's name.</param>
     /// <param name="bodyType">The JSON request body's type, or <see langword="null"/> when the endpoint takes none.</param>
+    /// <param name="description">What the contract says of the endpoint (events, parameters), for API descriptions.</param>
     /// <returns>The endpoint's builder.</returns>
-    public static IEndpointConventionBuilder Map<T>(IEndpointRouteBuilder endpoints, string httpMethod, string pattern, string endpointName, RequestDelegate handler, string? tag = null, Type? bodyType = null)
+    public static IEndpointConventionBuilder Map<T>(IEndpointRouteBuilder endpoints, string httpMethod, string pattern, string endpointName, RequestDelegate handler, string? tag = null, Type? bodyType = null, SseEndpointDescription? description = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var builder = endpoints.MapMethods(pattern, [httpMethod], handler);
@@ -81,6 +82,12 @@ public static partial class SseEndpoint
         if (bodyType is not null)
         {
             builder.WithMetadata(new JsonBodyMetadata(bodyType));
+            builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status415UnsupportedMediaType, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+        }
+
+        if (description is not null)
+        {
+            builder.WithMetadata(description);
         }
 
         return builder;
@@ -98,8 +105,9 @@ public static partial class SseEndpoint
     /// <param name="tag">The OpenAPI tag: the contract's name.</param>
     /// <param name="bodyType">The JSON request body's type, or <see langword="null"/>.</param>
     /// <param name="resultType">The JSON result's type, or <see langword="null"/> for a command that answers 204.</param>
+    /// <param name="description">What the contract says of the endpoint (its parameters), for API descriptions.</param>
     /// <returns>The endpoint's builder.</returns>
-    public static IEndpointConventionBuilder MapCommand(IEndpointRouteBuilder endpoints, string httpMethod, string pattern, string endpointName, RequestDelegate handler, string? tag = null, Type? bodyType = null, Type? resultType = null)
+    public static IEndpointConventionBuilder MapCommand(IEndpointRouteBuilder endpoints, string httpMethod, string pattern, string endpointName, RequestDelegate handler, string? tag = null, Type? bodyType = null, Type? resultType = null, SseEndpointDescription? description = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var builder = endpoints.MapMethods(pattern, [httpMethod], handler);
@@ -113,9 +121,16 @@ public static partial class SseEndpoint
             builder.WithTags(tag);
         }
 
+        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status500InternalServerError, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
         if (bodyType is not null)
         {
             builder.WithMetadata(new JsonBodyMetadata(bodyType));
+            builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status415UnsupportedMediaType, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+        }
+
+        if (description is not null)
+        {
+            builder.WithMetadata(description);
         }
 
         return builder;

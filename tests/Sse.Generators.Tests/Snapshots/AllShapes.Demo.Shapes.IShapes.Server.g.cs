@@ -38,28 +38,32 @@ namespace Demo.Shapes
                 "/items/{id:int}/{*rest}",
                 endpointNamePrefix + "Shapes.Items",
                 ShapesEndpointHandlers.Items,
-                tag: "Shapes");
+                tag: "Shapes",
+                description: ShapesEndpointHandlers.ItemsDescription);
             global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Shapes.Note>(
                 group,
                 "GET",
                 "/items/{id}/notes",
                 endpointNamePrefix + "Shapes.Notes",
                 ShapesEndpointHandlers.Notes,
-                tag: "Shapes");
+                tag: "Shapes",
+                description: ShapesEndpointHandlers.NotesDescription);
             global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Shapes.Note>(
                 group,
                 "GET",
                 "/recent-notes",
                 endpointNamePrefix + "Shapes.RecentNotes",
                 ShapesEndpointHandlers.RecentNotes,
-                tag: "Shapes");
+                tag: "Shapes",
+                description: ShapesEndpointHandlers.RecentNotesDescription);
             global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<string>(
                 group,
                 "GET",
                 "/lines",
                 endpointNamePrefix + "Shapes.Lines",
                 ShapesEndpointHandlers.Lines,
-                tag: "Shapes");
+                tag: "Shapes",
+                description: ShapesEndpointHandlers.LinesDescription);
             return group;
         }
     }
@@ -69,6 +73,27 @@ namespace Demo.Shapes
     [global::System.Diagnostics.DebuggerNonUserCode]
     file static class ShapesEndpointHandlers
     {
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription ItemsDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new("tick", typeof(global::Demo.Shapes.Tick), HasId: true),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+                new("id", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(int), IsRequired: true, IsArray: false),
+                new("rest", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
+                new("tenant", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.Guid), IsRequired: false, IsArray: false),
+                new("color", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::Demo.Shapes.Color), IsRequired: false, IsArray: false),
+                new("verbose", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(bool), IsRequired: false, IsArray: false),
+                new("since", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.DateTime), IsRequired: false, IsArray: false),
+                new("until", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.DateTimeOffset), IsRequired: false, IsArray: false),
+                new("ratio", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(double), IsRequired: false, IsArray: false),
+                new("big", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(long), IsRequired: false, IsArray: false),
+                new("event", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: false, IsArray: false),
+            },
+            isResumable: false,
+            isTopic: false);
+
         private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Shapes.Tick> ItemsEndpoint = new(
             "Shapes.Items",
             global::Demo.Shapes.ShapesEventFormats.Items);
@@ -186,6 +211,22 @@ namespace Demo.Shapes
                 (service, cancellationToken) => service.Items(id, rest, tenant, color, verbose, since, until, ratio, big, @event, cancellationToken));
         }
 
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription NotesDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new(null, typeof(global::Demo.Shapes.Note), HasId: true),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+                new("id", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(global::System.Guid), IsRequired: true, IsArray: false),
+                new("day", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.DateOnly), IsRequired: false, IsArray: false),
+                new("window", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.TimeSpan), IsRequired: false, IsArray: false),
+                new("min", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(decimal), IsRequired: false, IsArray: false),
+                new("color", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::Demo.Shapes.Color), IsRequired: false, IsArray: false),
+            },
+            isResumable: false,
+            isTopic: false);
+
         private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Shapes.Note> NotesEndpoint = new(
             "Shapes.Notes",
             global::Demo.Shapes.ShapesEventFormats.Notes);
@@ -257,6 +298,18 @@ namespace Demo.Shapes
                 (service, cancellationToken) => service.Notes(id, day, window, min, color));
         }
 
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription RecentNotesDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new(null, typeof(global::Demo.Shapes.Note), HasId: false),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+                new("author", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: false, IsArray: false),
+            },
+            isResumable: false,
+            isTopic: false);
+
         private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Shapes.Note> RecentNotesEndpoint = new(
             "Shapes.RecentNotes",
             global::Demo.Shapes.ShapesEventFormats.RecentNotes);
@@ -271,6 +324,17 @@ namespace Demo.Shapes
                 RecentNotesEndpoint,
                 (service, cancellationToken) => service.RecentNotes(author, cancellationToken));
         }
+
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription LinesDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new(null, typeof(string), HasId: false),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+            },
+            isResumable: false,
+            isTopic: false);
 
         private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<string> LinesEndpoint = new(
             "Shapes.Lines",

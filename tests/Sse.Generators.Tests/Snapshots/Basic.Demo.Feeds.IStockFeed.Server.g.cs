@@ -35,7 +35,8 @@ namespace Demo.Feeds
                 "/prices/{symbol}",
                 endpointNamePrefix + "StockFeed.Prices",
                 StockFeedEndpointHandlers.Prices,
-                tag: "StockFeed");
+                tag: "StockFeed",
+                description: StockFeedEndpointHandlers.PricesDescription);
             return group;
         }
     }
@@ -45,6 +46,19 @@ namespace Demo.Feeds
     [global::System.Diagnostics.DebuggerNonUserCode]
     file static class StockFeedEndpointHandlers
     {
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription PricesDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new(null, typeof(global::Demo.Feeds.PriceTick), HasId: true),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+                new("symbol", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
+                new("limit", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(int), IsRequired: false, IsArray: false),
+            },
+            isResumable: false,
+            isTopic: false);
+
         private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Feeds.PriceTick> PricesEndpoint = new(
             "StockFeed.Prices",
             global::Demo.Feeds.StockFeedEventFormats.Prices);

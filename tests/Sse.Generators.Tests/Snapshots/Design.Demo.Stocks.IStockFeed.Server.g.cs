@@ -37,7 +37,8 @@ namespace Demo.Stocks
                 "/prices/{symbol}",
                 endpointNamePrefix + "StockFeed.Prices",
                 StockFeedEndpointHandlers.Prices,
-                tag: "StockFeed");
+                tag: "StockFeed",
+                description: StockFeedEndpointHandlers.PricesDescription);
             global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Stocks.Token>(
                 group,
                 "POST",
@@ -45,14 +46,16 @@ namespace Demo.Stocks
                 endpointNamePrefix + "StockFeed.Complete",
                 StockFeedEndpointHandlers.Complete,
                 tag: "StockFeed",
-                bodyType: typeof(global::Demo.Stocks.Prompt));
+                bodyType: typeof(global::Demo.Stocks.Prompt),
+                description: StockFeedEndpointHandlers.CompleteDescription);
             global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Stocks.MarketEvent>(
                 group,
                 "GET",
                 "/market",
                 endpointNamePrefix + "StockFeed.Market",
                 StockFeedEndpointHandlers.Market,
-                tag: "StockFeed");
+                tag: "StockFeed",
+                description: StockFeedEndpointHandlers.MarketDescription);
             return group;
         }
     }
@@ -62,6 +65,21 @@ namespace Demo.Stocks
     [global::System.Diagnostics.DebuggerNonUserCode]
     file static class StockFeedEndpointHandlers
     {
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription PricesDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new(null, typeof(global::Demo.Stocks.PriceTick), HasId: true),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+                new("symbol", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
+                new("limit", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(int), IsRequired: false, IsArray: false),
+                new("X-Tenant", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(string), IsRequired: false, IsArray: false),
+                new("venues", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: false, IsArray: true),
+            },
+            isResumable: false,
+            isTopic: false);
+
         private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Stocks.PriceTick> PricesEndpoint = new(
             "StockFeed.Prices",
             global::Demo.Stocks.StockFeedEventFormats.Prices);
@@ -99,6 +117,18 @@ namespace Demo.Stocks
                 (service, cancellationToken) => service.Prices(symbol, limit, tenant, venues, cancellationToken));
         }
 
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription CompleteDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new(null, typeof(global::Demo.Stocks.Token), HasId: true),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+                new("X-Trace", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(global::System.Guid), IsRequired: false, IsArray: false),
+            },
+            isResumable: false,
+            isTopic: false);
+
         private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Stocks.Token> CompleteEndpoint = new(
             "StockFeed.Complete",
             global::Demo.Stocks.StockFeedEventFormats.Complete);
@@ -135,6 +165,22 @@ namespace Demo.Stocks
                 CompleteEndpoint,
                 (service, cancellationToken) => service.Complete(prompt, trace, cancellationToken)).ConfigureAwait(false);
         }
+
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription MarketDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new("halt-ended", typeof(global::Demo.Stocks.HaltEnded), HasId: true),
+                new("halt", typeof(global::Demo.Stocks.Halt), HasId: true),
+                new("quote", typeof(global::Demo.Stocks.Quote), HasId: true),
+                new("trade", typeof(global::Demo.Stocks.Trade), HasId: true),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+                new("Last-Event-ID", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(string), IsRequired: false, IsArray: false),
+                new("levels", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(int), IsRequired: false, IsArray: true),
+            },
+            isResumable: true,
+            isTopic: false);
 
         private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Stocks.MarketEvent> MarketEndpoint = new(
             "StockFeed.Market",

@@ -33,7 +33,8 @@ internal static class PingEndpointRouteBuilderExtensions
             "/ping",
             endpointNamePrefix + "Ping.Ping",
             PingEndpointHandlers.Ping,
-            tag: "Ping");
+            tag: "Ping",
+            description: PingEndpointHandlers.PingDescription);
         return group;
     }
 }
@@ -43,6 +44,17 @@ internal static class PingEndpointRouteBuilderExtensions
 [global::System.Diagnostics.DebuggerNonUserCode]
 file static class PingEndpointHandlers
 {
+    internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription PingDescription = new(
+        new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+        {
+            new(null, typeof(int), HasId: false),
+        },
+        new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+        {
+        },
+        isResumable: false,
+        isTopic: false);
+
     private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<int> PingEndpoint = new(
         "Ping.Ping",
         global::PingEventFormats.Ping);

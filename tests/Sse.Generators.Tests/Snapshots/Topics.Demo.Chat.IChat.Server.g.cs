@@ -43,21 +43,24 @@ namespace Demo.Chat
                 "/rooms/{room}",
                 endpointNamePrefix + "Chat.Room",
                 ChatEndpointHandlers.Room,
-                tag: "Chat");
+                tag: "Chat",
+                description: ChatEndpointHandlers.RoomDescription);
             global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Chat.ChatMessage>(
                 group,
                 "GET",
                 "/inbox",
                 endpointNamePrefix + "Chat.Inbox",
                 ChatEndpointHandlers.Inbox,
-                tag: "Chat");
+                tag: "Chat",
+                description: ChatEndpointHandlers.InboxDescription);
             global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Chat.ChatMessage>(
                 group,
                 "GET",
                 "/boards/{board}/{level}",
                 endpointNamePrefix + "Chat.Board",
                 ChatEndpointHandlers.Board,
-                tag: "Chat");
+                tag: "Chat",
+                description: ChatEndpointHandlers.BoardDescription);
             global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.MapCommand(
                 group,
                 "POST",
@@ -65,7 +68,8 @@ namespace Demo.Chat
                 endpointNamePrefix + "Chat.Send",
                 ChatEndpointHandlers.Send,
                 tag: "Chat",
-                bodyType: typeof(global::Demo.Chat.ChatMessage));
+                bodyType: typeof(global::Demo.Chat.ChatMessage),
+                description: ChatEndpointHandlers.SendDescription);
             global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.MapCommand(
                 group,
                 "GET",
@@ -73,7 +77,8 @@ namespace Demo.Chat
                 endpointNamePrefix + "Chat.Info",
                 ChatEndpointHandlers.Info,
                 tag: "Chat",
-                resultType: typeof(global::Demo.Chat.RoomInfo));
+                resultType: typeof(global::Demo.Chat.RoomInfo),
+                description: ChatEndpointHandlers.InfoDescription);
             global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.MapCommand(
                 group,
                 "POST",
@@ -81,14 +86,16 @@ namespace Demo.Chat
                 endpointNamePrefix + "Chat.Find",
                 ChatEndpointHandlers.Find,
                 tag: "Chat",
-                resultType: typeof(global::Demo.Chat.RoomInfo));
+                resultType: typeof(global::Demo.Chat.RoomInfo),
+                description: ChatEndpointHandlers.FindDescription);
             global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Chat.ChatMessage>(
                 group,
                 "GET",
                 "/history/{room}",
                 endpointNamePrefix + "Chat.History",
                 ChatEndpointHandlers.History,
-                tag: "Chat");
+                tag: "Chat",
+                description: ChatEndpointHandlers.HistoryDescription);
             return group;
         }
     }
@@ -98,6 +105,18 @@ namespace Demo.Chat
     [global::System.Diagnostics.DebuggerNonUserCode]
     file static class ChatEndpointHandlers
     {
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription RoomDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new(null, typeof(global::Demo.Chat.ChatMessage), HasId: true),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+                new("room", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
+            },
+            isResumable: true,
+            isTopic: true);
+
         private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Chat.ChatMessage> RoomEndpoint = new(
             "Chat.Room",
             global::Demo.Chat.ChatEventFormats.Room);
@@ -118,6 +137,17 @@ namespace Demo.Chat
                 topic);
         }
 
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription InboxDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new(null, typeof(global::Demo.Chat.ChatMessage), HasId: true),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+            },
+            isResumable: true,
+            isTopic: true);
+
         private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Chat.ChatMessage> InboxEndpoint = new(
             "Chat.Inbox",
             global::Demo.Chat.ChatEventFormats.Inbox);
@@ -137,6 +167,19 @@ namespace Demo.Chat
                 InboxEndpoint,
                 topic);
         }
+
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription BoardDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new(null, typeof(global::Demo.Chat.ChatMessage), HasId: true),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+                new("board", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
+                new("level", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(int), IsRequired: true, IsArray: false),
+            },
+            isResumable: true,
+            isTopic: true);
 
         private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Chat.ChatMessage> BoardEndpoint = new(
             "Chat.Board",
@@ -169,6 +212,15 @@ namespace Demo.Chat
                 topic);
         }
 
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription SendDescription = new(
+            global::System.Array.Empty<global::Sse.Runtime.AspNetCore.SseEventDescription>(),
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+                new("room", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
+            },
+            isResumable: false,
+            isTopic: false);
+
         public static async global::System.Threading.Tasks.Task Send(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             // string room: route value {room}, required (400 when absent)
@@ -197,6 +249,15 @@ namespace Demo.Chat
                 (service, cancellationToken) => service.Send(room, message, cancellationToken)).ConfigureAwait(false);
         }
 
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription InfoDescription = new(
+            global::System.Array.Empty<global::Sse.Runtime.AspNetCore.SseEventDescription>(),
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+                new("room", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
+            },
+            isResumable: false,
+            isTopic: false);
+
         public static global::System.Threading.Tasks.Task Info(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             // string room: route value {room}, required (400 when absent)
@@ -213,6 +274,15 @@ namespace Demo.Chat
                 (service, cancellationToken) => service.Info(room, cancellationToken));
         }
 
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription FindDescription = new(
+            global::System.Array.Empty<global::Sse.Runtime.AspNetCore.SseEventDescription>(),
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+                new("name", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
+            },
+            isResumable: false,
+            isTopic: false);
+
         public static global::System.Threading.Tasks.Task Find(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             // string name: query string ?name=, required (400 when absent)
@@ -228,6 +298,18 @@ namespace Demo.Chat
                 global::Demo.Chat.ChatJson.Default.RoomInfo!,
                 (service, cancellationToken) => service.Find(name));
         }
+
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription HistoryDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new(null, typeof(global::Demo.Chat.ChatMessage), HasId: false),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+                new("room", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
+            },
+            isResumable: false,
+            isTopic: false);
 
         private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Chat.ChatMessage> HistoryEndpoint = new(
             "Chat.History",
