@@ -24,7 +24,7 @@ public sealed class PackageTests
         // One pack of every package (Sse.Packages.slnf), built into an artifacts folder of its own.
         (await ProcessRunner.RunAsync("dotnet", ["pack", RepoPaths.File("Sse.Packages.slnf"), "-c", "Release", "-o", feed, $"-p:Version={version}", "--artifacts-path", Path.Combine(work, "artifacts")], RepoPaths.Root, TimeSpan.FromMinutes(5)))
             .EnsureSuccess("dotnet pack Sse.Packages.slnf");
-        foreach (var project in new[] { "Sse.Contracts", "Sse.Runtime", "Sse.Runtime.AspNetCore", "Sse.Runtime.AspNetCore.PostgreSql" })
+        foreach (var project in new[] { "Sse.Contracts", "Sse.Runtime", "Sse.Runtime.AspNetCore", "Sse.Runtime.AspNetCore.PostgreSql", "Sse.Runtime.AspNetCore.OpenApi" })
         {
             Assert.True(File.Exists(Path.Combine(feed, $"{project}.{version}.nupkg")), $"{project}.{version}.nupkg was not produced.");
             Assert.True(File.Exists(Path.Combine(feed, $"{project}.{version}.snupkg")), $"{project}.{version}.snupkg was not produced.");

@@ -33,6 +33,7 @@ public class PublicApiTests
     [InlineData("Sse.Runtime")]
     [InlineData("Sse.Runtime.AspNetCore")]
     [InlineData("Sse.Runtime.AspNetCore.PostgreSql")]
+    [InlineData("Sse.Runtime.AspNetCore.OpenApi")]
     public void PublicSurface_MatchesBaseline(string assemblyName)
     {
         var actual = Describe(assemblyName);

@@ -73,6 +73,25 @@ public sealed class StockTickerTests
     }
 
     [Fact]
+    public async Task Server_ServesItsOpenApiDocument_WithTheStreamsAsEventStreams()
+    {
+        await using var server = await AppProcess.StartServerAsync(Server);
+        using var http = new System.Net.Http.HttpClient { BaseAddress = server.Address };
+        using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri("/openapi/v1.json", UriKind.Relative)));
+        var paths = document.RootElement.GetProperty("paths");
+
+        var prices = paths.GetProperty("/stocks/prices/{symbol}").GetProperty("get");
+        Assert.Equal("StockFeed.Prices", prices.GetProperty("operationId").GetString());
+        Assert.True(prices.GetProperty("x-sse-resumable").GetBoolean());
+        var events = prices.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("text/event-stream").GetProperty("x-itemSchema");
+        Assert.Equal("#/components/schemas/StockFeed.Prices.Event", events.GetProperty("$ref").GetString());
+
+        var market = document.RootElement.GetProperty("components").GetProperty("schemas").GetProperty("StockFeed.Market.Event");
+        Assert.Equal(["trade", "quote"], market.GetProperty("oneOf").EnumerateArray().Select(static e => e.GetProperty("properties").GetProperty("event").GetProperty("const").GetString()).Order().Reverse());
+        Assert.Equal("array", paths.GetProperty("/stocks/symbols").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task ConsoleClient_UnknownSymbol_SaysWhichSymbolsThereAre()
     {
         await using var server = await AppProcess.StartServerAsync(Server);

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Sse.Contracts;
 using Sse.Runtime.AspNetCore;
+using Sse.Runtime.AspNetCore.OpenApi;
 using StockTicker;
 
 // The contract lives in StockTicker.Contracts; this line generates its server part (MapStockFeed, StockFeedBase,
@@ -22,10 +23,12 @@ builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:5000"
 builder.Services.AddStockFeedPublisher();                 // the hub and the typed publisher of the two price topics
 builder.Services.AddSingleton<IStockFeed, StockFeed>();   // only the methods that are not topics
 builder.Services.AddHostedService<PriceFeed>();           // publishes a tick per symbol on a timer
+builder.Services.AddSseOpenApi();                         // the OpenAPI document, streams described event by event
 var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapStockFeed();
+app.MapOpenApi();                                         // /openapi/v1.json
 app.Run();
 
 /// <summary>The symbols of the simulated market.</summary>
