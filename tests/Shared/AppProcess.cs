@@ -50,11 +50,7 @@ internal sealed partial class AppProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        start.Environment.Remove("MSBuildSDKsPath");
-        start.Environment.Remove("MSBuildExtensionsPath");
-        start.Environment.Remove("MSBUILD_EXE_PATH");
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
+        ProcessRunner.IsolateChildDotnet(start);
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Received(e.Data);
         _process.ErrorDataReceived += (_, e) => Received(e.Data);

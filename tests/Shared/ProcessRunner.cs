@@ -18,6 +18,16 @@ internal static class ProcessRunner
         private static string Tail(string text) => text.Length <= 8000 ? text : "…" + text[^8000..];
     }
 
+    /// <summary>A child <c>dotnet</c> must not inherit the test host's MSBuild and test settings.</summary>
+    public static void IsolateChildDotnet(ProcessStartInfo start)
+    {
+        start.Environment.Remove("MSBuildSDKsPath");
+        start.Environment.Remove("MSBuildExtensionsPath");
+        start.Environment.Remove("MSBUILD_EXE_PATH");
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+    }
+
     public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, TimeSpan timeout, IDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
@@ -32,12 +42,7 @@ internal static class ProcessRunner
             start.ArgumentList.Add(argument);
         }
 
-        // A child dotnet must not inherit the test host's MSBuild/test settings.
-        start.Environment.Remove("MSBuildSDKsPath");
-        start.Environment.Remove("MSBuildExtensionsPath");
-        start.Environment.Remove("MSBUILD_EXE_PATH");
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
+        IsolateChildDotnet(start);
         if (environment is not null)
         {
             foreach (var (key, value) in environment)
