@@ -1,0 +1,173 @@
+/**
+ * Reads `text/event-stream` by the WHATWG event-stream interpretation rules
+ * (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation), fed as bytes in any
+ * chunking: a UTF-8 sequence, a line end, even a CR and its LF may be split across chunks.
+ */
+
+/** One dispatched event. */
+export interface SseEvent {
+  /** The event name (`message` when the stream gave none). */
+  readonly type: string;
+  /** The data lines, joined with LF. */
+  readonly data: string;
+  /** The last event ID in effect when the event was dispatched (empty for none). */
+  readonly lastEventId: string;
+  /** The reconnection time a `retry:` field of this event's block set, in milliseconds. */
+  readonly retry?: number;
+}
+
+/** The longest reconnection time a `retry` field can set: 2^31−1 ms; larger values are clamped to it. */
+export const MAX_RETRY_MS = 2_147_483_647;
+
+/** Thrown when one event grows past the reader's limit (a hostile or broken server). */
+export class SseEventTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`An event exceeded ${limit} characters; the stream was abandoned.`);
+    this.name = "SseEventTooLargeError";
+  }
+}
+
+export class SseEventParser {
+  // The BOM is stripped by the decoder (once, at the start), as the spec's UTF-8 decode does.
+  private readonly decoder = new TextDecoder("utf-8");
+  private pending = "";
+  private skipLeadingLf = false;
+  private data: string[] = [];
+  private hasData = false;
+  private eventType = "";
+  private idBuffer: string;
+  private retry: number | undefined;
+  private blockChars = 0;
+
+  /** The spec's "last event ID string": what a reconnect sends as `Last-Event-ID`. */
+  lastEventId: string;
+
+  /** The reconnection time the stream set last, whether or not an event followed it. */
+  reconnectionTime: number | undefined;
+
+  constructor(lastEventId = "", private readonly maxEventChars = 4 * 1024 * 1024) {
+    this.idBuffer = lastEventId;
+    this.lastEventId = lastEventId;
+  }
+
+  /** Feeds a chunk; returns the events it completed. */
+  push(chunk: Uint8Array): SseEvent[] {
+    return this.lines(this.decoder.decode(chunk, { stream: true }));
+  }
+
+  /** The end of the stream: the spec discards an unfinished event. */
+  end(): void {
+    this.decoder.decode();
+    this.pending = "";
+  }
+
+  private lines(text: string): SseEvent[] {
+    const events: SseEvent[] = [];
+    let start = 0;
+    let i = 0;
+    if (this.skipLeadingLf && text.length > 0) {
+      this.skipLeadingLf = false;
+      if (text.charCodeAt(0) === 10) {
+        start = i = 1;
+      }
+    }
+
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13) {
+        continue;
+      }
+
+      const line = this.pending + text.slice(start, i);
+      this.pending = "";
+      if (c === 13) {
+        if (i + 1 < text.length) {
+          if (text.charCodeAt(i + 1) === 10) {
+            i++;
+          }
+        } else {
+          this.skipLeadingLf = true; // A CR at the end of a chunk: its LF may come next.
+        }
+      }
+
+      start = i + 1;
+      const event = this.line(line);
+      if (event) {
+        events.push(event);
+      }
+    }
+
+    this.pending += text.slice(start);
+    if (this.blockChars + this.pending.length > this.maxEventChars) {
+      throw new SseEventTooLargeError(this.maxEventChars);
+    }
+
+    return events;
+  }
+
+  private line(line: string): SseEvent | undefined {
+    if (line.length === 0) {
+      return this.dispatch();
+    }
+
+    this.blockChars += line.length + 1;
+    if (this.blockChars > this.maxEventChars) {
+      throw new SseEventTooLargeError(this.maxEventChars);
+    }
+
+    if (line.charCodeAt(0) === 58) {
+      return undefined; // A comment.
+    }
+
+    const colon = line.indexOf(":");
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? "" : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) {
+      value = value.slice(1);
+    }
+
+    switch (field) {
+      case "data":
+        this.data.push(value);
+        this.hasData = true;
+        break;
+      case "event":
+        this.eventType = value;
+        break;
+      case "id":
+        if (!value.includes("\0")) {
+          this.idBuffer = value;
+        }
+        break;
+      case "retry":
+        if (value.length > 0 && /^[0-9]+$/.test(value)) {
+          const ms = value.length > 15 ? MAX_RETRY_MS : Math.min(Number(value), MAX_RETRY_MS);
+          this.retry = ms;
+          this.reconnectionTime = ms;
+        }
+        break;
+      default:
+        break; // Other fields are ignored.
+    }
+
+    return undefined;
+  }
+
+  private dispatch(): SseEvent | undefined {
+    this.lastEventId = this.idBuffer;
+    const retry = this.retry;
+    const type = this.eventType || "message";
+    const hasData = this.hasData;
+    const data = this.data.join("\n");
+    this.data = [];
+    this.hasData = false;
+    this.eventType = "";
+    this.retry = undefined;
+    this.blockChars = 0;
+    if (!hasData) {
+      return undefined;
+    }
+
+    return retry === undefined ? { type, data, lastEventId: this.lastEventId } : { type, data, lastEventId: this.lastEventId, retry };
+  }
+}

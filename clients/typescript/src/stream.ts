@@ -1,0 +1,255 @@
+import {
+  SseConnectionLostError,
+  SseContentTypeError,
+  SseError,
+  SseIdleTimeoutError,
+  SsePayloadError,
+  SseResumeRejectedError,
+  SseStreamFailedError,
+  type SseDisconnectReason,
+} from "./errors.js";
+import { httpError } from "./http.js";
+import { headersFor, resolveOptions, type SseClientOptions } from "./options.js";
+import { SseEventParser } from "./parser.js";
+import { resolve, type SseRequest } from "./request.js";
+
+/** How a stream's events become items: `undefined` skips an event the contract has no type for (a newer server). */
+export type EventReader<T> = (eventType: string, data: string) => T | undefined;
+
+/** An item with its event name and id. */
+export interface SseItem<T> {
+  readonly data: T;
+  readonly eventType: string;
+  readonly eventId: string | undefined;
+}
+
+const Reserved = { end: "sse-end", error: "sse-error", reset: "sse-reset", gap: "sse-gap" } as const;
+
+/**
+ * Reads a stream with fetch: the items in order, across reconnections. A resumable stream reconnects after a lost
+ * connection (backoff with full jitter, the server's `retry:` and `Retry-After`) and sends the last id it received as
+ * `Last-Event-ID`; the consumer sees one continuous sequence. It ends on the server's `sse-end` event or a 204.
+ */
+export async function* readItems<T>(
+  baseUrl: string,
+  request: SseRequest,
+  read: EventReader<T>,
+  clientOptions: SseClientOptions = {},
+  signal?: AbortSignal,
+): AsyncGenerator<SseItem<T>, void, undefined> {
+  const options = resolveOptions(clientOptions);
+  const url = resolve(baseUrl, request.path);
+  const mayReconnect = request.resumable ? options.reconnect : options.restartNonResumableStreams;
+  let lastEventId: string | undefined;
+  let sentLastEventId: string | undefined;
+  let attempts = 0;
+  let eventCount = 0;
+  let serverRetryMs: number | undefined;
+
+  while (true) {
+    signal?.throwIfAborted();
+    const connection = new AbortController();
+    const onAbort = () => connection.abort(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let idleTimer: ReturnType<typeof setTimeout> | undefined;
+    const touch = () => {
+      if (options.idleTimeoutMs > 0) {
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(() => connection.abort(new SseIdleTimeoutError(options.idleTimeoutMs)), options.idleTimeoutMs);
+      }
+    };
+
+    let lost: { reason: SseDisconnectReason; error: unknown; retryAfterMs?: number | undefined };
+    try {
+      const headers = await headersFor(clientOptions, request.headers);
+      headers["Accept"] = "text/event-stream";
+      if (request.body !== undefined) {
+        headers["Content-Type"] = "application/json";
+      }
+
+      if (lastEventId !== undefined) {
+        headers["Last-Event-ID"] = lastEventId;
+      }
+
+      sentLastEventId = lastEventId;
+      touch();
+      const response = await options.fetch(url, {
+        method: request.method,
+        headers,
+        body: request.body ?? null,
+        signal: connection.signal,
+        cache: "no-store",
+        credentials: clientOptions.credentials ?? "same-origin",
+      });
+
+      if (response.status === 204) {
+        return; // Nothing (more) to stream.
+      }
+
+      if (response.status !== 200) {
+        const error = await httpError(response, url);
+        if (response.status >= 500 || response.status === 408 || response.status === 429) {
+          lost = { reason: "server-error", error, retryAfterMs: error.retryAfterMs };
+        } else {
+          throw error;
+        }
+      } else {
+        const contentType = response.headers.get("content-type");
+        if (!contentType || contentType.split(";")[0]!.trim().toLowerCase() !== "text/event-stream" || !response.body) {
+          await response.body?.cancel();
+          throw new SseContentTypeError(url, contentType);
+        }
+
+        clientOptions.onConnected?.({ stream: request.name, url, status: response.status, attempt: attempts, lastEventId });
+        const parser = new SseEventParser(lastEventId ?? "", options.maxEventChars);
+        const reader = response.body.getReader();
+        try {
+          while (true) {
+            const { value, done } = await reader.read();
+            touch();
+            if (done) {
+              parser.end();
+              break;
+            }
+
+            for (const event of parser.push(value)) {
+              lastEventId = event.lastEventId === "" ? undefined : event.lastEventId;
+              switch (event.type) {
+                case Reserved.end:
+                  return;
+                case Reserved.error:
+                  throw new SseStreamFailedError(detailOf(event.data));
+                case Reserved.reset:
+                  throw new SseResumeRejectedError(sentLastEventId, detailOf(event.data));
+                case Reserved.gap:
+                  clientOptions.onGap?.({ stream: request.name, missed: missedOf(event.data), lastEventId });
+                  continue;
+              }
+
+              let item: T | undefined;
+              try {
+                item = read(event.type, event.data);
+              } catch (error) {
+                throw new SsePayloadError(event.type, event.lastEventId, event.data.length > 256 ? event.data.slice(0, 256) + "…" : event.data, error);
+              }
+
+              if (item === undefined) {
+                continue; // An event the contract has no type for.
+              }
+
+              eventCount++;
+              attempts = 0;
+              yield { data: item, eventType: event.type, eventId: lastEventId };
+            }
+
+            serverRetryMs = parser.reconnectionTime ?? serverRetryMs;
+          }
+
+          lastEventId = parser.lastEventId === "" ? undefined : parser.lastEventId;
+          if (!options.requireEndEvent) {
+            return;
+          }
+
+          lost = { reason: "end-of-stream", error: undefined };
+        } finally {
+          reader.cancel().catch(() => undefined);
+        }
+      }
+    } catch (error) {
+      if (signal?.aborted) {
+        throw signal.reason;
+      }
+
+      if (error instanceof SseError && !(error instanceof SseIdleTimeoutError)) {
+        throw error;
+      }
+
+      const idle = connection.signal.reason instanceof SseIdleTimeoutError;
+      lost = idle
+        ? { reason: "idle-timeout", error: connection.signal.reason }
+        : { reason: "connection-error", error };
+    } finally {
+      clearTimeout(idleTimer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+
+    const willReconnect = mayReconnect && attempts < options.maxReconnectAttempts;
+    clientOptions.onDisconnected?.({ stream: request.name, reason: lost.reason, error: lost.error, eventCount, lastEventId, willReconnect });
+    if (!willReconnect) {
+      const why = !mayReconnect
+        ? "the stream cannot resume (its method has no [LastEventId]), so it fails rather than start over silently."
+        : `it gave up after ${attempts} reconnection attempts.`;
+      throw new SseConnectionLostError(request.name, lost.reason, eventCount, lastEventId, attempts, why, lost.error);
+    }
+
+    attempts++;
+    const base = serverRetryMs ?? options.initialReconnectDelayMs;
+    const ceiling = Math.min(options.maxReconnectDelayMs, base * 2 ** Math.min(attempts - 1, 30));
+    const delayMs = lost.retryAfterMs ?? Math.floor(options.random() * ceiling);
+    clientOptions.onReconnecting?.({ stream: request.name, attempt: attempts, delayMs, lastEventId });
+    await sleep(delayMs, signal);
+    if (!request.resumable) {
+      lastEventId = undefined; // Starting over: the server cannot resume.
+    }
+  }
+}
+
+/** The items alone. */
+export async function* readStream<T>(
+  baseUrl: string,
+  request: SseRequest,
+  read: EventReader<T>,
+  options: SseClientOptions = {},
+  signal?: AbortSignal,
+): AsyncGenerator<T, void, undefined> {
+  for await (const item of readItems(baseUrl, request, read, options, signal)) {
+    yield item.data;
+  }
+}
+
+/** Reads JSON data as `T` for the events named `eventType` (`message` for unnamed events); skips others. */
+export function json<T>(eventType = "message"): EventReader<T> {
+  return (type, data) => (type === eventType ? (JSON.parse(data) as T) : undefined);
+}
+
+/** Reads plain-text data for the events named `eventType`. */
+export function text(eventType = "message"): EventReader<string> {
+  return (type, data) => (type === eventType ? data : undefined);
+}
+
+function detailOf(data: string): string {
+  try {
+    const problem = JSON.parse(data) as { detail?: unknown; title?: unknown };
+    return typeof problem.detail === "string" ? problem.detail : typeof problem.title === "string" ? problem.title : data;
+  } catch {
+    return data;
+  }
+}
+
+function missedOf(data: string): number {
+  try {
+    const gap = JSON.parse(data) as { missed?: unknown };
+    return typeof gap.missed === "number" ? gap.missed : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((done, fail) => {
+    if (signal?.aborted) {
+      fail(signal.reason);
+      return;
+    }
+
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      done();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      fail(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
