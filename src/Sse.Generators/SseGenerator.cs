@@ -60,6 +60,25 @@ public sealed class SseGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(local, static (spc, contract) => Emit(spc, contract));
         context.RegisterSourceOutput(referenced, static (spc, contract) => Emit(spc, contract));
+
+        // The TypeScript client, when the project asks for it (SseTypeScriptOutput): carried in the assembly's
+        // metadata, and written to that folder after the build by the package's targets.
+        var typeScript = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => TypeScriptSettings.From(options.GlobalOptions))
+            .WithTrackingName(TrackingNames.TypeScriptSettings);
+        context.RegisterSourceOutput(local.Combine(typeScript), static (spc, input) => EmitTypeScript(spc, input.Left, input.Right));
+        context.RegisterSourceOutput(referenced.Combine(typeScript), static (spc, input) => EmitTypeScript(spc, input.Left, input.Right));
+    }
+
+    private static void EmitTypeScript(SourceProductionContext context, ContractModel contract, TypeScriptSettings settings)
+    {
+        if (!settings.Enabled || contract.Parts == GeneratedParts.None || contract.TypeScript is null)
+        {
+            return;
+        }
+
+        var source = TypeScriptEmitter.Emit(contract, settings.RuntimeModule);
+        context.AddSource(contract.HintNameStem + ".TypeScript.g.cs", TypeScriptCarrierEmitter.Emit(TypeScriptEmitter.FileName(contract), source));
     }
 
     private static void Emit(SourceProductionContext context, ContractModel contract)

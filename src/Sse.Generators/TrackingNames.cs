@@ -10,4 +10,5 @@ internal static class TrackingNames
     public const string Requests = nameof(Requests);
     public const string LocalContracts = nameof(LocalContracts);
     public const string ReferencedContracts = nameof(ReferencedContracts);
+    public const string TypeScriptSettings = nameof(TypeScriptSettings);
 }

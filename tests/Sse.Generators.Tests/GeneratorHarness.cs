@@ -59,7 +59,7 @@ internal static class GeneratorHarness
         }
     }
 
-    public static GeneratorDriver CreateDriver(bool withJsonGenerator = true)
+    public static GeneratorDriver CreateDriver(bool withJsonGenerator = true, IReadOnlyDictionary<string, string>? buildProperties = null)
     {
         var generators = new List<ISourceGenerator> { new SseGenerator().AsSourceGenerator() };
         if (withJsonGenerator && JsonGenerator.Value is { } json)
@@ -70,13 +70,33 @@ internal static class GeneratorHarness
         return CSharpGeneratorDriver.Create(
             generators,
             parseOptions: ParseOptions,
+            optionsProvider: new BuildProperties(buildProperties ?? new Dictionary<string, string>()),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
     }
 
-    /// <summary>Runs the generators; returns our generated files (hint name → text) and the updated compilation.</summary>
-    public static (Dictionary<string, string> Files, Compilation Output, GeneratorDriver Driver) Run(CSharpCompilation compilation)
+    /// <summary>MSBuild properties as the generator sees them (<c>build_property.{name}</c>).</summary>
+    private sealed class BuildProperties(IReadOnlyDictionary<string, string> properties) : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptionsProvider
     {
-        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        private readonly Options _global = new(properties.ToDictionary(static p => "build_property." + p.Key, static p => p.Value));
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GlobalOptions => _global;
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.Empty;
+
+        public override Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.Empty;
+
+        private sealed class Options(Dictionary<string, string> values) : Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions
+        {
+            public static readonly Options Empty = new([]);
+
+            public override bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? value) => values.TryGetValue(key, out value);
+        }
+    }
+
+    /// <summary>Runs the generators; returns our generated files (hint name → text) and the updated compilation.</summary>
+    public static (Dictionary<string, string> Files, Compilation Output, GeneratorDriver Driver) Run(CSharpCompilation compilation, IReadOnlyDictionary<string, string>? buildProperties = null)
+    {
+        var driver = CreateDriver(buildProperties: buildProperties).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
         Assert.Empty(generatorDiagnostics.Where(static d => d.Severity >= DiagnosticSeverity.Warning));
         var files = driver.GetRunResult().Results
             .Where(static r => r.Generator.GetGeneratorType() == typeof(SseGenerator))

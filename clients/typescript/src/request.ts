@@ -10,6 +10,8 @@ export interface SseRequest {
   readonly body?: string;
   /** Whether the server can resume the stream after a `Last-Event-ID`. */
   readonly resumable?: boolean;
+  /** The id to resume after on the first connection (a `[LastEventId]` argument); later ones send the last id received. */
+  readonly lastEventId?: string | undefined;
 }
 
 /** Percent-encodes one route value; `.` and `..` cannot travel in a path (URLs normalize them away). */

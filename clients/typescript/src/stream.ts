@@ -40,7 +40,7 @@ export async function* readItems<T>(
   const options = resolveOptions(clientOptions);
   const url = resolve(baseUrl, request.path);
   const mayReconnect = request.resumable ? options.reconnect : options.restartNonResumableStreams;
-  let lastEventId: string | undefined;
+  let lastEventId: string | undefined = request.lastEventId;
   let sentLastEventId: string | undefined;
   let attempts = 0;
   let eventCount = 0;

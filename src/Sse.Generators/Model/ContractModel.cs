@@ -13,6 +13,7 @@ namespace Sse.Generators.Model;
 /// <param name="JsonContextFullName">The <c>global::</c>-qualified JSON context type.</param>
 /// <param name="Methods">The contract's methods.</param>
 /// <param name="Parts">Which parts this compilation generates; decided by the pipeline from the runtimes referenced and what was asked for.</param>
+/// <param name="TypeScript">The TypeScript types of the contract, for a TypeScript client.</param>
 internal sealed record ContractModel(
     string Namespace,
     string InterfaceName,
@@ -22,7 +23,8 @@ internal sealed record ContractModel(
     string RoutePrefix,
     string JsonContextFullName,
     EquatableArray<MethodModel> Methods,
-    GeneratedParts Parts = GeneratedParts.None)
+    GeneratedParts Parts = GeneratedParts.None,
+    TypeScriptModel? TypeScript = null)
 {
     /// <summary>Whether any method is a topic subscription, so the contract has a publisher.</summary>
     public bool HasTopics => Any(MethodRole.Topic);

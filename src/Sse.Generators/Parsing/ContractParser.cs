@@ -123,7 +123,8 @@ internal static class ContractParser
             accessibility,
             RouteTemplate.Normalize(prefix),
             TypeNames.Full(jsonContext),
-            methods.ToEquatableArray());
+            methods.ToEquatableArray(),
+            TypeScript: TypeScriptParser.Parse(contract, methods, jsonContext, derivedTypes));
     }
 
     private static INamedTypeSymbol? ReadJsonContext(INamedTypeSymbol contract, AttributeData attribute, DiagnosticSink sink, CancellationToken cancellationToken)
