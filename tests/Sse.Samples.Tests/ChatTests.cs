@@ -13,7 +13,7 @@ namespace Sse.Samples.Tests;
 
 /// <summary>samples/Chat: rooms and direct messages between pages and console clients, all at once.</summary>
 [Collection(SamplesCollection.Name)]
-public sealed class ChatTests
+public sealed class ChatTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Server = "samples/Chat/Chat.Server";
     private const string Client = "samples/Chat/Chat.Client";
@@ -54,6 +54,9 @@ public sealed class ChatTests
 
         await carol.WriteLineAsync("/rooms");
         await carol.WaitForLineAsync(static l => l == "#lobby: 3 connected", Wait);
+
+        // The page's room list comes from the Rooms command, through the generated client.
+        await alice.WaitForFunctionAsync("() => [...document.querySelectorAll('#rooms button')].some(b => b.textContent === '#lobby (3)')", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
 
         await Chromium.ScreenshotAsync(alice, "chat-alice");
         await Chromium.ScreenshotAsync(bob, "chat-bob");
@@ -104,10 +107,12 @@ public sealed class ChatTests
         }
     }
 
-    private static async Task<IPage> SignInAsync(IBrowser browser, Uri server, string name)
+    private async Task<IPage> SignInAsync(IBrowser browser, Uri server, string name)
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 900, Height = 700 } });
         var page = await context.NewPageAsync();
+        page.Console += (_, message) => output.WriteLine($"[{name} console {message.Type}] {message.Text}");
+        page.PageError += (_, error) => output.WriteLine($"[{name} page error] {error}");
         await page.GotoAsync(server.ToString());
         await page.FillAsync("input[name=name]", name);
         await page.ClickAsync("#login button");

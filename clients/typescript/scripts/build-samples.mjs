@@ -1,0 +1,25 @@
+// Builds the sample pages that use a generated client: copies the runtime (dist) into each page's wwwroot/js/sse-client
+// and compiles the page's client/ folder (the generated client and the page's own code) into wwwroot/js.
+// The output is checked in, so `dotnet run` serves the pages without node; a test checks it is up to date.
+import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..", "..");
+const tsc = join(here, "..", "node_modules", "typescript", "bin", "tsc");
+const samples = [join(root, "samples", "Chat", "Chat.Server")];
+const outDir = process.argv[2]; // Optional: build into this folder instead (the freshness test compares).
+
+for (const sample of samples) {
+  const target = outDir ? join(outDir, "js") : join(sample, "wwwroot", "js");
+  const runtime = join(target, "sse-client");
+  rmSync(runtime, { recursive: true, force: true });
+  mkdirSync(runtime, { recursive: true });
+  for (const file of readdirSync(join(here, "..", "dist"))) {
+    if (file.endsWith(".js") || file.endsWith(".d.ts") || file.endsWith(".js.map")) cpSync(join(here, "..", "dist", file), join(runtime, file));
+  }
+
+  execFileSync(process.execPath, [tsc, "-p", join(sample, "client", "tsconfig.json"), "--outDir", target], { stdio: "inherit" });
+}
