@@ -21,13 +21,18 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
     while (true) {
         signal?.throwIfAborted();
         const connection = new AbortController();
-        const onAbort = () => connection.abort(signal?.reason);
-        signal?.addEventListener("abort", onAbort, { once: true });
         let idleTimer;
+        const onAbort = () => {
+            clearTimeout(idleTimer);
+            connection.abort(signal?.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
         const touch = () => {
             if (options.idleTimeoutMs > 0) {
                 clearTimeout(idleTimer);
                 idleTimer = setTimeout(() => connection.abort(new SseIdleTimeoutError(options.idleTimeoutMs)), options.idleTimeoutMs);
+                // In Node, a waiting stream does not keep the process alive by itself.
+                idleTimer.unref?.();
             }
         };
         let lost;

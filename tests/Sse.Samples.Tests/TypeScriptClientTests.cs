@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Sse.Tests;
+using Xunit;
+
+namespace Sse.Samples.Tests;
+
+/// <summary>
+/// The TypeScript client: its runtime's node tests (the shared WHATWG table, the reader, generated clients type-checked),
+/// the Chat sample's generated client against the real Kestrel server, and the checked-in client and page scripts being
+/// what the build and the sources produce.
+/// </summary>
+[Collection(SamplesCollection.Name)]
+public sealed class TypeScriptClientTests
+{
+    private const string Install = "apt-get update && apt-get install -y nodejs npm";
+    private static readonly string Package = RepoPaths.File("clients/typescript");
+
+    [RequiresToolFact("node", Install)]
+    public async Task RuntimeTests_PassInNode()
+    {
+        await EnsurePackagesAsync();
+        var result = await ProcessRunner.RunAsync(Tools.Require("npm", Install), ["test"], Package, TimeSpan.FromMinutes(5));
+        result.EnsureSuccess("npm test (clients/typescript)");
+        Assert.Contains("# fail 0", result.Output.Replace("ℹ fail 0", "# fail 0", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [RequiresToolFact("node", Install)]
+    public async Task GeneratedChatClient_InNode_AgainstTheChatSample()
+    {
+        await EnsurePackagesAsync();
+        (await ProcessRunner.RunAsync(Tools.Require("npm", Install), ["run", "build:test"], Package, TimeSpan.FromMinutes(5))).EnsureSuccess("npm run build:test");
+        (await ProcessRunner.RunAsync(Tools.Require("npm", Install), ["run", "build"], Package, TimeSpan.FromMinutes(5))).EnsureSuccess("npm run build");
+        await using var server = await AppProcess.StartServerAsync("samples/Chat/Chat.Server");
+        var result = await ProcessRunner.RunAsync(
+            Tools.Require("node", Install),
+            ["--test", "--test-reporter=spec", "build-test/test/chat-sample.test.js"],
+            Package,
+            TimeSpan.FromMinutes(2),
+            new Dictionary<string, string> { ["CHAT_URL"] = server.Address.ToString().TrimEnd('/') });
+        result.EnsureSuccess("node --test chat-sample.test.js");
+        Assert.Contains("pass 1", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("skipped 1", result.Output, StringComparison.Ordinal);
+    }
+
+    [RequiresToolFact("git", "apt-get update && apt-get install -y git")]
+    public async Task CheckedInGeneratedClient_IsWhatTheBuildWrites()
+    {
+        // The test build rebuilt Chat.Server, which writes client/chat.ts when the generator's output differs: a
+        // stale checked-in client shows up as a change against the commit.
+        var status = await ProcessRunner.RunAsync(Tools.Require("git", "apt-get install -y git"), ["status", "--porcelain", "--", "samples/Chat/Chat.Server/client/chat.ts"], RepoPaths.Root, TimeSpan.FromMinutes(1));
+        status.EnsureSuccess("git status");
+        Assert.True(status.Output.Trim().Length == 0, $"samples/Chat/Chat.Server/client/chat.ts is not what the build generates; commit the regenerated file:\n{status.Output}");
+    }
+
+    [RequiresToolFact("node", Install)]
+    public async Task CheckedInPageScripts_AreBuiltFromTheCurrentSources()
+    {
+        await EnsurePackagesAsync();
+        (await ProcessRunner.RunAsync(Tools.Require("npm", Install), ["run", "build"], Package, TimeSpan.FromMinutes(5))).EnsureSuccess("npm run build");
+        var fresh = Path.Combine(Path.GetTempPath(), "sse-pages-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            (await ProcessRunner.RunAsync(Tools.Require("node", Install), ["scripts/build-samples.mjs", fresh], Package, TimeSpan.FromMinutes(5))).EnsureSuccess("build-samples.mjs");
+            var checkedIn = RepoPaths.File("samples/Chat/Chat.Server/wwwroot/js");
+            var expected = Directory.GetFiles(Path.Combine(fresh, "js"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Path.Combine(fresh, "js"), f)).Order().ToList();
+            Assert.Equal(expected, Directory.GetFiles(checkedIn, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(checkedIn, f)).Order());
+            foreach (var file in expected)
+            {
+                Assert.True(
+                    File.ReadAllText(Path.Combine(fresh, "js", file)) == File.ReadAllText(Path.Combine(checkedIn, file)),
+                    $"samples/Chat/Chat.Server/wwwroot/js/{file} is stale: run `npm run build:samples` in clients/typescript and commit the result.");
+            }
+        }
+        finally
+        {
+            Directory.Delete(fresh, recursive: true);
+        }
+    }
+
+    /// <summary>The package's dev dependencies (typescript, @types/node), from the lock file, once.</summary>
+    private static async Task EnsurePackagesAsync()
+    {
+        if (File.Exists(Path.Combine(Package, "node_modules", "typescript", "bin", "tsc")))
+        {
+            return;
+        }
+
+        (await ProcessRunner.RunAsync(Tools.Require("npm", Install), ["ci", "--no-audit", "--no-fund"], Package, TimeSpan.FromMinutes(5))).EnsureSuccess("npm ci (clients/typescript)");
+    }
+}
