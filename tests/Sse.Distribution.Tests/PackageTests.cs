@@ -56,6 +56,8 @@ public sealed class PackageTests
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <!-- The browser's client: the package's build files write it to client/ after the build. -->
+                <SseTypeScriptOutput>client</SseTypeScriptOutput>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="Sse.Runtime.AspNetCore" Version="{version}" />
@@ -123,5 +125,10 @@ public sealed class PackageTests
         run.EnsureSuccess("dotnet run of the new project");
         Assert.Contains("reading 0: Oslo 10.5", run.Output, StringComparison.Ordinal);
         Assert.Contains("reading 2: Oslo 12.5", run.Output, StringComparison.Ordinal);
+
+        // The TypeScript client came with the package's build files, transitively through the server runtime.
+        var typeScript = await File.ReadAllTextAsync(Path.Combine(app, "client", "weather.ts"));
+        Assert.Contains("export class WeatherClient {", typeScript, StringComparison.Ordinal);
+        Assert.Contains("readings(city: string, count: number, init?:", typeScript, StringComparison.Ordinal);
     }
 }
