@@ -15,6 +15,9 @@ internal sealed class PostgreSqlSseSql
                 one boolean PRIMARY KEY DEFAULT true CHECK (one),
                 epoch text NOT NULL);
             INSERT INTO {schema}.epoch (epoch) VALUES (substr(md5(random()::text || clock_timestamp()::text), 1, 8)) ON CONFLICT DO NOTHING;
+            -- The newest head of any topic forgotten so far (its row removed once retention took all its events): a
+            -- topic without a row knows nothing up to here.
+            ALTER TABLE {schema}.epoch ADD COLUMN IF NOT EXISTS forgotten_up_to bigint NOT NULL DEFAULT 0;
             -- A topic's newest position, and the newest one retention removed (resuming before it cannot be done).
             CREATE TABLE IF NOT EXISTS {schema}.topics (
                 topic text PRIMARY KEY,
@@ -39,9 +42,12 @@ internal sealed class PostgreSqlSseSql
         // The wake-up for the other servers goes in the same statement, so in the same transaction: PostgreSQL
         // delivers it when (and only if) the row commits. Its payload is "{position}:{topic}" ($5 is the topic, or
         // empty when too long for a notification: the servers' polling finds it then).
+        // A topic's new row (a new topic, or one forgotten) knows nothing before its first event: a resume from an
+        // earlier position is told it cannot resume.
         Append = $"""
             WITH t AS (
-                INSERT INTO {schema}.topics AS t (topic, head) VALUES ($1, nextval('{schema}.positions'))
+                INSERT INTO {schema}.topics AS t (topic, head, evicted_up_to)
+                SELECT $1, n, n - 1 FROM (SELECT nextval('{schema}.positions') AS n) first
                 ON CONFLICT (topic) DO UPDATE SET head = nextval('{schema}.positions')
                 RETURNING t.head),
             e AS (
@@ -51,16 +57,18 @@ internal sealed class PostgreSqlSseSql
             SELECT position, pg_notify($4, position::text || ':' || $5) FROM e
             """;
 
-        // One statement, one snapshot: the head, the retention mark and the events agree.
+        // One statement, one snapshot: the head, the retention mark and the events agree. A topic without a row (never
+        // had an event, or forgotten) has the forgotten mark as both its head and its retention mark.
         Read = $"""
-            SELECT t.head, t.evicted_up_to, e.position, e.event_type, e.data, e.created_at
-            FROM {schema}.topics t
+            SELECT coalesce(t.head, g.forgotten_up_to), coalesce(t.evicted_up_to, g.forgotten_up_to),
+                   e.position, e.event_type, e.data, e.created_at
+            FROM {schema}.epoch g
+            LEFT JOIN {schema}.topics t ON t.topic = $1
             LEFT JOIN LATERAL (
                 SELECT position, event_type, data, created_at FROM {schema}.events
                 WHERE topic = t.topic AND position > $2
                 ORDER BY position
                 LIMIT $3) e ON true
-            WHERE t.topic = $1
             ORDER BY e.position
             """;
         Heads = $"SELECT topic, head FROM {schema}.topics WHERE topic = ANY($1)";
@@ -78,6 +86,18 @@ internal sealed class PostgreSqlSseSql
             UPDATE {schema}.topics t SET evicted_up_to = GREATEST(t.evicted_up_to, d.max_position)
             FROM (SELECT topic, max(position) AS max_position FROM doomed GROUP BY topic) d
             WHERE t.topic = d.topic
+            """;
+        // Then the rows of topics retention emptied go (per-user topics come and go by the thousand), raising the
+        // forgotten mark. The condition is on the row itself, so an append racing the sweep (it raises head) keeps it.
+        Forget = $"""
+            WITH gone AS (
+                DELETE FROM {schema}.topics t
+                WHERE t.evicted_up_to >= t.head
+                  AND NOT EXISTS (SELECT 1 FROM {schema}.events e WHERE e.topic = t.topic)
+                RETURNING t.head)
+            UPDATE {schema}.epoch SET forgotten_up_to = GREATEST(forgotten_up_to, m.head)
+            FROM (SELECT max(head) AS head FROM gone) m
+            WHERE m.head IS NOT NULL
             """;
         RetentionLock = "SELECT pg_try_advisory_xact_lock(hashtext($1))";
     }
@@ -97,6 +117,8 @@ internal sealed class PostgreSqlSseSql
     public string Heads { get; }
 
     public string Retain { get; }
+
+    public string Forget { get; }
 
     public string RetentionLock { get; }
 }

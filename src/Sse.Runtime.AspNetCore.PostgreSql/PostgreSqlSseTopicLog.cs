@@ -214,8 +214,7 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            // A topic that never had an event: only "from the start" is a position it knows.
-            return new SseTopicRead([], 0, IsTruncated: afterPosition != 0);
+            throw new InvalidOperationException($"The table {_options.Schema}.epoch is empty; run the log's schema script (PostgreSqlSseTopicLog.SchemaScript).");
         }
 
         var head = reader.GetInt64(0);
@@ -259,7 +258,10 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
         }
     }
 
-    /// <summary>Removes events past the retention limits now, in bulk (servers also do it every <see cref="SsePostgreSqlOptions.RetentionInterval"/>).</summary>
+    /// <summary>
+    /// Removes events past the retention limits now, in bulk, and the rows of topics left with no event (servers also do
+    /// it every <see cref="SsePostgreSqlOptions.RetentionInterval"/>).
+    /// </summary>
     /// <param name="cancellationToken">Cancels the sweep.</param>
     /// <returns>Whether this server did it (another one may be doing it at the same time).</returns>
     public async Task<bool> ApplyRetentionAsync(CancellationToken cancellationToken = default)
@@ -280,6 +282,11 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
             retain.Parameters.Add(new() { Value = (long)Math.Min(_hubOptions.ReplayCount, int.MaxValue) });
             retain.Parameters.Add(new() { Value = _hubOptions.ReplayAge, NpgsqlDbType = NpgsqlDbType.Interval });
             await retain.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var forget = new NpgsqlCommand(_sql.Forget, connection, transaction))
+        {
+            await forget.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

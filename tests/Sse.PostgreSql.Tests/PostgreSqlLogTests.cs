@@ -144,6 +144,61 @@ public sealed class PostgreSqlLogTests(PostgresFixture postgres)
     }
 
     [RequiresPostgresFact]
+    public async Task Retention_ForgetsTopicsItEmptied_LiveSubscribersKeepReceiving_StaleResumesAreRefused()
+    {
+        var schema = PostgresFixture.NewSchema();
+        var (hub, log) = await postgres.CreateHubAsync(schema, static o => o.ReplayAge = TimeSpan.FromMilliseconds(300));
+        await using var _ = log;
+        using var cts = new CancellationTokenSource(Timeout);
+
+        // A live subscriber of one per-user topic, and a second per-user topic with nobody listening.
+        await using var live = hub.Topic("user/1", Text).SubscribeAsync(cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
+        var firstLive = live.MoveNextAsync();
+        await WaitForAsync(() => hub.GetSubscriberCount("user/1") == 1);
+        var oldId1 = await hub.Topic("user/1", Text).PublishAsync("one", cts.Token);
+        Assert.Equal(["one"], await TakeAsync(live, firstLive, 1));
+        var lastId2 = await hub.Topic("user/2", Text).PublishAsync("two", cts.Token);
+
+        await Task.Delay(1000, cts.Token);
+        Assert.True(await log.ApplyRetentionAsync(cts.Token));
+        Assert.Equal(0L, await ScalarAsync($"SELECT count(*) FROM {schema}.topics"));
+        Assert.Equal(0L, await ScalarAsync($"SELECT count(*) FROM {schema}.events"));
+
+        // The newest id of the last topic forgotten is still a place to resume from: nothing came after it.
+        await using var resumed = hub.Topic("user/2", Text).SubscribeAsync(lastId2, cts.Token).GetAsyncEnumerator(cts.Token);
+        var firstResumed = resumed.MoveNextAsync();
+        await WaitForAsync(() => hub.GetSubscriberCount("user/2") == 1);
+
+        // The topics come back on their next publish: subscribed before, resumed after, both receive it.
+        var newId1 = await hub.Topic("user/1", Text).PublishAsync("one again", cts.Token);
+        await hub.Topic("user/2", Text).PublishAsync("two again", cts.Token);
+        Assert.Equal(["one again"], await TakeAsync(live, live.MoveNextAsync(), 1));
+        Assert.Equal(["two again"], await TakeAsync(resumed, firstResumed, 1));
+
+        // An id from before the topic was forgotten is refused (its events are gone); one from its new life resumes.
+        var ex = await Assert.ThrowsAsync<SseResumeRejectedException>(() => TakeAsync(hub.Topic("user/1", Text).SubscribeAsync(oldId1), 1));
+        Assert.Contains("no longer kept", ex.Reason, StringComparison.Ordinal);
+        var (newHub, newLog) = await postgres.CreateHubAsync(schema);
+        await using var __ = newLog;
+        var fromNew = newHub.Topic("user/1", Text).SubscribeAsync(newId1, cts.Token).GetAsyncEnumerator(cts.Token);
+        await using (fromNew)
+        {
+            var next = fromNew.MoveNextAsync();
+            await WaitForAsync(() => newHub.GetSubscriberCount("user/1") == 1);
+            await hub.Topic("user/1", Text).PublishAsync("one more", cts.Token);
+            Assert.Equal(["one more"], await TakeAsync(fromNew, next, 1));
+        }
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [RequiresPostgresFact]
     public async Task Outbox_RolledBack_IsNeverDelivered_Committed_IsDeliveredOnce()
     {
         var (hub, log) = await postgres.CreateHubAsync();
