@@ -66,13 +66,17 @@ public sealed class SseGenerator : IIncrementalGenerator
         var typeScript = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) => TypeScriptSettings.From(options.GlobalOptions))
             .WithTrackingName(TrackingNames.TypeScriptSettings);
-        context.RegisterSourceOutput(local.Combine(typeScript), static (spc, input) => EmitTypeScript(spc, input.Left, input.Right));
-        context.RegisterSourceOutput(referenced.Combine(typeScript), static (spc, input) => EmitTypeScript(spc, input.Left, input.Right));
+        // A contract declared here gets it even where no runtime is referenced (a contracts library); one from a
+        // referenced assembly only where a part of it is asked for.
+        context.RegisterSourceOutput(contracts.Combine(typeScript), static (spc, input) => EmitTypeScript(spc, input.Left, input.Right));
+        context.RegisterSourceOutput(
+            referenced.Where(static contract => contract.Parts != GeneratedParts.None).Combine(typeScript),
+            static (spc, input) => EmitTypeScript(spc, input.Left, input.Right));
     }
 
     private static void EmitTypeScript(SourceProductionContext context, ContractModel contract, TypeScriptSettings settings)
     {
-        if (!settings.Enabled || contract.Parts == GeneratedParts.None || contract.TypeScript is null)
+        if (!settings.Enabled || contract.TypeScript is null)
         {
             return;
         }

@@ -41,6 +41,23 @@ public class TypeScriptTests
         Assert.DoesNotContain(files.Keys, static k => k.Contains("TypeScript", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("ContractsOnly")]
+    [InlineData("ClientOnly")]
+    [InlineData("ServerAndClient")]
+    public void EveryProjectDeclaringTheContract_GetsTheSameClient_ContractsLibrariesToo(string runtimes)
+    {
+        var compilation = GeneratorHarness.CreateCompilation(TestSources.Design, Enum.Parse<GeneratorHarness.Runtimes>(runtimes));
+        var (files, output, _) = GeneratorHarness.Run(compilation, AskForTypeScript);
+
+        Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
+        var (name, ts) = Carried(files.Single(static f => f.Key.EndsWith(".TypeScript.g.cs", StringComparison.Ordinal)).Value);
+        var (_, expected) = Carried(GeneratorHarness.Run(GeneratorHarness.CreateCompilation(TestSources.Design), AskForTypeScript).Files
+            .Single(static f => f.Key.EndsWith(".TypeScript.g.cs", StringComparison.Ordinal)).Value);
+        Assert.EndsWith(".ts", name, StringComparison.Ordinal);
+        Assert.Equal(expected, ts);
+    }
+
     [Fact]
     public void JsonContextOptions_NamingEnumsIgnoredAndOptional_ShapeTheTypes()
     {
