@@ -73,23 +73,7 @@ public static partial class SseEndpoint
         builder.WithMetadata(new DisableHttpMetricsAttribute());
 #endif
         builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), [SseProtocol.EventStreamMediaType]));
-        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
-        if (tag is not null)
-        {
-            builder.WithTags(tag);
-        }
-
-        if (bodyType is not null)
-        {
-            builder.WithMetadata(new JsonBodyMetadata(bodyType));
-            builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status415UnsupportedMediaType, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
-        }
-
-        if (description is not null)
-        {
-            builder.WithMetadata(description);
-        }
-
+        AddCommonMetadata(builder, tag, bodyType, description);
         return builder;
     }
 
@@ -115,26 +99,34 @@ public static partial class SseEndpoint
         builder.WithMetadata(resultType is null
             ? new ProducesResponseTypeMetadata(StatusCodes.Status204NoContent, typeof(void), [])
             : new ProducesResponseTypeMetadata(StatusCodes.Status200OK, resultType, ["application/json"]));
-        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+        builder.WithMetadata(Problem(StatusCodes.Status500InternalServerError));
+        AddCommonMetadata(builder, tag, bodyType, description);
+        return builder;
+    }
+
+    /// <summary>What streams and commands share: 400 problems, the tag, the JSON body (and its 415), the description.</summary>
+    private static void AddCommonMetadata(IEndpointConventionBuilder builder, string? tag, Type? bodyType, SseEndpointDescription? description)
+    {
+        builder.WithMetadata(Problem(StatusCodes.Status400BadRequest));
         if (tag is not null)
         {
             builder.WithTags(tag);
         }
 
-        builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status500InternalServerError, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
         if (bodyType is not null)
         {
             builder.WithMetadata(new JsonBodyMetadata(bodyType));
-            builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status415UnsupportedMediaType, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
+            builder.WithMetadata(Problem(StatusCodes.Status415UnsupportedMediaType));
         }
 
         if (description is not null)
         {
             builder.WithMetadata(description);
         }
-
-        return builder;
     }
+
+    private static ProducesResponseTypeMetadata Problem(int statusCode) =>
+        new(statusCode, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]);
 
     /// <summary>
     /// Fails at start-up, when a contract with topic methods is mapped, if the hub is not registered; otherwise every
