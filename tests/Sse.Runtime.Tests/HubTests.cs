@@ -28,6 +28,20 @@ public class HubTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TextItems_OnlyCrAndCrLfBecomeLf_OtherCharactersArriveAsPublished()
+    {
+        var (hub, _) = CreateHub();
+        var topic = hub.Topic("text", Text);
+        var id = await topic.PublishAsync("a");
+
+        // SSE breaks lines at CR, LF and CRLF only: form feed, NEL and the Unicode line and paragraph separators are data.
+        await topic.PublishAsync("1\r\n2\r3\n4\f5\u0085 6\u2028 7\u2029 8\v9");
+        await using var enumerator = topic.SubscribeAsync(id).GetAsyncEnumerator();
+        Assert.True(await enumerator.MoveNextAsync());
+        Assert.Equal("1\n2\n3\n4\f5\u0085 6\u2028 7\u2029 8\v9", enumerator.Current.Data);
+    }
+
+    [Fact]
     public async Task TenThousandSubscribeDisconnectCycles_LeaveNothingBehind()
     {
         var (hub, log) = CreateHub();

@@ -193,8 +193,26 @@ public sealed class SseHub : IDisposable
     {
         if (format.IsText)
         {
-            // Text is kept with its line breaks as LF, as the client reads it.
-            return Encoding.UTF8.GetBytes(format.GetText(item).ReplaceLineEndings("\n"));
+            // Text is kept with its line breaks as LF, as the client reads it. Only CR, LF and CRLF break an SSE line
+            // (not ReplaceLineEndings' form feed, NEL or Unicode separators, which are data).
+            var text = Encoding.UTF8.GetBytes(format.GetText(item));
+            var written = 0;
+            for (var read = 0; read < text.Length; read++)
+            {
+                var b = text[read];
+                if (b == (byte)'\r')
+                {
+                    b = (byte)'\n';
+                    if (read + 1 < text.Length && text[read + 1] == (byte)'\n')
+                    {
+                        read++;
+                    }
+                }
+
+                text[written++] = b;
+            }
+
+            return text.AsMemory(0, written);
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
