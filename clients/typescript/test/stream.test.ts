@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+  headerValues,
   json,
   readItems,
   readStream,
@@ -187,4 +188,30 @@ test("commands: 204, 200 with JSON, problem details on failure", async () => {
   } finally {
     await server.close();
   }
+});
+
+test("non-ASCII ids and header values travel as UTF-8 bytes; headers HTTP cannot carry are refused before sending", async () => {
+  const server = await serve((_, response, attempt) => {
+    response.writeHead(200, eventStream);
+    if (attempt === 0) {
+      response.end("id: café-€-1\ndata: \"a\"\n\n"); // Cut without sse-end: the reconnect sends the id back.
+    } else {
+      response.end("data: \"b\"\n\nevent: sse-end\ndata:\n\n");
+    }
+  });
+  try {
+    const items = await collect(readStream(server.url, { name: "T.S", method: "GET", path: "/s", resumable: true, headers: headerValues({ "X-Name": "Zoë 🙂", "X-Count": 3, "X-None": undefined }) }, json<string>(), fast));
+    assert.deepEqual(items, ["a", "b"]);
+    // Node decodes header bytes as Latin-1: the UTF-8 bytes of the text, one character each.
+    const utf8 = (text: string) => Buffer.from(text, "utf8").toString("latin1");
+    assert.equal(server.requests[1]!.headers["last-event-id"], utf8("café-€-1"));
+    assert.equal(server.requests[0]!.headers["x-name"], utf8("Zoë 🙂"));
+    assert.equal(server.requests[0]!.headers["x-count"], "3");
+    assert.equal(server.requests[0]!.headers["x-none"], undefined);
+  } finally {
+    await server.close();
+  }
+
+  assert.throws(() => headerValues({ "X-Bad": "a\r\nX-Forged: 1" }), (error: unknown) => error instanceof RangeError && error.message.includes("'X-Bad'") && error.message.includes("CR, LF or NUL"));
+  assert.throws(() => headerValues({ "X-Bad": " padded" }), (error: unknown) => error instanceof RangeError && error.message.includes("whitespace"));
 });

@@ -270,7 +270,7 @@ internal static class TypeScriptEmitter
         var headers = method.Parameters.Where(static p => p.Source == ParameterSource.Header).ToList();
         if (headers.Count > 0)
         {
-            members.Add("headers: Object.fromEntries(Object.entries({ " + string.Join(", ", headers.Select(static h => $"{Quote(h.WireName)}: {Identifier(h.Name)}")) + " }).filter(([, v]) => v != null).map(([k, v]) => [k, String(v)]))");
+            members.Add("headers: headerValues({ " + string.Join(", ", headers.Select(static h => $"{Quote(h.WireName)}: {Identifier(h.Name)}")) + " })");
         }
 
         if (method.Body is { } body)
@@ -320,7 +320,7 @@ internal static class TypeScriptEmitter
 
     private static string Quote(string value) => TypeScriptCode.Quote(value);
 
-    private static readonly string[] RuntimeFunctions = ["json", "query", "readItems", "readStream", "routeValue", "sendCommand", "text"];
+    private static readonly string[] RuntimeFunctions = ["headerValues", "json", "query", "readItems", "readStream", "routeValue", "sendCommand", "text"];
     private static readonly string[] SseItemImport = ["type SseItem"];
 
     private static readonly HashSet<string> Reserved = new(System.StringComparer.Ordinal)

@@ -20,6 +20,42 @@ export function query(parameters) {
     const text = search.toString();
     return text.length === 0 ? "" : `?${text}`;
 }
+/**
+ * Request headers from the header parameters that have a value. What HTTP cannot carry (CR, LF, NUL, or whitespace
+ * at either end, which HTTP strips) is refused before anything is sent; non-ASCII text travels as UTF-8, as the .NET
+ * client sends it.
+ */
+export function headerValues(parameters) {
+    const headers = {};
+    for (const [name, value] of Object.entries(parameters)) {
+        if (value === undefined || value === null) {
+            continue;
+        }
+        const text = String(value);
+        if (/[\r\n\0]/.test(text)) {
+            throw new RangeError(`The header '${name}' cannot carry CR, LF or NUL.`);
+        }
+        if (/^[ \t]|[ \t]$/.test(text)) {
+            throw new RangeError(`The header '${name}' cannot start or end with whitespace: HTTP strips it.`);
+        }
+        headers[name] = utf8Header(text);
+    }
+    return headers;
+}
+/**
+ * A header value as `fetch` sends it byte for byte: UTF-8, each byte one character (`fetch` takes header values as
+ * byte strings, so non-ASCII text would otherwise be refused, or sent as Latin-1).
+ */
+export function utf8Header(text) {
+    if (/^[\x00-\x7f]*$/.test(text)) {
+        return text;
+    }
+    let bytes = "";
+    for (const byte of new TextEncoder().encode(text)) {
+        bytes += String.fromCharCode(byte);
+    }
+    return bytes;
+}
 /** Joins a base URL (its path kept) and a path. */
 export function resolve(baseUrl, path) {
     return baseUrl.replace(/\/+$/, "") + path;
