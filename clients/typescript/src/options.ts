@@ -1,4 +1,5 @@
 import type { SseDisconnectReason } from "./errors.js";
+import { utf8Header } from "./request.js";
 
 /** What a connection that opened looked like. */
 export interface SseConnectedContext {
@@ -98,8 +99,13 @@ export function resolveOptions(options: SseClientOptions): ResolvedOptions {
   };
 }
 
-/** Request headers: the options' (fixed or per request) and the request's own. */
+/** Request headers: the options' (fixed or per request; non-ASCII text sent as UTF-8) and the request's own. */
 export async function headersFor(options: SseClientOptions, own: Record<string, string> | undefined): Promise<Record<string, string>> {
   const shared = typeof options.headers === "function" ? await options.headers() : options.headers;
-  return { ...shared, ...own };
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(shared ?? {})) {
+    headers[name] = utf8Header(value);
+  }
+
+  return { ...headers, ...own };
 }

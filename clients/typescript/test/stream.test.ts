@@ -200,13 +200,14 @@ test("non-ASCII ids and header values travel as UTF-8 bytes; headers HTTP cannot
     }
   });
   try {
-    const items = await collect(readStream(server.url, { name: "T.S", method: "GET", path: "/s", resumable: true, headers: headerValues({ "X-Name": "Zoë 🙂", "X-Count": 3, "X-None": undefined }) }, json<string>(), fast));
+    const items = await collect(readStream(server.url, { name: "T.S", method: "GET", path: "/s", resumable: true, headers: headerValues({ "X-Name": "Zoë 🙂", "X-Count": 3, "X-None": undefined }) }, json<string>(), { ...fast, headers: () => ({ "X-Shared": "naïve" }) }));
     assert.deepEqual(items, ["a", "b"]);
     // Node decodes header bytes as Latin-1: the UTF-8 bytes of the text, one character each.
     const utf8 = (text: string) => Buffer.from(text, "utf8").toString("latin1");
     assert.equal(server.requests[1]!.headers["last-event-id"], utf8("café-€-1"));
     assert.equal(server.requests[0]!.headers["x-name"], utf8("Zoë 🙂"));
     assert.equal(server.requests[0]!.headers["x-count"], "3");
+    assert.equal(server.requests[1]!.headers["x-shared"], utf8("naïve"));
     assert.equal(server.requests[0]!.headers["x-none"], undefined);
   } finally {
     await server.close();

@@ -77,5 +77,5 @@ export interface ResolvedOptions {
     readonly random: () => number;
 }
 export declare function resolveOptions(options: SseClientOptions): ResolvedOptions;
-/** Request headers: the options' (fixed or per request) and the request's own. */
+/** Request headers: the options' (fixed or per request; non-ASCII text sent as UTF-8) and the request's own. */
 export declare function headersFor(options: SseClientOptions, own: Record<string, string> | undefined): Promise<Record<string, string>>;

@@ -1,3 +1,4 @@
+import { utf8Header } from "./request.js";
 export function resolveOptions(options) {
     return {
         fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
@@ -12,9 +13,13 @@ export function resolveOptions(options) {
         random: options.random ?? Math.random,
     };
 }
-/** Request headers: the options' (fixed or per request) and the request's own. */
+/** Request headers: the options' (fixed or per request; non-ASCII text sent as UTF-8) and the request's own. */
 export async function headersFor(options, own) {
     const shared = typeof options.headers === "function" ? await options.headers() : options.headers;
-    return { ...shared, ...own };
+    const headers = {};
+    for (const [name, value] of Object.entries(shared ?? {})) {
+        headers[name] = utf8Header(value);
+    }
+    return { ...headers, ...own };
 }
 //# sourceMappingURL=options.js.map
