@@ -104,6 +104,10 @@ export async function headersFor(options: SseClientOptions, own: Record<string, 
   const shared = typeof options.headers === "function" ? await options.headers() : options.headers;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(shared ?? {})) {
+    if (/[\r\n\0]/.test(value)) {
+      throw new RangeError(`The header '${name}' of the client's options cannot carry CR, LF or NUL.`);
+    }
+
     headers[name] = utf8Header(value);
   }
 

@@ -165,7 +165,8 @@ export async function* readItems<T>(
         throw signal.reason;
       }
 
-      if (error instanceof SseError && !(error instanceof SseIdleTimeoutError)) {
+      // Typed errors, and a header value no request can carry, are not the network's: no reconnect.
+      if ((error instanceof SseError && !(error instanceof SseIdleTimeoutError)) || error instanceof RangeError) {
         throw error;
       }
 

@@ -213,6 +213,9 @@ test("non-ASCII ids and header values travel as UTF-8 bytes; headers HTTP cannot
     await server.close();
   }
 
+  // From the options: refused at once, not retried as if the network had failed.
+  await assert.rejects(collect(readStream("http://127.0.0.1:9", { name: "T.S", method: "GET", path: "/s", resumable: true }, json<string>(), { ...fast, headers: { "X-Bad": "a\nb" } })),
+    (error: unknown) => error instanceof RangeError && error.message.includes("'X-Bad'"));
   assert.throws(() => headerValues({ "X-Bad": "a\r\nX-Forged: 1" }), (error: unknown) => error instanceof RangeError && error.message.includes("'X-Bad'") && error.message.includes("CR, LF or NUL"));
   assert.throws(() => headerValues({ "X-Bad": " padded" }), (error: unknown) => error instanceof RangeError && error.message.includes("whitespace"));
 });

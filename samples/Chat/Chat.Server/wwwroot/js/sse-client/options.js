@@ -18,6 +18,9 @@ export async function headersFor(options, own) {
     const shared = typeof options.headers === "function" ? await options.headers() : options.headers;
     const headers = {};
     for (const [name, value] of Object.entries(shared ?? {})) {
+        if (/[\r\n\0]/.test(value)) {
+            throw new RangeError(`The header '${name}' of the client's options cannot carry CR, LF or NUL.`);
+        }
         headers[name] = utf8Header(value);
     }
     return { ...headers, ...own };

@@ -128,7 +128,8 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
             if (signal?.aborted) {
                 throw signal.reason;
             }
-            if (error instanceof SseError && !(error instanceof SseIdleTimeoutError)) {
+            // Typed errors, and a header value no request can carry, are not the network's: no reconnect.
+            if ((error instanceof SseError && !(error instanceof SseIdleTimeoutError)) || error instanceof RangeError) {
                 throw error;
             }
             const idle = connection.signal.reason instanceof SseIdleTimeoutError;
