@@ -11,6 +11,7 @@ public class SnapshotTests
     [InlineData(nameof(TestSources.GlobalInternal))]
     [InlineData(nameof(TestSources.Design))]
     [InlineData(nameof(TestSources.Topics))]
+    [InlineData(nameof(TestSources.Awkward))]
     public void Contract_ServerAndClient_MatchesSnapshotsAndCompiles(string sourceName)
     {
         var source = (string)typeof(TestSources).GetField(sourceName)!.GetValue(null)!;

@@ -174,4 +174,65 @@ internal static class TestSources
         [JsonSerializable(typeof(int))]
         internal partial class PingJson : JsonSerializerContext;
         """;
+
+    /// <summary>
+    /// Names that collide with keywords of C# or TypeScript, with the generated code's own locals and with each other;
+    /// nested, generic and unusual item types. Everything here is valid and must compile in both languages.
+    /// </summary>
+    public const string Awkward = Usings + """
+        using System.Text.Json;
+        using System.Threading.Tasks;
+
+        namespace Demo.Awkward;
+
+        [SseStream("/odd", JsonContext = typeof(OddJson))]
+        public interface IOdd
+        {
+            [SseGet("/{class}/{delete}")]
+            IAsyncEnumerable<Page<Row>> @switch(string @class, int @delete, string? function = null, [SseHeader("X-Await")] string? await = null, CancellationToken cancellationToken = default);
+
+            [SseGet("/ctx")]
+            IAsyncEnumerable<JsonElement> Context(string context, string request, string response, string options, string client, string builder, string endpoints, string path, string query, string headers, string http, CancellationToken cancellationToken = default);
+
+            [SsePost("/new")]
+            IAsyncEnumerable<Dictionary<string, int[]>> New(Row @new, [SseHeader("X-Let")] int let = 3, CancellationToken cancellationToken = default);
+
+            [SsePost("/typeof")]
+            Task<Page<Row>?> @typeof(string @in, Row body, CancellationToken cancellationToken = default);
+
+            [SseGet("/strings")]
+            IAsyncEnumerable<string> Strings(string @string, CancellationToken cancellationToken = default);
+
+            [SseGet("/shapes/{client}")]
+            IAsyncEnumerable<Shape> Options(string client, string read, string item, string type, string data, string json, string String, [LastEventId] long? init = null, CancellationToken cancellationToken = default);
+
+            [SseGet("/built")]
+            IAsyncEnumerable<Shape> Constructor(string class_, string @class, CancellationToken cancellationToken = default);
+        }
+
+        public abstract record Shape;
+        [SseEvent("circle")] public sealed record Circle(double R) : Shape;
+        [SseEvent("square")] public sealed record Square(double Side) : Shape;
+
+        public sealed class Page<T>
+        {
+            public required List<T> Items { get; init; }
+            public string? Next { get; init; }
+            public Dictionary<string, T?> ByKey { get; init; } = new();
+        }
+
+        public sealed record Row(int @default, string? @var, Row.Kind @enum, DateOnly On, TimeSpan For, Uri? Link, byte[] Bytes, object? Anything)
+        {
+            public enum Kind { None, @interface }
+        }
+
+        [JsonSerializable(typeof(Page<Row>))]
+        [JsonSerializable(typeof(Row))]
+        [JsonSerializable(typeof(Circle))]
+        [JsonSerializable(typeof(Square))]
+        [JsonSerializable(typeof(JsonElement))]
+        [JsonSerializable(typeof(Dictionary<string, int[]>))]
+        [JsonSerializable(typeof(string))]
+        internal partial class OddJson : JsonSerializerContext;
+        """;
 }

@@ -18,6 +18,7 @@ public class TypeScriptTests
     [InlineData(nameof(TestSources.AllShapes))]
     [InlineData(nameof(TestSources.Design))]
     [InlineData(nameof(TestSources.Topics))]
+    [InlineData(nameof(TestSources.Awkward))]
     public void Contract_TypeScriptClient_MatchesSnapshot(string sourceName)
     {
         var source = (string)typeof(TestSources).GetField(sourceName)!.GetValue(null)!;

@@ -83,7 +83,7 @@ internal static class ClientEmitter
             }
         }
 
-        using (writer.Block($"public {method.ReturnTypeFullName} {method.Name}({signature})"))
+        using (writer.Block($"public {method.ReturnTypeFullName} {CSharpCode.Identifier(method.Name)}({signature})"))
         {
             var parts = method.RouteParts;
             var startsWithLiteral = parts.Count > 0 && !parts[0].IsParameter;
@@ -139,7 +139,7 @@ internal static class ClientEmitter
             var read = method.ReturnsSseItem ? "ReadItemsAsync" : "ReadAsync";
             writer.WriteCall(
                 $"return {Infrastructure}.SseStreamReader.{read}",
-                ["this._httpClient", request, $"{EmitterCommon.EventFormatsClass(contract)}.{method.Name}", "this._options", token]);
+                ["this._httpClient", request, $"{EmitterCommon.EventFormatsClass(contract)}.{EmitterCommon.FormatField(method)}", "this._options", token]);
         }
     }
 

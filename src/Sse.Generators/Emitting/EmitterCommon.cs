@@ -1,4 +1,5 @@
 using System;
+using Sse.Generators.Common;
 using Sse.Generators.Model;
 
 namespace Sse.Generators.Emitting;
@@ -35,6 +36,9 @@ internal static class EmitterCommon
 
     /// <summary>The generated class holding each method's event format, shared by the endpoints and the client.</summary>
     public static string EventFormatsClass(ContractModel contract) => contract.GeneratedTypeFullName("EventFormats");
+
+    /// <summary>The field of <see cref="EventFormatsClass"/> holding a method's format: named as the method.</summary>
+    public static string FormatField(MethodModel method) => CSharpCode.Identifier(method.Name);
 
     /// <summary>A method's name as endpoints, logs and errors show it: <c>StockFeed.Prices</c>.</summary>
     public static string DisplayName(ContractModel contract, MethodModel method) => contract.Name + "." + method.Name;

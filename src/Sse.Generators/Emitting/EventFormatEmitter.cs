@@ -22,6 +22,13 @@ internal static class EventFormatEmitter
         var members = new NameAllocator();
         members.Reserve(className);
         var fields = new System.Collections.Generic.List<(MethodModel Method, string Field, string? Nested)>();
+
+        // Each format is named as its method (what the endpoints and the client refer to); helper types take what is left.
+        foreach (var method in contract.Methods)
+        {
+            members.Reserve(method.Name);
+        }
+
         foreach (var method in contract.Methods)
         {
             if (method.Item is not { } item)
@@ -29,8 +36,7 @@ internal static class EventFormatEmitter
                 continue; // A command streams nothing.
             }
 
-            var field = members.Allocate(method.Name);
-            fields.Add((method, field, item.IsPolymorphic ? members.Allocate(method.Name + "Format") : null));
+            fields.Add((method, EmitterCommon.FormatField(method), item.IsPolymorphic ? members.Allocate(method.Name + "Format") : null));
         }
 
         using (EmitterCommon.OpenNamespace(writer, contract))
@@ -54,7 +60,7 @@ internal static class EventFormatEmitter
                     }
 
                     first = false;
-                    writer.WriteLine($"/// <summary>The events of <see cref=\"{contract.InterfaceFullName}.{method.Name}\"/>.</summary>");
+                    writer.WriteLine($"/// <summary>The events of <see cref=\"{contract.InterfaceFullName}.{CSharpCode.Identifier(method.Name)}\"/>.</summary>");
                     writer.WriteLine($"public static readonly {FormatType}<{method.StreamItem.TypeFullName}> {field} =");
                     using (writer.Indent())
                     {

@@ -9,15 +9,19 @@ internal sealed class NameAllocator
 
     public void Reserve(string name) => _used.Add(name.TrimStart('@'));
 
-    /// <summary>Returns <paramref name="preferred"/>, or it with the first free numeric suffix.</summary>
+    /// <summary>
+    /// Returns <paramref name="preferred"/>, or it with the first free numeric suffix, as an identifier
+    /// (<c>@switch</c> for a keyword).
+    /// </summary>
     public string Allocate(string preferred)
     {
+        preferred = preferred.TrimStart('@');
         var candidate = preferred;
         for (var i = 1; !_used.Add(candidate); i++)
         {
             candidate = preferred + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        return candidate;
+        return Common.CSharpCode.Identifier(candidate);
     }
 }

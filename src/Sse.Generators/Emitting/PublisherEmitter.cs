@@ -46,7 +46,7 @@ internal static class PublisherEmitter
                         .Distinct()
                         .ToList();
                     writer.WriteLine();
-                    writer.WriteLine($"/// <summary>The topic <c>{CSharpCode.Xml(topic.Template)}</c> that <see cref=\"{contract.InterfaceFullName}.{method.Name}\"/> streams.</summary>");
+                    writer.WriteLine($"/// <summary>The topic <c>{CSharpCode.Xml(topic.Template)}</c> that <see cref=\"{contract.InterfaceFullName}.{CSharpCode.Identifier(method.Name)}\"/> streams.</summary>");
                     foreach (var part in topic.Parts.Where(static p => !p.IsLiteral).Distinct())
                     {
                         writer.WriteLine(part.IsUser
@@ -55,10 +55,10 @@ internal static class PublisherEmitter
                     }
 
                     writer.WriteLine("/// <returns>The topic: publish to it, subscribe to it in-process, count its subscribers.</returns>");
-                    writer.WriteLine($"public global::Sse.Runtime.AspNetCore.SseTopic<{method.StreamItem.TypeFullName}> {method.Name}({string.Join(", ", parameters)}) =>");
+                    writer.WriteLine($"public global::Sse.Runtime.AspNetCore.SseTopic<{method.StreamItem.TypeFullName}> {CSharpCode.Identifier(method.Name)}({string.Join(", ", parameters)}) =>");
                     using (writer.Indent())
                     {
-                        writer.WriteLine($"this._hub.Topic({ServerEmitter.TopicNameExpression(topic, "user")}, {EmitterCommon.EventFormatsClass(contract)}.{method.Name});");
+                        writer.WriteLine($"this._hub.Topic({ServerEmitter.TopicNameExpression(topic, "user")}, {EmitterCommon.EventFormatsClass(contract)}.{EmitterCommon.FormatField(method)});");
                     }
                 }
             }

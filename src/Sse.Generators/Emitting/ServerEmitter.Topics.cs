@@ -78,7 +78,7 @@ internal static partial class ServerEmitter
                 var signature = string.Join(", ", method.Parameters.Select(EmitterCommon.ParameterDeclaration));
                 if (method.Kind != MethodRole.Topic)
                 {
-                    writer.WriteLine($"public abstract {method.ReturnTypeFullName} {method.Name}({signature});");
+                    writer.WriteLine($"public abstract {method.ReturnTypeFullName} {CSharpCode.Identifier(method.Name)}({signature});");
                     continue;
                 }
 
@@ -86,7 +86,7 @@ internal static partial class ServerEmitter
                 if (method.Topic!.UserClaim is not null)
                 {
                     // Whose topic is only known in a request; in-process, the publisher names the user.
-                    using (writer.Block($"public {method.ReturnTypeFullName} {method.Name}({signature})"))
+                    using (writer.Block($"public {method.ReturnTypeFullName} {CSharpCode.Identifier(method.Name)}({signature})"))
                     {
                         writer.WriteLine($"throw new global::System.InvalidOperationException({CSharpCode.Literal($"{contract.InterfaceName}.{method.Name} streams the topic of the user making the request; in-process, subscribe with {contract.Name}Publisher.{method.Name}(user).SubscribeAsync().")});");
                     }
@@ -94,8 +94,8 @@ internal static partial class ServerEmitter
                     continue;
                 }
 
-                var topic = $"this.Hub.Topic({TopicNameExpression(method.Topic, user: null)}, {EmitterCommon.EventFormatsClass(contract)}.{method.Name})";
-                writer.WriteLine($"public {method.ReturnTypeFullName} {method.Name}({signature}) =>");
+                var topic = $"this.Hub.Topic({TopicNameExpression(method.Topic, user: null)}, {EmitterCommon.EventFormatsClass(contract)}.{EmitterCommon.FormatField(method)})";
+                writer.WriteLine($"public {method.ReturnTypeFullName} {CSharpCode.Identifier(method.Name)}({signature}) =>");
                 using (writer.Indent())
                 {
                     writer.WriteLine($"{Infrastructure}.SseTopicName.DataOf({topic}.SubscribeAsync(null, {token}), {token});");

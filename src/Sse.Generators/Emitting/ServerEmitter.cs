@@ -45,7 +45,7 @@ internal static partial class ServerEmitter
                     {
                         writer.WriteCall(
                             $"private static readonly {Infrastructure}.SseEndpointDescriptor<{item.TypeFullName}> {descriptor} = new",
-                            [CSharpCode.Literal(EmitterCommon.DisplayName(contract, method)), $"{EmitterCommon.EventFormatsClass(contract)}.{method.Name}"]);
+                            [CSharpCode.Literal(EmitterCommon.DisplayName(contract, method)), $"{EmitterCommon.EventFormatsClass(contract)}.{EmitterCommon.FormatField(method)}"]);
                         writer.WriteLine();
                     }
 
@@ -82,7 +82,7 @@ internal static partial class ServerEmitter
                     MethodRole.Command => method.Result is null ? "a command, 204" : "a command, JSON",
                     _ => "a stream",
                 };
-                writer.WriteLine($"/// <item><description><c>{method.HttpMethod} {CSharpCode.Xml(method.FullRoute)}</c>: <see cref=\"{contract.InterfaceFullName}.{method.Name}\"/>, {what}, named <c>{EmitterCommon.DisplayName(contract, method)}</c></description></item>");
+                writer.WriteLine($"/// <item><description><c>{method.HttpMethod} {CSharpCode.Xml(method.FullRoute)}</c>: <see cref=\"{contract.InterfaceFullName}.{CSharpCode.Identifier(method.Name)}\"/>, {what}, named <c>{EmitterCommon.DisplayName(contract, method)}</c></description></item>");
             }
 
             writer.WriteLine("/// </list>");
@@ -180,7 +180,7 @@ internal static partial class ServerEmitter
             }
 
             var arguments = string.Join(", ", method.Parameters.Select(p => p.Source == ParameterSource.CancellationToken ? token : p.Name));
-            var call = $"({service}, {token}) => {service}.{method.Name}({arguments})";
+            var call = $"({service}, {token}) => {service}.{CSharpCode.Identifier(method.Name)}({arguments})";
             var returnOrAwait = isAsync ? "await " : "return ";
             var end = isAsync ? ".ConfigureAwait(false);" : ";";
             switch (method.Kind)

@@ -65,11 +65,22 @@ internal static class TypeScriptEmitter
         writer.WriteLine($"export class {contract.Name}Client {{");
         using (writer.Indent())
         {
+            // Private (#) fields: no contract method name can collide with them.
+            writer.WriteLine("readonly #baseUrl: string;");
+            writer.WriteLine("readonly #options: SseClientOptions;");
+            writer.WriteLine();
             writer.WriteLine("/**");
             writer.WriteLine(" * @param baseUrl Where the server is (its path kept); empty for the page's own origin.");
             writer.WriteLine(" * @param options Reconnection, timeouts, headers and callbacks.");
             writer.WriteLine(" */");
-            writer.WriteLine("constructor(readonly baseUrl: string = \"\", readonly options: SseClientOptions = {}) {}");
+            writer.WriteLine("constructor(baseUrl: string = \"\", options: SseClientOptions = {}) {");
+            using (writer.Indent())
+            {
+                writer.WriteLine("this.#baseUrl = baseUrl;");
+                writer.WriteLine("this.#options = options;");
+            }
+
+            writer.WriteLine("}");
             foreach (var method in contract.Methods)
             {
                 writer.WriteLine();
@@ -128,6 +139,11 @@ internal static class TypeScriptEmitter
     private static void WriteMethod(SourceWriter writer, ContractModel contract, MethodModel method, TsMethodTypes types)
     {
         var tsName = Camel(method.Name);
+        if (tsName == "constructor")
+        {
+            tsName += "_"; // The class's constructor otherwise.
+        }
+
         var typeOf = types.Parameters.ToDictionary(static p => p.Name, static p => p.Type);
         var arguments = new List<string>();
         var optional = new List<string>();
@@ -162,7 +178,7 @@ internal static class TypeScriptEmitter
             writer.WriteLine($"{tsName}({string.Join(", ", arguments)}): Promise<{result}> {{");
             using (writer.Indent())
             {
-                writer.WriteLine($"return sendCommand<{result}>(this.baseUrl, {request}, this.options, init?.signal);");
+                writer.WriteLine($"return sendCommand<{result}>(this.#baseUrl, {request}, this.#options, init?.signal);");
             }
 
             writer.WriteLine("}");
@@ -175,18 +191,19 @@ internal static class TypeScriptEmitter
         {
             var union = contract.Name + method.Name + "Event";
             returns = $"AsyncGenerator<{union}, void, undefined>";
-            var cases = string.Join(" ", types.Events.Select(e => $"case {Quote(e.Name.Length == 0 ? "message" : e.Name)}: return {{ event: {Quote(e.Name.Length == 0 ? "message" : e.Name)}, data: JSON.parse(data) as {e.Type}, id: undefined }};"));
+            var cases = string.Join(" ", types.Events.Select(e => $"case {Quote(e.Name.Length == 0 ? "message" : e.Name)}: return {{ event: {Quote(e.Name.Length == 0 ? "message" : e.Name)}, data: JSON.parse($data) as {e.Type}, id: undefined }};"));
             writer.WriteLine($"{tsName}({string.Join(", ", arguments)}): {returns} {{");
             using (writer.Indent())
             {
-                writer.WriteLine($"const read = (type: string, data: string): {union} | undefined => {{ switch (type) {{ {cases} default: return undefined; }} }};");
-                writer.WriteLine($"return (async function* (client: {contract.Name}Client) {{");
+                // Locals start with $, which no C# parameter name can: they never shadow the method's parameters.
+                writer.WriteLine($"const $read = ($type: string, $data: string): {union} | undefined => {{ switch ($type) {{ {cases} default: return undefined; }} }};");
+                writer.WriteLine($"return (async function* ($client: {contract.Name}Client) {{");
                 using (writer.Indent())
                 {
-                    writer.WriteLine($"for await (const item of readItems(client.baseUrl, {request}, read, client.options, init?.signal)) {{");
+                    writer.WriteLine($"for await (const $item of readItems($client.#baseUrl, {request}, $read, $client.#options, init?.signal)) {{");
                     using (writer.Indent())
                     {
-                        writer.WriteLine($"yield {{ ...item.data, id: item.eventId }} as {union};");
+                        writer.WriteLine($"yield {{ ...$item.data, id: $item.eventId }} as {union};");
                     }
 
                     writer.WriteLine("}");
@@ -207,12 +224,12 @@ internal static class TypeScriptEmitter
             // Each item names its own event: read every event's data.
             reader = item.IsText ? "(_, data) => data" : $"(_, data) => JSON.parse(data) as {dataType}";
             returns = $"AsyncGenerator<SseItem<{dataType}>, void, undefined>";
-            call = $"readItems(this.baseUrl, {request}, {reader}, this.options, init?.signal)";
+            call = $"readItems(this.#baseUrl, {request}, {reader}, this.#options, init?.signal)";
         }
         else
         {
             returns = $"AsyncGenerator<{dataType}, void, undefined>";
-            call = $"readStream(this.baseUrl, {request}, {reader}, this.options, init?.signal)";
+            call = $"readStream(this.#baseUrl, {request}, {reader}, this.#options, init?.signal)";
         }
 
         writer.WriteLine($"{tsName}({string.Join(", ", arguments)}): {returns} {{");
@@ -308,11 +325,16 @@ internal static class TypeScriptEmitter
 
     private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
 
-    /// <summary>A C# parameter name as a TypeScript identifier (no <c>@</c>; a reserved word gets a trailing underscore).</summary>
+    /// <summary>
+    /// A C# parameter name as a TypeScript identifier (no <c>@</c>): a reserved word, or a name the generated code calls
+    /// (the runtime's functions, <c>JSON</c>, <c>String</c>), gets a trailing underscore.
+    /// </summary>
     private static string Identifier(string name)
     {
         var plain = name.TrimStart('@');
-        return Reserved.Contains(plain) ? plain + "_" : plain;
+        return Reserved.Contains(plain) || RuntimeFunctions.Contains(plain) || plain is "JSON" or "String" or "undefined" or "NaN" or "Infinity" || plain.EndsWith("_", System.StringComparison.Ordinal) && Identifier(plain.TrimEnd('_')) != plain.TrimEnd('_')
+            ? plain + "_"
+            : plain;
     }
 
     private static string PropertyName(string name) =>

@@ -21,25 +21,31 @@ export interface Note {
 
 /** The client of Shapes: one method per contract method. */
 export class ShapesClient {
+    readonly #baseUrl: string;
+    readonly #options: SseClientOptions;
+
     /**
      * @param baseUrl Where the server is (its path kept); empty for the page's own origin.
      * @param options Reconnection, timeouts, headers and callbacks.
      */
-    constructor(readonly baseUrl: string = "", readonly options: SseClientOptions = {}) {}
+    constructor(baseUrl: string = "", options: SseClientOptions = {}) {
+        this.#baseUrl = baseUrl;
+        this.#options = options;
+    }
 
     items(id: number, rest: string, tenant?: string | null, color?: Color, verbose?: boolean, since?: string | null, until?: string, ratio?: number, big?: number, event?: string, init?: { readonly signal?: AbortSignal }): AsyncGenerator<Tick, void, undefined> {
-        return readStream(this.baseUrl, { name: "Shapes.Items", method: "GET", path: `/api/shapes/items/${routeValue("id", id)}/${String(rest ?? "").split("/").map((s) => routeValue("rest", s)).join("/")}${query({ "tenant": tenant, "color": color, "verbose": verbose, "since": since, "until": until, "ratio": ratio, "big": big, "event": event })}` }, json<Tick>("tick"), this.options, init?.signal);
+        return readStream(this.#baseUrl, { name: "Shapes.Items", method: "GET", path: `/api/shapes/items/${routeValue("id", id)}/${String(rest ?? "").split("/").map((s) => routeValue("rest", s)).join("/")}${query({ "tenant": tenant, "color": color, "verbose": verbose, "since": since, "until": until, "ratio": ratio, "big": big, "event": event })}` }, json<Tick>("tick"), this.#options, init?.signal);
     }
 
     notes(id: string, day?: string | null, window?: string | null, min?: number | null, color?: Color | null, init?: { readonly signal?: AbortSignal }): AsyncGenerator<SseItem<Note>, void, undefined> {
-        return readItems(this.baseUrl, { name: "Shapes.Notes", method: "GET", path: `/api/shapes/items/${routeValue("id", id)}/notes${query({ "day": day, "window": window, "min": min, "color": color })}` }, (_, data) => JSON.parse(data) as Note, this.options, init?.signal);
+        return readItems(this.#baseUrl, { name: "Shapes.Notes", method: "GET", path: `/api/shapes/items/${routeValue("id", id)}/notes${query({ "day": day, "window": window, "min": min, "color": color })}` }, (_, data) => JSON.parse(data) as Note, this.#options, init?.signal);
     }
 
     recentNotes(author?: string | null, init?: { readonly signal?: AbortSignal }): AsyncGenerator<Note, void, undefined> {
-        return readStream(this.baseUrl, { name: "Shapes.RecentNotes", method: "GET", path: `/api/shapes/recent-notes${query({ "author": author })}` }, json<Note>(), this.options, init?.signal);
+        return readStream(this.#baseUrl, { name: "Shapes.RecentNotes", method: "GET", path: `/api/shapes/recent-notes${query({ "author": author })}` }, json<Note>(), this.#options, init?.signal);
     }
 
     lines(init?: { readonly signal?: AbortSignal }): AsyncGenerator<string, void, undefined> {
-        return readStream(this.baseUrl, { name: "Shapes.Lines", method: "GET", path: `/api/shapes/lines` }, text(), this.options, init?.signal);
+        return readStream(this.#baseUrl, { name: "Shapes.Lines", method: "GET", path: `/api/shapes/lines` }, text(), this.#options, init?.signal);
     }
 }

@@ -11,14 +11,20 @@ export interface PriceTick {
 
 /** The client of StockFeed: one method per contract method. */
 export class StockFeedClient {
+    readonly #baseUrl: string;
+    readonly #options: SseClientOptions;
+
     /**
      * @param baseUrl Where the server is (its path kept); empty for the page's own origin.
      * @param options Reconnection, timeouts, headers and callbacks.
      */
-    constructor(readonly baseUrl: string = "", readonly options: SseClientOptions = {}) {}
+    constructor(baseUrl: string = "", options: SseClientOptions = {}) {
+        this.#baseUrl = baseUrl;
+        this.#options = options;
+    }
 
     /** Streams prices. */
     prices(symbol: string, limit?: number | null, init?: { readonly signal?: AbortSignal }): AsyncGenerator<PriceTick, void, undefined> {
-        return readStream(this.baseUrl, { name: "StockFeed.Prices", method: "GET", path: `/stocks/prices/${routeValue("symbol", symbol)}${query({ "limit": limit })}` }, json<PriceTick>(), this.options, init?.signal);
+        return readStream(this.#baseUrl, { name: "StockFeed.Prices", method: "GET", path: `/stocks/prices/${routeValue("symbol", symbol)}${query({ "limit": limit })}` }, json<PriceTick>(), this.#options, init?.signal);
     }
 }

@@ -49,27 +49,33 @@ export type StockFeedMarketEvent =
 
 /** The client of StockFeed: one method per contract method. */
 export class StockFeedClient {
+    readonly #baseUrl: string;
+    readonly #options: SseClientOptions;
+
     /**
      * @param baseUrl Where the server is (its path kept); empty for the page's own origin.
      * @param options Reconnection, timeouts, headers and callbacks.
      */
-    constructor(readonly baseUrl: string = "", readonly options: SseClientOptions = {}) {}
+    constructor(baseUrl: string = "", options: SseClientOptions = {}) {
+        this.#baseUrl = baseUrl;
+        this.#options = options;
+    }
 
     /** Streams the price ticks of one symbol. */
     prices(symbol: string, limit?: number | null, tenant?: string | null, venues?: string[] | null, init?: { readonly signal?: AbortSignal }): AsyncGenerator<PriceTick, void, undefined> {
-        return readStream(this.baseUrl, { name: "StockFeed.Prices", method: "GET", path: `/stocks/prices/${routeValue("symbol", symbol)}${query({ "limit": limit, "venues": venues })}`, headers: headerValues({ "X-Tenant": tenant }) }, json<PriceTick>(), this.options, init?.signal);
+        return readStream(this.#baseUrl, { name: "StockFeed.Prices", method: "GET", path: `/stocks/prices/${routeValue("symbol", symbol)}${query({ "limit": limit, "venues": venues })}`, headers: headerValues({ "X-Tenant": tenant }) }, json<PriceTick>(), this.#options, init?.signal);
     }
 
     /** Streams completion tokens for a prompt. */
     complete(prompt: Prompt, trace?: string | null, init?: { readonly signal?: AbortSignal }): AsyncGenerator<SseItem<Token>, void, undefined> {
-        return readItems(this.baseUrl, { name: "StockFeed.Complete", method: "POST", path: `/stocks/complete`, headers: headerValues({ "X-Trace": trace }), body: JSON.stringify(prompt) }, (_, data) => JSON.parse(data) as Token, this.options, init?.signal);
+        return readItems(this.#baseUrl, { name: "StockFeed.Complete", method: "POST", path: `/stocks/complete`, headers: headerValues({ "X-Trace": trace }), body: JSON.stringify(prompt) }, (_, data) => JSON.parse(data) as Token, this.#options, init?.signal);
     }
 
     market(lastEventId?: string | null, levels?: number[] | null, init?: { readonly signal?: AbortSignal }): AsyncGenerator<StockFeedMarketEvent, void, undefined> {
-        const read = (type: string, data: string): StockFeedMarketEvent | undefined => { switch (type) { case "halt-ended": return { event: "halt-ended", data: JSON.parse(data) as HaltEnded, id: undefined }; case "halt": return { event: "halt", data: JSON.parse(data) as Halt, id: undefined }; case "quote": return { event: "quote", data: JSON.parse(data) as Quote, id: undefined }; case "trade": return { event: "trade", data: JSON.parse(data) as Trade, id: undefined }; default: return undefined; } };
-        return (async function* (client: StockFeedClient) {
-            for await (const item of readItems(client.baseUrl, { name: "StockFeed.Market", method: "GET", path: `/stocks/market${query({ "levels": levels })}`, lastEventId: lastEventId == null ? undefined : String(lastEventId), resumable: true }, read, client.options, init?.signal)) {
-                yield { ...item.data, id: item.eventId } as StockFeedMarketEvent;
+        const $read = ($type: string, $data: string): StockFeedMarketEvent | undefined => { switch ($type) { case "halt-ended": return { event: "halt-ended", data: JSON.parse($data) as HaltEnded, id: undefined }; case "halt": return { event: "halt", data: JSON.parse($data) as Halt, id: undefined }; case "quote": return { event: "quote", data: JSON.parse($data) as Quote, id: undefined }; case "trade": return { event: "trade", data: JSON.parse($data) as Trade, id: undefined }; default: return undefined; } };
+        return (async function* ($client: StockFeedClient) {
+            for await (const $item of readItems($client.#baseUrl, { name: "StockFeed.Market", method: "GET", path: `/stocks/market${query({ "levels": levels })}`, lastEventId: lastEventId == null ? undefined : String(lastEventId), resumable: true }, $read, $client.#options, init?.signal)) {
+                yield { ...$item.data, id: $item.eventId } as StockFeedMarketEvent;
             }
         })(this);
     }

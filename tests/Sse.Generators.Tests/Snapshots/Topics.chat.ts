@@ -15,39 +15,45 @@ export interface RoomInfo {
 
 /** The client of Chat: one method per contract method. */
 export class ChatClient {
+    readonly #baseUrl: string;
+    readonly #options: SseClientOptions;
+
     /**
      * @param baseUrl Where the server is (its path kept); empty for the page's own origin.
      * @param options Reconnection, timeouts, headers and callbacks.
      */
-    constructor(readonly baseUrl: string = "", readonly options: SseClientOptions = {}) {}
+    constructor(baseUrl: string = "", options: SseClientOptions = {}) {
+        this.#baseUrl = baseUrl;
+        this.#options = options;
+    }
 
     /** The messages of one room. */
     room(room: string, init?: { readonly signal?: AbortSignal }): AsyncGenerator<ChatMessage, void, undefined> {
-        return readStream(this.baseUrl, { name: "Chat.Room", method: "GET", path: `/chat/rooms/${routeValue("room", room)}`, resumable: true }, json<ChatMessage>(), this.options, init?.signal);
+        return readStream(this.#baseUrl, { name: "Chat.Room", method: "GET", path: `/chat/rooms/${routeValue("room", room)}`, resumable: true }, json<ChatMessage>(), this.#options, init?.signal);
     }
 
     inbox(init?: { readonly signal?: AbortSignal }): AsyncGenerator<ChatMessage, void, undefined> {
-        return readStream(this.baseUrl, { name: "Chat.Inbox", method: "GET", path: `/chat/inbox`, resumable: true }, json<ChatMessage>(), this.options, init?.signal);
+        return readStream(this.#baseUrl, { name: "Chat.Inbox", method: "GET", path: `/chat/inbox`, resumable: true }, json<ChatMessage>(), this.#options, init?.signal);
     }
 
     board(board: string, level: number, init?: { readonly signal?: AbortSignal }): AsyncGenerator<ChatMessage, void, undefined> {
-        return readStream(this.baseUrl, { name: "Chat.Board", method: "GET", path: `/chat/boards/${routeValue("board", board)}/${routeValue("level", level)}`, resumable: true }, json<ChatMessage>(), this.options, init?.signal);
+        return readStream(this.#baseUrl, { name: "Chat.Board", method: "GET", path: `/chat/boards/${routeValue("board", board)}/${routeValue("level", level)}`, resumable: true }, json<ChatMessage>(), this.#options, init?.signal);
     }
 
     /** Sends a message to a room. */
     send(room: string, message: ChatMessage, init?: { readonly signal?: AbortSignal }): Promise<void> {
-        return sendCommand<void>(this.baseUrl, { name: "Chat.Send", method: "POST", path: `/chat/rooms/${routeValue("room", room)}/messages`, body: JSON.stringify(message) }, this.options, init?.signal);
+        return sendCommand<void>(this.#baseUrl, { name: "Chat.Send", method: "POST", path: `/chat/rooms/${routeValue("room", room)}/messages`, body: JSON.stringify(message) }, this.#options, init?.signal);
     }
 
     info(room: string, init?: { readonly signal?: AbortSignal }): Promise<RoomInfo> {
-        return sendCommand<RoomInfo>(this.baseUrl, { name: "Chat.Info", method: "GET", path: `/chat/rooms/${routeValue("room", room)}/info` }, this.options, init?.signal);
+        return sendCommand<RoomInfo>(this.#baseUrl, { name: "Chat.Info", method: "GET", path: `/chat/rooms/${routeValue("room", room)}/info` }, this.#options, init?.signal);
     }
 
     find(name: string, init?: { readonly signal?: AbortSignal }): Promise<RoomInfo | null> {
-        return sendCommand<RoomInfo | null>(this.baseUrl, { name: "Chat.Find", method: "POST", path: `/chat/find${query({ "name": name })}` }, this.options, init?.signal);
+        return sendCommand<RoomInfo | null>(this.#baseUrl, { name: "Chat.Find", method: "POST", path: `/chat/find${query({ "name": name })}` }, this.#options, init?.signal);
     }
 
     history(room: string, init?: { readonly signal?: AbortSignal }): AsyncGenerator<ChatMessage, void, undefined> {
-        return readStream(this.baseUrl, { name: "Chat.History", method: "GET", path: `/chat/history/${routeValue("room", room)}` }, json<ChatMessage>(), this.options, init?.signal);
+        return readStream(this.#baseUrl, { name: "Chat.History", method: "GET", path: `/chat/history/${routeValue("room", room)}` }, json<ChatMessage>(), this.#options, init?.signal);
     }
 }

@@ -22,29 +22,35 @@ export interface RoomInfo {
 
 /** The client of Chat: one method per contract method. */
 export class ChatClient {
+    readonly #baseUrl: string;
+    readonly #options: SseClientOptions;
+
     /**
      * @param baseUrl Where the server is (its path kept); empty for the page's own origin.
      * @param options Reconnection, timeouts, headers and callbacks.
      */
-    constructor(readonly baseUrl: string = "", readonly options: SseClientOptions = {}) {}
+    constructor(baseUrl: string = "", options: SseClientOptions = {}) {
+        this.#baseUrl = baseUrl;
+        this.#options = options;
+    }
 
     room(room: string, init?: { readonly signal?: AbortSignal }): AsyncGenerator<ChatMessage, void, undefined> {
-        return readStream(this.baseUrl, { name: "Chat.Room", method: "GET", path: `/chat/rooms/${routeValue("room", room)}`, resumable: true }, json<ChatMessage>(), this.options, init?.signal);
+        return readStream(this.#baseUrl, { name: "Chat.Room", method: "GET", path: `/chat/rooms/${routeValue("room", room)}`, resumable: true }, json<ChatMessage>(), this.#options, init?.signal);
     }
 
     direct(init?: { readonly signal?: AbortSignal }): AsyncGenerator<ChatMessage, void, undefined> {
-        return readStream(this.baseUrl, { name: "Chat.Direct", method: "GET", path: `/chat/direct`, resumable: true }, json<ChatMessage>(), this.options, init?.signal);
+        return readStream(this.#baseUrl, { name: "Chat.Direct", method: "GET", path: `/chat/direct`, resumable: true }, json<ChatMessage>(), this.#options, init?.signal);
     }
 
     send(room: string, draft: Draft, init?: { readonly signal?: AbortSignal }): Promise<ChatMessage> {
-        return sendCommand<ChatMessage>(this.baseUrl, { name: "Chat.Send", method: "POST", path: `/chat/rooms/${routeValue("room", room)}`, body: JSON.stringify(draft) }, this.options, init?.signal);
+        return sendCommand<ChatMessage>(this.#baseUrl, { name: "Chat.Send", method: "POST", path: `/chat/rooms/${routeValue("room", room)}`, body: JSON.stringify(draft) }, this.#options, init?.signal);
     }
 
     sendDirect(user: string, draft: Draft, init?: { readonly signal?: AbortSignal }): Promise<ChatMessage> {
-        return sendCommand<ChatMessage>(this.baseUrl, { name: "Chat.SendDirect", method: "POST", path: `/chat/users/${routeValue("user", user)}`, body: JSON.stringify(draft) }, this.options, init?.signal);
+        return sendCommand<ChatMessage>(this.#baseUrl, { name: "Chat.SendDirect", method: "POST", path: `/chat/users/${routeValue("user", user)}`, body: JSON.stringify(draft) }, this.#options, init?.signal);
     }
 
     rooms(init?: { readonly signal?: AbortSignal }): Promise<RoomInfo[]> {
-        return sendCommand<RoomInfo[]>(this.baseUrl, { name: "Chat.Rooms", method: "GET", path: `/chat/rooms` }, this.options, init?.signal);
+        return sendCommand<RoomInfo[]>(this.#baseUrl, { name: "Chat.Rooms", method: "GET", path: `/chat/rooms` }, this.#options, init?.signal);
     }
 }

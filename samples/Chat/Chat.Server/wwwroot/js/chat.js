@@ -4,29 +4,29 @@
 import { json, readStream, routeValue, sendCommand } from "@sse-contracts/client";
 /** The client of Chat: one method per contract method. */
 export class ChatClient {
-    baseUrl;
-    options;
+    #baseUrl;
+    #options;
     /**
      * @param baseUrl Where the server is (its path kept); empty for the page's own origin.
      * @param options Reconnection, timeouts, headers and callbacks.
      */
     constructor(baseUrl = "", options = {}) {
-        this.baseUrl = baseUrl;
-        this.options = options;
+        this.#baseUrl = baseUrl;
+        this.#options = options;
     }
     room(room, init) {
-        return readStream(this.baseUrl, { name: "Chat.Room", method: "GET", path: `/chat/rooms/${routeValue("room", room)}`, resumable: true }, json(), this.options, init?.signal);
+        return readStream(this.#baseUrl, { name: "Chat.Room", method: "GET", path: `/chat/rooms/${routeValue("room", room)}`, resumable: true }, json(), this.#options, init?.signal);
     }
     direct(init) {
-        return readStream(this.baseUrl, { name: "Chat.Direct", method: "GET", path: `/chat/direct`, resumable: true }, json(), this.options, init?.signal);
+        return readStream(this.#baseUrl, { name: "Chat.Direct", method: "GET", path: `/chat/direct`, resumable: true }, json(), this.#options, init?.signal);
     }
     send(room, draft, init) {
-        return sendCommand(this.baseUrl, { name: "Chat.Send", method: "POST", path: `/chat/rooms/${routeValue("room", room)}`, body: JSON.stringify(draft) }, this.options, init?.signal);
+        return sendCommand(this.#baseUrl, { name: "Chat.Send", method: "POST", path: `/chat/rooms/${routeValue("room", room)}`, body: JSON.stringify(draft) }, this.#options, init?.signal);
     }
     sendDirect(user, draft, init) {
-        return sendCommand(this.baseUrl, { name: "Chat.SendDirect", method: "POST", path: `/chat/users/${routeValue("user", user)}`, body: JSON.stringify(draft) }, this.options, init?.signal);
+        return sendCommand(this.#baseUrl, { name: "Chat.SendDirect", method: "POST", path: `/chat/users/${routeValue("user", user)}`, body: JSON.stringify(draft) }, this.#options, init?.signal);
     }
     rooms(init) {
-        return sendCommand(this.baseUrl, { name: "Chat.Rooms", method: "GET", path: `/chat/rooms` }, this.options, init?.signal);
+        return sendCommand(this.#baseUrl, { name: "Chat.Rooms", method: "GET", path: `/chat/rooms` }, this.#options, init?.signal);
     }
 }
