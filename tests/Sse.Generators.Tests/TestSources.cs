@@ -208,7 +208,13 @@ internal static class TestSources
 
             [SseGet("/built")]
             IAsyncEnumerable<Shape> Constructor(string class_, string @class, CancellationToken cancellationToken = default);
+
+            [SseGet("/records")]
+            IAsyncEnumerable<Page<Record>> Records(CancellationToken cancellationToken = default);
         }
+
+        /// <summary>Named as TypeScript's own Record, in a second instantiation of Page.</summary>
+        public sealed record Record(string Key, Dictionary<string, Row> Rows);
 
         public abstract record Shape;
         [SseEvent("circle")] public sealed record Circle(double R) : Shape;
@@ -227,6 +233,7 @@ internal static class TestSources
         }
 
         [JsonSerializable(typeof(Page<Row>))]
+        [JsonSerializable(typeof(Page<Record>))]
         [JsonSerializable(typeof(Row))]
         [JsonSerializable(typeof(Circle))]
         [JsonSerializable(typeof(Square))]

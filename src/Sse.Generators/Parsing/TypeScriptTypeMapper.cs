@@ -22,7 +22,15 @@ internal sealed class TypeScriptTypeMapper
     private const string EnumMemberNameAttribute = "System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute";
 
     private readonly Dictionary<ITypeSymbol, string> _names = new(SymbolEqualityComparer.Default);
-    private readonly HashSet<string> _taken = new(System.StringComparer.Ordinal);
+    /// <summary>
+    /// Declared names so far, starting with the globals and runtime types the generated code uses: a type of the
+    /// contract named <c>Record</c> or <c>Promise</c> is declared as <c>Record2</c> rather than shadow them.
+    /// </summary>
+    private readonly HashSet<string> _taken = new(System.StringComparer.Ordinal)
+    {
+        "Array", "AbortSignal", "AsyncGenerator", "Boolean", "Date", "Error", "JSON", "Map", "Number", "Object", "Promise",
+        "Record", "Set", "String", "Symbol", "SseClientOptions", "SseItem",
+    };
     private readonly List<TsDeclaration> _declarations = new();
     private readonly int _namingPolicy;
     private readonly bool _stringEnums;
@@ -157,6 +165,14 @@ internal sealed class TypeScriptTypeMapper
         return mapped.Contains(' ') ? "(" + mapped + ")" : mapped;
     }
 
+    /// <summary>A type's name, a generic one's with its type arguments as System.Text.Json names them: <c>PageRow</c>.</summary>
+    private static string DeclaredName(ITypeSymbol type) => type switch
+    {
+        INamedTypeSymbol { IsGenericType: true } generic => generic.Name + string.Concat(generic.TypeArguments.Select(DeclaredName)),
+        IArrayTypeSymbol array => DeclaredName(array.ElementType) + "Array",
+        _ => type.Name,
+    };
+
     private string Declare(ITypeSymbol type, System.Func<TsDeclaration> make)
     {
         if (_names.TryGetValue(type, out var existing))
@@ -164,10 +180,11 @@ internal sealed class TypeScriptTypeMapper
             return existing;
         }
 
-        var name = type.Name;
+        var baseName = DeclaredName(type);
+        var name = baseName;
         for (var i = 2; !_taken.Add(name); i++)
         {
-            name = type.Name + i;
+            name = baseName + i;
         }
 
         _names.Add(type, name);

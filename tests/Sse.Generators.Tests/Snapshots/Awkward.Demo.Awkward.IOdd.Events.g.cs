@@ -47,6 +47,13 @@ namespace Demo.Awkward
         public static readonly global::Sse.Runtime.Infrastructure.SseEventFormat<global::Demo.Awkward.Shape> Constructor =
             new ConstructorFormat();
 
+        /// <summary>The events of <see cref="global::Demo.Awkward.IOdd.Records"/>.</summary>
+        public static readonly global::Sse.Runtime.Infrastructure.SseEventFormat<global::Demo.Awkward.Page<global::Demo.Awkward.Record>> Records =
+            global::Sse.Runtime.Infrastructure.SseEventFormat.Json<global::Demo.Awkward.Page<global::Demo.Awkward.Record>>(
+                global::Demo.Awkward.OddJson.Default.PageRecord,
+                eventType: null,
+                eventId: null);
+
         /// <summary>The events of <see cref="global::Demo.Awkward.Shape"/>: each derived type under its own event name.</summary>
         private sealed class OptionsFormat : global::Sse.Runtime.Infrastructure.SseEventFormat<global::Demo.Awkward.Shape>
         {

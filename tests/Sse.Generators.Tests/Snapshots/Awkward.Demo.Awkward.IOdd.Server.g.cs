@@ -20,6 +20,7 @@ namespace Demo.Awkward
         /// <item><description><c>GET /odd/strings</c>: <see cref="global::Demo.Awkward.IOdd.Strings"/>, a stream, named <c>Odd.Strings</c></description></item>
         /// <item><description><c>GET /odd/shapes/{client}</c>: <see cref="global::Demo.Awkward.IOdd.Options"/>, a stream, named <c>Odd.Options</c></description></item>
         /// <item><description><c>GET /odd/built</c>: <see cref="global::Demo.Awkward.IOdd.Constructor"/>, a stream, named <c>Odd.Constructor</c></description></item>
+        /// <item><description><c>GET /odd/records</c>: <see cref="global::Demo.Awkward.IOdd.Records"/>, a stream, named <c>Odd.Records</c></description></item>
         /// </list>
         /// Each request resolves <see cref="global::Demo.Awkward.IOdd"/> from the request's services; mapping fails at start-up
         /// when no implementation is registered.
@@ -94,6 +95,14 @@ namespace Demo.Awkward
                 OddEndpointHandlers.Constructor,
                 tag: "Odd",
                 description: OddEndpointHandlers.ConstructorDescription);
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Awkward.Page<global::Demo.Awkward.Record>>(
+                group,
+                "GET",
+                "/records",
+                endpointNamePrefix + "Odd.Records",
+                OddEndpointHandlers.Records,
+                tag: "Odd",
+                description: OddEndpointHandlers.RecordsDescription);
             return group;
         }
     }
@@ -514,6 +523,29 @@ namespace Demo.Awkward
                 httpContext,
                 ConstructorEndpoint,
                 (service, cancellationToken) => service.Constructor(class_, @class, cancellationToken));
+        }
+
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription RecordsDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new(null, typeof(global::Demo.Awkward.Page<global::Demo.Awkward.Record>), HasId: false),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+            },
+            isResumable: false,
+            isTopic: false);
+
+        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Awkward.Page<global::Demo.Awkward.Record>> RecordsEndpoint = new(
+            "Odd.Records",
+            global::Demo.Awkward.OddEventFormats.Records);
+
+        public static global::System.Threading.Tasks.Task Records(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
+        {
+            return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Awkward.IOdd, global::Demo.Awkward.Page<global::Demo.Awkward.Record>>(
+                httpContext,
+                RecordsEndpoint,
+                (service, cancellationToken) => service.Records(cancellationToken));
         }
     }
 }

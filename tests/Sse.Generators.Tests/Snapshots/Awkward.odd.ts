@@ -3,7 +3,7 @@
 // and its JSON context. Do not edit: rebuild the project that sets SseTypeScriptOutput.
 import { headerValues, json, query, readItems, readStream, routeValue, sendCommand, text, type SseClientOptions } from "@sse-contracts/client";
 
-export interface Page {
+export interface PageRow {
     Items: Row[];
     Next: string | null;
     ByKey: Record<string, Row | null>;
@@ -34,6 +34,17 @@ export interface Square {
     Side: number;
 }
 
+export interface PageRecord {
+    Items: Record2[];
+    Next: string | null;
+    ByKey: Record<string, Record2 | null>;
+}
+
+export interface Record2 {
+    Key: string;
+    Rows: Record<string, Row>;
+}
+
 /** The events of Odd.Options, by name. */
 export type OddOptionsEvent =
     | { readonly event: "circle"; readonly data: Circle; readonly id: string | undefined }
@@ -58,8 +69,8 @@ export class OddClient {
         this.#options = options;
     }
 
-    switch(class_: string, delete_: number, function_?: string | null, await_?: string | null, init?: { readonly signal?: AbortSignal }): AsyncGenerator<Page, void, undefined> {
-        return readStream(this.#baseUrl, { name: "Odd.switch", method: "GET", path: `/odd/${routeValue("class", class_)}/${routeValue("delete", delete_)}${query({ "function": function_ })}`, headers: headerValues({ "X-Await": await_ }) }, json<Page>(), this.#options, init?.signal);
+    switch(class_: string, delete_: number, function_?: string | null, await_?: string | null, init?: { readonly signal?: AbortSignal }): AsyncGenerator<PageRow, void, undefined> {
+        return readStream(this.#baseUrl, { name: "Odd.switch", method: "GET", path: `/odd/${routeValue("class", class_)}/${routeValue("delete", delete_)}${query({ "function": function_ })}`, headers: headerValues({ "X-Await": await_ }) }, json<PageRow>(), this.#options, init?.signal);
     }
 
     context(context: string, request: string, response: string, options: string, client: string, builder: string, endpoints: string, path: string, query_: string, headers: string, http: string, init?: { readonly signal?: AbortSignal }): AsyncGenerator<unknown, void, undefined> {
@@ -70,8 +81,8 @@ export class OddClient {
         return readStream(this.#baseUrl, { name: "Odd.New", method: "POST", path: `/odd/new`, headers: headerValues({ "X-Let": let_ }), body: JSON.stringify(new_) }, json<Record<string, number[]>>(), this.#options, init?.signal);
     }
 
-    typeof(in_: string, body: Row, init?: { readonly signal?: AbortSignal }): Promise<Page | null> {
-        return sendCommand<Page | null>(this.#baseUrl, { name: "Odd.typeof", method: "POST", path: `/odd/typeof${query({ "in": in_ })}`, body: JSON.stringify(body) }, this.#options, init?.signal);
+    typeof(in_: string, body: Row, init?: { readonly signal?: AbortSignal }): Promise<PageRow | null> {
+        return sendCommand<PageRow | null>(this.#baseUrl, { name: "Odd.typeof", method: "POST", path: `/odd/typeof${query({ "in": in_ })}`, body: JSON.stringify(body) }, this.#options, init?.signal);
     }
 
     strings(string: string, init?: { readonly signal?: AbortSignal }): AsyncGenerator<string, void, undefined> {
@@ -94,5 +105,9 @@ export class OddClient {
                 yield { ...$item.data, id: $item.eventId } as OddConstructorEvent;
             }
         })(this);
+    }
+
+    records(init?: { readonly signal?: AbortSignal }): AsyncGenerator<PageRecord, void, undefined> {
+        return readStream(this.#baseUrl, { name: "Odd.Records", method: "GET", path: `/odd/records` }, json<PageRecord>(), this.#options, init?.signal);
     }
 }
