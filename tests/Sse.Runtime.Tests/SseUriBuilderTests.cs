@@ -103,4 +103,13 @@ public class SseUriBuilderTests
         Assert.Equal(["t1"], message.Headers.GetValues("X-Tenant"));
         Assert.False(message.Headers.Contains("X-Absent"));
     }
+
+    [Fact]
+    public void Request_AsksBrowsersForAStreamingResponse()
+    {
+        // Blazor WebAssembly's handler buffers the whole response unless asked; elsewhere the option is ignored.
+        using var message = new SseRequest("Test.X", HttpMethod.Get, "/x", resumable: false).CreateMessage(new Uri("http://host"), lastEventId: null);
+
+        Assert.True(message.Options.TryGetValue(new HttpRequestOptionsKey<bool>("WebAssemblyEnableStreamingResponse"), out var streaming) && streaming);
+    }
 }

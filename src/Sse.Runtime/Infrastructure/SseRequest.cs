@@ -163,6 +163,8 @@ public sealed class SseRequest
         _body = JsonSerializer.SerializeToUtf8Bytes(body, typeInfo);
     }
 
+    private static readonly HttpRequestOptionsKey<bool> BrowserResponseStreaming = new("WebAssemblyEnableStreamingResponse");
+
     internal HttpRequestMessage CreateMessage(HttpClient httpClient, string? lastEventId)
     {
         // A new HttpRequestMessage is HTTP/1.1 whatever the client says; take the client's version settings (h2c, HTTP/3).
@@ -175,6 +177,10 @@ public sealed class SseRequest
     internal HttpRequestMessage CreateMessage(Uri? baseAddress, string? lastEventId)
     {
         var message = new HttpRequestMessage(Method, Resolve(baseAddress));
+
+        // In a browser (Blazor WebAssembly), HttpClient reads the whole response before returning it unless the request
+        // asks for streaming (opt-in before .NET 10): a stream would never deliver. Other handlers ignore the option.
+        message.Options.Set(BrowserResponseStreaming, true);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(SseProtocol.EventStreamMediaType));
         message.Headers.CacheControl = new CacheControlHeaderValue { NoCache = true };
         if (lastEventId is { Length: > 0 })
