@@ -57,6 +57,20 @@ internal sealed class PostgreSqlSseSql
             SELECT position, pg_notify($4, position::text || ':' || $5) FROM e
             """;
 
+        // The same append for a batch of appends in one transaction (group commit), which then notifies once per topic
+        // with NotifyHead: $1 the channel, $2 the topic, $3 the topic for the payload (or empty).
+        AppendQuiet = $"""
+            WITH t AS (
+                INSERT INTO {schema}.topics AS t (topic, head, evicted_up_to)
+                SELECT $1, n, n - 1 FROM (SELECT nextval('{schema}.positions') AS n) first
+                ON CONFLICT (topic) DO UPDATE SET head = nextval('{schema}.positions')
+                RETURNING t.head)
+            INSERT INTO {schema}.events (topic, position, event_type, data)
+            SELECT $1, head, $2, $3 FROM t
+            RETURNING position
+            """;
+        NotifyHead = $"SELECT pg_notify($1, head::text || ':' || $3) FROM {schema}.topics WHERE topic = $2";
+
         // One statement, one snapshot: the head, the retention mark and the events agree. A topic without a row (never
         // had an event, or forgotten) has the forgotten mark as both its head and its retention mark.
         Read = $"""
@@ -111,6 +125,10 @@ internal sealed class PostgreSqlSseSql
     public string Epoch { get; }
 
     public string Append { get; }
+
+    public string AppendQuiet { get; }
+
+    public string NotifyHead { get; }
 
     public string Read { get; }
 

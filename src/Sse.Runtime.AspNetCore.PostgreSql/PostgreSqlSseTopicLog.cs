@@ -29,13 +29,14 @@ namespace Sse.Runtime.AspNetCore.PostgreSql;
 public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposable
 {
     /// <summary>NOTIFY payloads are limited to 8000 bytes; a longer topic name is left to polling.</summary>
-    private const int MaxPayloadTopicBytes = 7900;
+    internal const int MaxPayloadTopicBytes = 7900;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly SsePostgreSqlOptions _options;
     private readonly SseHubOptions _hubOptions;
     private readonly PostgreSqlSseSql _sql;
+    private readonly PostgreSqlAppendBatcher _batcher;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Watchers> _watchers = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _initialization = new(1, 1);
@@ -70,6 +71,7 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
         }
 
         _sql = new PostgreSqlSseSql(_options.Schema);
+        _batcher = new PostgreSqlAppendBatcher(_dataSource, _sql, Announce);
     }
 
     /// <summary>Gets the SQL that creates the log's schema (what start-up runs when <see cref="SsePostgreSqlOptions.CreateSchema"/> is on), for a migration.</summary>
@@ -157,12 +159,10 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
     {
         ArgumentNullException.ThrowIfNull(topic);
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var position = await AppendCoreAsync(connection, transaction: null, topic, eventType, data, cancellationToken).ConfigureAwait(false);
 
-        // Committed: this server's subscribers need not wait for the notification's round trip.
-        Announce(topic, position);
-        return position;
+        // Committed together with the appends waiting at the same time; this server's subscribers are told at once,
+        // without waiting for the notification's round trip.
+        return await _batcher.AppendAsync(topic, eventType, data, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -298,6 +298,7 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+        await _batcher.DisposeAsync().ConfigureAwait(false);
         if (_listener is not null)
         {
             await _listener.DisposeAsync().ConfigureAwait(false);

@@ -62,10 +62,16 @@ internal sealed class PostgresCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>
+    /// Whether commits wait for the disk, as a production server's do (SSE_PG_DURABLE=1, for benchmarks); otherwise the
+    /// throwaway cluster skips fsync, which tests do not need.
+    /// </summary>
+    public static bool Durable => Environment.GetEnvironmentVariable("SSE_PG_DURABLE") == "1";
+
     /// <summary>Starts the (stopped) server, on the same port.</summary>
     public async Task StartAgainAsync() =>
         (await RunAsync("pg_ctl", ["-D", _data, "-l", Path.Combine(_directory, "log"), "-w", "-t", "60", "-o",
-            $"-p {_port} -c listen_addresses=127.0.0.1 -k {_directory} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+            $"-p {_port} -c listen_addresses=127.0.0.1 -k {_directory} " + (Durable ? "-c fsync=on -c synchronous_commit=on" : "-c fsync=off -c synchronous_commit=off -c full_page_writes=off") + " -c max_connections=300",
             "start"])).EnsureSuccess("pg_ctl start");
 
     /// <summary>Stops the server (fast shutdown: connections are cut, as in a restart).</summary>

@@ -53,6 +53,50 @@ public sealed class PostgreSqlLogTests(PostgresFixture postgres)
     }
 
     [RequiresPostgresFact]
+    public async Task ConcurrentPublishes_AreCommittedTogether_EachPublishersOrderKept_NothingLostOrDuplicated()
+    {
+        var schema = PostgresFixture.NewSchema();
+        var (_, log) = await postgres.CreateHubAsync(schema);
+        await using var _ = log;
+        const int Publishers = 32, Each = 50;
+        var commitsBefore = await ScalarAsync("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+
+        // 32 publishers on 4 topics, each awaiting its publishes one after another.
+        var positions = await Task.WhenAll(Enumerable.Range(0, Publishers).Select(async p =>
+        {
+            var mine = new List<long>();
+            for (var i = 0; i < Each; i++)
+            {
+                mine.Add(await log.AppendAsync($"t{p % 4}", null, Encoding.UTF8.GetBytes($"{p}:{i}"), default));
+            }
+
+            return mine;
+        }));
+
+        await Task.Delay(200); // pg_stat_database is updated when a backend reports, shortly after.
+        var commits = await ScalarAsync("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()") - commitsBefore;
+        // One at a time, each publish is about two commits (its transaction, and the pool's reset of the connection).
+        Assert.True(commits < Publishers * Each, $"{commits} commits for {Publishers * Each} publishes: they were not committed together.");
+        Assert.All(positions, static mine => Assert.True(mine.SequenceEqual(mine.Order()) && mine.Distinct().Count() == mine.Count));
+        Assert.Equal(Publishers * Each, positions.SelectMany(static p => p).Distinct().Count());
+
+        for (var topic = 0; topic < 4; topic++)
+        {
+            var read = await log.ReadAsync($"t{topic}", 0, int.MaxValue, default);
+            var items = read.Events.Select(static e => Encoding.UTF8.GetString(e.Data.Span).Split(':')).ToList();
+            Assert.Equal(Publishers / 4 * Each, items.Count);
+            foreach (var publisher in items.GroupBy(static i => i[0]))
+            {
+                Assert.Equal(Enumerable.Range(0, Each).Select(static i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), publisher.Select(static i => i[1]));
+            }
+        }
+
+        // A publish canceled before its transaction began is not published.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await log.AppendAsync("t0", null, "canceled"u8.ToArray(), new CancellationToken(canceled: true)));
+        Assert.DoesNotContain((await log.ReadAsync("t0", 0, int.MaxValue, default)).Events, static e => e.Data.Span.SequenceEqual("canceled"u8));
+    }
+
+    [RequiresPostgresFact]
     public async Task Epoch_IsTheDatabasesOwn_SharedByEveryLogOnTheSchema()
     {
         var schema = PostgresFixture.NewSchema();
