@@ -59,6 +59,12 @@ public readonly struct SseTopic<T>
     /// <param name="cancellationToken">Ends the subscription.</param>
     /// <returns>The items with their event name and id.</returns>
     /// <exception cref="Sse.Runtime.SseResumeRejectedException">The id cannot be resumed from.</exception>
+    /// <remarks>
+    /// End a subscription that is waiting for an event with <paramref name="cancellationToken"/> (or the token given to
+    /// <c>GetAsyncEnumerator</c>): like every C# async iterator, its enumerator cannot be disposed while a
+    /// <c>MoveNextAsync</c> is pending (that throws <see cref="NotSupportedException"/>). <c>await foreach</c> with a
+    /// token does this for you.
+    /// </remarks>
     public IAsyncEnumerable<SseItem<T>> SubscribeAsync(string? lastEventId = null, CancellationToken cancellationToken = default) =>
         _hub.ReadAsync(Name, _format, lastEventId, cancellationToken);
 }
