@@ -38,13 +38,10 @@ internal sealed class PostgreSqlSseSql
         Epoch = $"SELECT epoch FROM {schema}.epoch";
 
         // The topic's row is locked until the transaction ends, so a topic's positions become visible in order: the
-        // next append to the topic waits for this one to commit or roll back.
-        // The wake-up for the other servers goes in the same statement, so in the same transaction: PostgreSQL
-        // delivers it when (and only if) the row commits. Its payload is "{position}:{topic}" ($5 is the topic, or
-        // empty when too long for a notification: the servers' polling finds it then).
-        // A topic's new row (a new topic, or one forgotten) knows nothing before its first event: a resume from an
-        // earlier position is told it cannot resume.
-        Append = $"""
+        // next append to the topic waits for this one to commit or roll back. A topic's new row (a new topic, or one
+        // forgotten) knows nothing before its first event: a resume from an earlier position is told it cannot resume.
+        // $1 the topic, $2 the event name, $3 the data.
+        var appendRows = $"""
             WITH t AS (
                 INSERT INTO {schema}.topics AS t (topic, head, evicted_up_to)
                 SELECT $1, n, n - 1 FROM (SELECT nextval('{schema}.positions') AS n) first
@@ -54,21 +51,16 @@ internal sealed class PostgreSqlSseSql
                 INSERT INTO {schema}.events (topic, position, event_type, data)
                 SELECT $1, head, $2, $3 FROM t
                 RETURNING position)
-            SELECT position, pg_notify($4, position::text || ':' || $5) FROM e
             """;
 
-        // The same append for a batch of appends in one transaction (group commit), which then notifies once per topic
-        // with NotifyHead: $1 the channel, $2 the topic, $3 the topic for the payload (or empty).
-        AppendQuiet = $"""
-            WITH t AS (
-                INSERT INTO {schema}.topics AS t (topic, head, evicted_up_to)
-                SELECT $1, n, n - 1 FROM (SELECT nextval('{schema}.positions') AS n) first
-                ON CONFLICT (topic) DO UPDATE SET head = nextval('{schema}.positions')
-                RETURNING t.head)
-            INSERT INTO {schema}.events (topic, position, event_type, data)
-            SELECT $1, head, $2, $3 FROM t
-            RETURNING position
-            """;
+        // Within the caller's transaction (the outbox), the wake-up for the other servers goes in the same statement:
+        // PostgreSQL delivers it when (and only if) the transaction commits. Its payload is "{position}:{topic}" ($5 is
+        // the topic, or empty when too long for a notification: the servers' polling finds it then).
+        Append = appendRows + "\nSELECT position, pg_notify($4, position::text || ':' || $5) FROM e";
+
+        // A batch of appends in one transaction (group commit) notifies once per topic afterwards, with NotifyHead:
+        // $1 the channel, $2 the topic, $3 the topic for the payload (or empty).
+        AppendQuiet = appendRows + "\nSELECT position FROM e";
         NotifyHead = $"SELECT pg_notify($1, head::text || ':' || $3) FROM {schema}.topics WHERE topic = $2";
 
         // One statement, one snapshot: the head, the retention mark and the events agree. A topic without a row (never
