@@ -129,7 +129,9 @@ internal static class TypeScriptEmitter
         {
             foreach (var member in declaration.Members)
             {
-                writer.WriteLine($"{PropertyName(member.Name)}{(member.IsOptional ? "?" : string.Empty)}: {member.Type};");
+                writer.WriteLine(member.IsIndexSignature
+                    ? $"[{member.Name}: string]: {member.Type};"
+                    : $"{PropertyName(member.Name)}{(member.IsOptional ? "?" : string.Empty)}: {member.Type};");
             }
         }
 

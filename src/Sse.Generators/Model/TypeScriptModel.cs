@@ -29,8 +29,11 @@ internal sealed record TypeScriptModel(EquatableArray<TsDeclaration> Declaration
 /// <param name="Members">For an interface, its JSON properties; for an enum, its members and their JSON values.</param>
 internal sealed record TsDeclaration(string Name, bool IsEnum, EquatableArray<TsMember> Members);
 
-/// <summary>A property of an interface (its JSON name, its type, whether it may be absent), or an enum member (its name and JSON value).</summary>
-internal sealed record TsMember(string Name, string Type, bool IsOptional);
+/// <summary>
+/// A property of an interface (its JSON name, its type, whether it may be absent), or an enum member (its name and JSON
+/// value). An index signature (<c>[key: string]: unknown</c>, for <c>[JsonExtensionData]</c>) has <paramref name="IsIndexSignature"/>.
+/// </summary>
+internal sealed record TsMember(string Name, string Type, bool IsOptional, bool IsIndexSignature = false);
 
 /// <summary>The TypeScript types of one method.</summary>
 /// <param name="Method">The contract method's name.</param>

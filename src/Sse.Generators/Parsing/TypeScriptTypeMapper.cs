@@ -20,6 +20,12 @@ internal sealed class TypeScriptTypeMapper
     private const string IncludeAttribute = "System.Text.Json.Serialization.JsonIncludeAttribute";
     private const string ConverterAttribute = "System.Text.Json.Serialization.JsonConverterAttribute";
     private const string EnumMemberNameAttribute = "System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute";
+    private const string NumberHandlingAttribute = "System.Text.Json.Serialization.JsonNumberHandlingAttribute";
+    private const string ExtensionDataAttribute = "System.Text.Json.Serialization.JsonExtensionDataAttribute";
+
+    // JsonNumberHandling's flags.
+    private const int WriteAsString = 2;
+    private const int NamedFloatingPointLiterals = 4;
 
     private readonly Dictionary<ITypeSymbol, string> _names = new(SymbolEqualityComparer.Default);
     /// <summary>
@@ -36,6 +42,12 @@ internal sealed class TypeScriptTypeMapper
     private readonly bool _stringEnums;
     private readonly int _defaultIgnore;
     private readonly bool _includeFields;
+    private readonly bool _ignoreReadOnlyProperties;
+    private readonly bool _ignoreReadOnlyFields;
+    private readonly int _contextNumberHandling;
+
+    /// <summary>How numbers of the member being mapped are written (its attribute, its type's, or the context's).</summary>
+    private int _numberHandling;
 
     public TypeScriptTypeMapper(INamedTypeSymbol jsonContext)
     {
@@ -60,9 +72,14 @@ internal sealed class TypeScriptTypeMapper
                     case "UseStringEnumConverter" when named.Value.Value is bool strings: _stringEnums = strings; break;
                     case "DefaultIgnoreCondition" when named.Value.Value is int ignore: _defaultIgnore = ignore; break;
                     case "IncludeFields" when named.Value.Value is bool fields: _includeFields = fields; break;
+                    case "IgnoreReadOnlyProperties" when named.Value.Value is bool readOnly: _ignoreReadOnlyProperties = readOnly; break;
+                    case "IgnoreReadOnlyFields" when named.Value.Value is bool readOnly: _ignoreReadOnlyFields = readOnly; break;
+                    case "NumberHandling" when named.Value.Value is int handling: _contextNumberHandling = handling; break;
                 }
             }
         }
+
+        _numberHandling = _contextNumberHandling;
     }
 
     /// <summary>The declarations made so far, in the order first used.</summary>
@@ -99,10 +116,11 @@ internal sealed class TypeScriptTypeMapper
             case SpecialType.System_UInt32:
             case SpecialType.System_Int64:
             case SpecialType.System_UInt64:
+            case SpecialType.System_Decimal:
+                return Number(floatingPoint: false);
             case SpecialType.System_Single:
             case SpecialType.System_Double:
-            case SpecialType.System_Decimal:
-                return "number";
+                return Number(floatingPoint: true);
             case SpecialType.System_Object:
                 return "unknown";
         }
@@ -118,9 +136,10 @@ internal sealed class TypeScriptTypeMapper
             case "global::System.Version":
                 return "string";
             case "global::System.Half":
+                return Number(floatingPoint: true);
             case "global::System.Int128":
             case "global::System.UInt128":
-                return "number";
+                return Number(floatingPoint: false);
             case "global::System.Text.Json.JsonElement":
             case "global::System.Text.Json.Nodes.JsonNode":
             case "global::System.Text.Json.Nodes.JsonObject":
@@ -158,6 +177,12 @@ internal sealed class TypeScriptTypeMapper
 
         return "unknown";
     }
+
+    /// <summary>A number as the member's number handling writes it: a JSON string with WriteAsString; NaN and the infinities as strings when allowed.</summary>
+    private string Number(bool floatingPoint) =>
+        (_numberHandling & WriteAsString) != 0 ? "string"
+        : floatingPoint && (_numberHandling & NamedFloatingPointLiterals) != 0 ? "number | \"NaN\" | \"Infinity\" | \"-Infinity\""
+        : "number";
 
     private string Element(ITypeSymbol element)
     {
@@ -229,12 +254,21 @@ internal sealed class TypeScriptTypeMapper
 
                 ITypeSymbol? memberType = member switch
                 {
-                    IPropertySymbol { IsIndexer: false, GetMethod: not null } property => property.Type,
-                    IFieldSymbol { IsConst: false, IsImplicitlyDeclared: false } field when _includeFields || Has(field, IncludeAttribute) => field.Type,
+                    IPropertySymbol { IsIndexer: false, GetMethod: not null } property
+                        when !(_ignoreReadOnlyProperties && property.SetMethod is null) => property.Type,
+                    IFieldSymbol { IsConst: false, IsImplicitlyDeclared: false } field
+                        when (_includeFields || Has(field, IncludeAttribute)) && !(_ignoreReadOnlyFields && field.IsReadOnly) => field.Type,
                     _ => null,
                 };
                 if (memberType is null)
                 {
+                    continue;
+                }
+
+                if (Has(member, ExtensionDataAttribute))
+                {
+                    // Its entries are written as properties of the object itself.
+                    members.Add(new TsMember("key", "unknown", IsOptional: false, IsIndexSignature: true));
                     continue;
                 }
 
@@ -247,7 +281,10 @@ internal sealed class TypeScriptTypeMapper
 
                 var jsonName = member.GetAttributes().FirstOrDefault(static a => a.AttributeClass?.ToDisplayString() == PropertyNameAttribute)?.ConstructorArguments.FirstOrDefault().Value as string
                     ?? Name(member.Name);
+                var outer = _numberHandling;
+                _numberHandling = NumberHandlingOf(member) ?? NumberHandlingOf(type) ?? _contextNumberHandling;
                 var tsType = Map(memberType);
+                _numberHandling = outer;
 
                 // Left out of the JSON when null (WhenWritingNull) or default (WhenWritingDefault): optional.
                 var optional = condition == 2 || (condition == 3 && tsType.EndsWith(" | null", System.StringComparison.Ordinal));
@@ -356,6 +393,9 @@ internal sealed class TypeScriptTypeMapper
         type.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == ConverterAttribute
             && a.ConstructorArguments.FirstOrDefault().Value is ITypeSymbol converter
             && converter.Name.StartsWith("JsonStringEnumConverter", System.StringComparison.Ordinal));
+
+    private static int? NumberHandlingOf(ISymbol symbol) =>
+        symbol.GetAttributes().FirstOrDefault(static a => a.AttributeClass?.ToDisplayString() == NumberHandlingAttribute)?.ConstructorArguments.FirstOrDefault().Value as int?;
 
     private static bool Has(ISymbol symbol, string attribute) => symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == attribute);
 }
