@@ -107,6 +107,21 @@ internal static class TypeScriptEmitter
 
     private static void WriteDeclaration(SourceWriter writer, TsDeclaration declaration)
     {
+        if (declaration.IsUnion)
+        {
+            writer.WriteLine($"export type {declaration.Name} =");
+            using (writer.Indent())
+            {
+                var alternatives = declaration.Members.Select(static m => m.Type).ToList();
+                for (var i = 0; i < alternatives.Count; i++)
+                {
+                    writer.WriteLine($"| {alternatives[i]}{(i == alternatives.Count - 1 ? ";" : string.Empty)}");
+                }
+            }
+
+            return;
+        }
+
         if (declaration.IsEnum)
         {
             // A value object and a type of its values: names in code, the JSON's values on the wire.

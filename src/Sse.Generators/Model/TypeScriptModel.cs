@@ -27,7 +27,11 @@ internal sealed record TypeScriptModel(EquatableArray<TsDeclaration> Declaration
 /// <param name="Name">Its TypeScript name.</param>
 /// <param name="IsEnum">Whether it is an enum (its members are its values).</param>
 /// <param name="Members">For an interface, its JSON properties; for an enum, its members and their JSON values.</param>
-internal sealed record TsDeclaration(string Name, bool IsEnum, EquatableArray<TsMember> Members);
+/// <param name="IsUnion">
+/// Whether it is a union (a System.Text.Json polymorphic type: one alternative per derived type, each the
+/// <see cref="TsMember.Type"/> of a member).
+/// </param>
+internal sealed record TsDeclaration(string Name, bool IsEnum, EquatableArray<TsMember> Members, bool IsUnion = false);
 
 /// <summary>
 /// A property of an interface (its JSON name, its type, whether it may be absent), or an enum member (its name and JSON

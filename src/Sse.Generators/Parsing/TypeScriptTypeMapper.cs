@@ -22,6 +22,8 @@ internal sealed class TypeScriptTypeMapper
     private const string EnumMemberNameAttribute = "System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute";
     private const string NumberHandlingAttribute = "System.Text.Json.Serialization.JsonNumberHandlingAttribute";
     private const string ExtensionDataAttribute = "System.Text.Json.Serialization.JsonExtensionDataAttribute";
+    private const string DerivedTypeAttribute = "System.Text.Json.Serialization.JsonDerivedTypeAttribute";
+    private const string PolymorphicAttribute = "System.Text.Json.Serialization.JsonPolymorphicAttribute";
 
     // JsonNumberHandling's flags.
     private const int WriteAsString = 2;
@@ -171,7 +173,7 @@ internal sealed class TypeScriptTypeMapper
 
             if (named.TypeKind is TypeKind.Class or TypeKind.Struct or TypeKind.Interface)
             {
-                return Declare(type, () => ObjectDeclaration(named));
+                return Declare(type, () => DerivedTypes(named).Count > 0 ? UnionDeclaration(named) : ObjectDeclaration(named));
             }
         }
 
@@ -294,6 +296,50 @@ internal sealed class TypeScriptTypeMapper
 
         return new TsDeclaration(type.Name, IsEnum: false, members.ToEquatableArray());
     }
+
+    /// <summary>
+    /// A type with <c>[JsonDerivedType]</c>: System.Text.Json writes each derived type with its discriminator first
+    /// (<c>"$type"</c>, or the <c>[JsonPolymorphic]</c> property name), and the base type itself, when it is not
+    /// abstract, as its own members with no discriminator.
+    /// </summary>
+    private TsDeclaration UnionDeclaration(INamedTypeSymbol type)
+    {
+        var property = type.GetAttributes().FirstOrDefault(static a => a.AttributeClass?.ToDisplayString() == PolymorphicAttribute)?
+            .NamedArguments.FirstOrDefault(static n => n.Key == "TypeDiscriminatorPropertyName").Value.Value as string ?? "$type";
+        var alternatives = new List<TsMember>();
+        foreach (var (derived, discriminator) in DerivedTypes(type))
+        {
+            var mapped = SymbolEqualityComparer.Default.Equals(derived, type) ? Inline(ObjectDeclaration(type)) : Map(derived);
+            var tag = discriminator switch
+            {
+                string text => TypeScriptCode.Quote(text),
+                int number => number.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                _ => null,
+            };
+            alternatives.Add(new TsMember(string.Empty, tag is null ? mapped : $"({{ {PropertyKey(property)}: {tag} }} & {mapped})", IsOptional: false));
+        }
+
+        if (!type.IsAbstract && type.TypeKind != TypeKind.Interface && !DerivedTypes(type).Any(d => SymbolEqualityComparer.Default.Equals(d.Type, type)))
+        {
+            alternatives.Add(new TsMember(string.Empty, Inline(ObjectDeclaration(type)), IsOptional: false));
+        }
+
+        return new TsDeclaration(type.Name, IsEnum: false, alternatives.ToEquatableArray(), IsUnion: true);
+    }
+
+    /// <summary>The <c>[JsonDerivedType]</c>s of a type, with their discriminators (<see langword="null"/> for none).</summary>
+    private static List<(ITypeSymbol Type, object? Discriminator)> DerivedTypes(INamedTypeSymbol type) =>
+        type.GetAttributes()
+            .Where(static a => a.AttributeClass?.ToDisplayString() == DerivedTypeAttribute && a.ConstructorArguments.Length > 0 && a.ConstructorArguments[0].Value is ITypeSymbol)
+            .Select(static a => ((ITypeSymbol)a.ConstructorArguments[0].Value!, a.ConstructorArguments.Length > 1 ? a.ConstructorArguments[1].Value : null))
+            .ToList();
+
+    /// <summary>An interface's members as an inline object type: <c>{ a: number; b?: string }</c>.</summary>
+    private static string Inline(TsDeclaration declaration) =>
+        "{ " + string.Join("; ", declaration.Members.Select(static m => m.IsIndexSignature ? $"[{m.Name}: string]: {m.Type}" : $"{PropertyKey(m.Name)}{(m.IsOptional ? "?" : string.Empty)}: {m.Type}")) + " }";
+
+    private static string PropertyKey(string name) =>
+        name.Length > 0 && (char.IsLetter(name[0]) || name[0] is '_' or '$') && name.All(static c => char.IsLetterOrDigit(c) || c is '_' or '$') ? name : TypeScriptCode.Quote(name);
 
     /// <summary>A .NET name as the context's naming policy writes it.</summary>
     public string Name(string name) => _namingPolicy switch
