@@ -211,6 +211,15 @@ internal static class TestSources
 
             [SseGet("/records")]
             IAsyncEnumerable<Page<Record>> Records(CancellationToken cancellationToken = default);
+
+            [SseGet("/clients")]
+            IAsyncEnumerable<Models.OddClient> Clients(CancellationToken cancellationToken = default);
+        }
+
+        public static class Models
+        {
+            /// <summary>Named as the generated TypeScript client class (nested here, so C# has no clash; TypeScript does).</summary>
+            public sealed record OddClient(string Name);
         }
 
         /// <summary>Named as TypeScript's own Record, in a second instantiation of Page.</summary>
@@ -234,6 +243,7 @@ internal static class TestSources
 
         [JsonSerializable(typeof(Page<Row>))]
         [JsonSerializable(typeof(Page<Record>))]
+        [JsonSerializable(typeof(Models.OddClient))]
         [JsonSerializable(typeof(Row))]
         [JsonSerializable(typeof(Circle))]
         [JsonSerializable(typeof(Square))]

@@ -124,7 +124,7 @@ internal static class ContractParser
             RouteTemplate.Normalize(prefix),
             TypeNames.Full(jsonContext),
             methods.ToEquatableArray(),
-            TypeScript: TypeScriptParser.Parse(contract, methods, jsonContext, derivedTypes));
+            TypeScript: TypeScriptParser.Parse(contract, ContractName(contractName), methods, jsonContext, derivedTypes));
     }
 
     private static INamedTypeSymbol? ReadJsonContext(INamedTypeSymbol contract, AttributeData attribute, DiagnosticSink sink, CancellationToken cancellationToken)

@@ -11,9 +11,10 @@ namespace Sse.Generators.Parsing;
 /// </summary>
 internal static class TypeScriptParser
 {
-    public static TypeScriptModel Parse(INamedTypeSymbol contract, IReadOnlyList<MethodModel> methods, INamedTypeSymbol jsonContext, DerivedTypeIndex derivedTypes)
+    public static TypeScriptModel Parse(INamedTypeSymbol contract, string name, IReadOnlyList<MethodModel> methods, INamedTypeSymbol jsonContext, DerivedTypeIndex derivedTypes)
     {
-        var mapper = new TypeScriptTypeMapper(jsonContext);
+        // The names the emitter gives the client class and the event unions are not the contract types' to take.
+        var mapper = new TypeScriptTypeMapper(jsonContext, [name + "Client", .. methods.Select(m => name + m.Name + "Event")]);
         var types = new List<TsMethodTypes>();
         foreach (var model in methods)
         {

@@ -51,8 +51,11 @@ internal sealed class TypeScriptTypeMapper
     /// <summary>How numbers of the member being mapped are written (its attribute, its type's, or the context's).</summary>
     private int _numberHandling;
 
-    public TypeScriptTypeMapper(INamedTypeSymbol jsonContext)
+    /// <param name="jsonContext">The contract's JSON context, whose options shape the types.</param>
+    /// <param name="reserved">Names the generated client uses for its own declarations.</param>
+    public TypeScriptTypeMapper(INamedTypeSymbol jsonContext, IEnumerable<string> reserved)
     {
+        _taken.UnionWith(reserved);
         foreach (var attribute in jsonContext.GetAttributes())
         {
             if (attribute.AttributeClass?.ToDisplayString() != OptionsAttribute)

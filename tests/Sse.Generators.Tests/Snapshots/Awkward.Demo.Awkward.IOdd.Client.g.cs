@@ -191,6 +191,23 @@ namespace Demo.Awkward
                 this._options,
                 cancellationToken);
         }
+
+        /// <inheritdoc />
+        public global::System.Collections.Generic.IAsyncEnumerable<global::Demo.Awkward.Models.OddClient> Clients(global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/odd/clients");
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(
+                "Odd.Clients",
+                global::System.Net.Http.HttpMethod.Get,
+                uri.ToString(),
+                resumable: false);
+            return global::Sse.Runtime.Infrastructure.SseStreamReader.ReadAsync(
+                this._httpClient,
+                request,
+                global::Demo.Awkward.OddEventFormats.Clients,
+                this._options,
+                cancellationToken);
+        }
     }
 
     /// <summary>Registers <see cref="global::Demo.Awkward.IOdd"/> as a typed client.</summary>

@@ -54,6 +54,13 @@ namespace Demo.Awkward
                 eventType: null,
                 eventId: null);
 
+        /// <summary>The events of <see cref="global::Demo.Awkward.IOdd.Clients"/>.</summary>
+        public static readonly global::Sse.Runtime.Infrastructure.SseEventFormat<global::Demo.Awkward.Models.OddClient> Clients =
+            global::Sse.Runtime.Infrastructure.SseEventFormat.Json<global::Demo.Awkward.Models.OddClient>(
+                global::Demo.Awkward.OddJson.Default.OddClient,
+                eventType: null,
+                eventId: null);
+
         /// <summary>The events of <see cref="global::Demo.Awkward.Shape"/>: each derived type under its own event name.</summary>
         private sealed class OptionsFormat : global::Sse.Runtime.Infrastructure.SseEventFormat<global::Demo.Awkward.Shape>
         {

@@ -21,6 +21,7 @@ namespace Demo.Awkward
         /// <item><description><c>GET /odd/shapes/{client}</c>: <see cref="global::Demo.Awkward.IOdd.Options"/>, a stream, named <c>Odd.Options</c></description></item>
         /// <item><description><c>GET /odd/built</c>: <see cref="global::Demo.Awkward.IOdd.Constructor"/>, a stream, named <c>Odd.Constructor</c></description></item>
         /// <item><description><c>GET /odd/records</c>: <see cref="global::Demo.Awkward.IOdd.Records"/>, a stream, named <c>Odd.Records</c></description></item>
+        /// <item><description><c>GET /odd/clients</c>: <see cref="global::Demo.Awkward.IOdd.Clients"/>, a stream, named <c>Odd.Clients</c></description></item>
         /// </list>
         /// Each request resolves <see cref="global::Demo.Awkward.IOdd"/> from the request's services; mapping fails at start-up
         /// when no implementation is registered.
@@ -103,6 +104,14 @@ namespace Demo.Awkward
                 OddEndpointHandlers.Records,
                 tag: "Odd",
                 description: OddEndpointHandlers.RecordsDescription);
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.Map<global::Demo.Awkward.Models.OddClient>(
+                group,
+                "GET",
+                "/clients",
+                endpointNamePrefix + "Odd.Clients",
+                OddEndpointHandlers.Clients,
+                tag: "Odd",
+                description: OddEndpointHandlers.ClientsDescription);
             return group;
         }
     }
@@ -546,6 +555,29 @@ namespace Demo.Awkward
                 httpContext,
                 RecordsEndpoint,
                 (service, cancellationToken) => service.Records(cancellationToken));
+        }
+
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription ClientsDescription = new(
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                new(null, typeof(global::Demo.Awkward.Models.OddClient), HasId: false),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+            },
+            isResumable: false,
+            isTopic: false);
+
+        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Awkward.Models.OddClient> ClientsEndpoint = new(
+            "Odd.Clients",
+            global::Demo.Awkward.OddEventFormats.Clients);
+
+        public static global::System.Threading.Tasks.Task Clients(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
+        {
+            return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Awkward.IOdd, global::Demo.Awkward.Models.OddClient>(
+                httpContext,
+                ClientsEndpoint,
+                (service, cancellationToken) => service.Clients(cancellationToken));
         }
     }
 }

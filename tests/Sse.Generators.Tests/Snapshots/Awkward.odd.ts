@@ -45,6 +45,10 @@ export interface Record2 {
     Rows: Record<string, Row>;
 }
 
+export interface OddClient2 {
+    Name: string;
+}
+
 /** The events of Odd.Options, by name. */
 export type OddOptionsEvent =
     | { readonly event: "circle"; readonly data: Circle; readonly id: string | undefined }
@@ -109,5 +113,9 @@ export class OddClient {
 
     records(init?: { readonly signal?: AbortSignal }): AsyncGenerator<PageRecord, void, undefined> {
         return readStream(this.#baseUrl, { name: "Odd.Records", method: "GET", path: `/odd/records` }, json<PageRecord>(), this.#options, init?.signal);
+    }
+
+    clients(init?: { readonly signal?: AbortSignal }): AsyncGenerator<OddClient2, void, undefined> {
+        return readStream(this.#baseUrl, { name: "Odd.Clients", method: "GET", path: `/odd/clients` }, json<OddClient2>(), this.#options, init?.signal);
     }
 }
