@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Sse.Generators.Diagnostics;
@@ -28,6 +29,7 @@ public sealed class SseContractAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.JsonContextInaccessible,
         DiagnosticDescriptors.OverloadedMethod,
         DiagnosticDescriptors.ReferencedContractNotGenerated,
+        DiagnosticDescriptors.GeneratedNameTaken,
         DiagnosticDescriptors.UnsupportedParameterType,
         DiagnosticDescriptors.UnknownRouteParameter,
         DiagnosticDescriptors.InvalidRouteTemplate,
@@ -54,6 +56,7 @@ public sealed class SseContractAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
         context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+        context.RegisterSymbolAction(AnalyzeGeneratedNameTaken, SymbolKind.NamedType);
         context.RegisterCompilationStartAction(static start =>
         {
             // A class implementing a contract from another assembly, in a server project that does not generate that
@@ -102,6 +105,45 @@ public sealed class SseContractAnalyzer : DiagnosticAnalyzer
             }
         }
     }
+
+    /// <summary>
+    /// A type of the user's with the name of one the generator wrote next to a contract (<c>ChatClient</c> beside
+    /// <c>IChat</c>): said at the user's type, instead of a bare CS0101 in generated code.
+    /// </summary>
+    private static void AnalyzeGeneratedNameTaken(SymbolAnalysisContext context)
+    {
+        if (context.Symbol is not INamedTypeSymbol { ContainingType: null } type)
+        {
+            return;
+        }
+
+        var own = type.DeclaringSyntaxReferences.FirstOrDefault(static r => !IsGenerated(r.SyntaxTree));
+        if (own is null
+            || own.GetSyntax(context.CancellationToken) is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax declaration
+                && declaration.Modifiers.Any(static m => m.IsKind(Microsoft.CodeAnalysis.CSharp.SyntaxKind.PartialKeyword)))
+        {
+            return; // A partial declaration extends the generated type (the client is partial for that).
+        }
+
+        // The compiler may keep the two declarations as one symbol or as two of the same name.
+        var generated = type.DeclaringSyntaxReferences.Concat(
+                type.ContainingNamespace.GetTypeMembers(type.Name, type.Arity)
+                    .Where(other => !SymbolEqualityComparer.Default.Equals(other, type))
+                    .SelectMany(static other => other.DeclaringSyntaxReferences))
+            .FirstOrDefault(static r => IsGenerated(r.SyntaxTree));
+        if (generated is not null)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.GeneratedNameTaken,
+                Location.Create(own.SyntaxTree, own.Span),
+                type.Name,
+                System.IO.Path.GetFileName(generated.SyntaxTree.FilePath)));
+        }
+    }
+
+    /// <summary>Whether a syntax tree is one this generator added (its hint names end in <c>.g.cs</c> under its own folder).</summary>
+    private static bool IsGenerated(SyntaxTree tree) =>
+        tree.FilePath.Replace('\\', '/').Contains("/" + typeof(SseGenerator).FullName + "/");
 
     private static void AnalyzeType(SymbolAnalysisContext context)
     {

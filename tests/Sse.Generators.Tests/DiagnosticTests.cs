@@ -168,6 +168,34 @@ public class DiagnosticTests
         "SSE200",
         "EvJson");
 
+    [Theory]
+    [InlineData("StockFeedClient", true)]
+    [InlineData("StockFeedEndpointRouteBuilderExtensions", true)]
+    [InlineData("StockFeedEventFormats", true)]
+    [InlineData("StockFeedPublisher", false)] // Not generated: the contract has no topic methods.
+    [InlineData("StockFeedService", false)]
+    [InlineData("StockFeedClient", false, "partial")] // Extends the generated (partial) client.
+    public async Task SSE013_TypeNamedAsAGeneratedOne_IsReportedAtTheUsersType(string name, bool clashes, string modifiers = "sealed")
+    {
+        var source = TestSources.Basic + $"\npublic {modifiers} class {name} {{ public int Extra => 1; }}\n";
+        var (_, output, _) = GeneratorHarness.Run(GeneratorHarness.WithClientRequest(GeneratorHarness.CreateCompilation(source), source));
+
+        var diagnostics = await output.WithAnalyzers([new SseContractAnalyzer()]).GetAnalyzerDiagnosticsAsync();
+
+        var reported = diagnostics.Where(static d => d.Id == "SSE013").ToList();
+        if (!clashes)
+        {
+            Assert.Empty(reported);
+            Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
+            return;
+        }
+
+        var diagnostic = Assert.Single(reported);
+        Assert.Contains($"class {name}", diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan), System.StringComparison.Ordinal);
+        Assert.Contains($"'{name}'", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        Assert.Contains(".g.cs", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SSE002_GenericMethod_ReportsOnlyTheRealError()
     {

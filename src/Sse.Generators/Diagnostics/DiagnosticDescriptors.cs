@@ -92,6 +92,13 @@ internal static class DiagnosticDescriptors
         "'{0}' implements the contract '{1}' from assembly '{2}', but this project generates no endpoints for it; add [assembly: SseServer(typeof({1}))] to get Map{3}()",
         "The server part of a contract declared in a referenced library is generated only where [assembly: SseServer(typeof(T))] asks for it.");
 
+    /// <summary>SSE013: "The type '{0}' has the name of a type generated for a contract ({1}); rename it, or the contract".</summary>
+    public static readonly DiagnosticDescriptor GeneratedNameTaken = Error(
+        DiagnosticIds.GeneratedNameTaken,
+        "Type has the name of a generated type",
+        "The type '{0}' has the name of a type the generator writes in the same namespace ({1}); rename it, or the contract",
+        "The generator writes {Name}Client, {Name}EndpointRouteBuilderExtensions, {Name}Publisher and other types next to a contract; a type of yours with one of those names would clash with it (CS0101).");
+
     /// <summary>SSE100: "Parameter '{0}' of '{1}' has type '{2}', which cannot bind from the route or query string".</summary>
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Error(
         DiagnosticIds.UnsupportedParameterType,

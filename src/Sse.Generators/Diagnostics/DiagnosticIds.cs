@@ -18,6 +18,7 @@ internal static class DiagnosticIds
     public const string JsonContextInaccessible = "SSE010";
     public const string OverloadedMethod = "SSE011";
     public const string ReferencedContractNotGenerated = "SSE012";
+    public const string GeneratedNameTaken = "SSE013";
 
     public const string UnsupportedParameterType = "SSE100";
     public const string UnknownRouteParameter = "SSE101";
