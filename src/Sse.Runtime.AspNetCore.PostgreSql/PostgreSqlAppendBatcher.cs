@@ -26,6 +26,9 @@ internal sealed class PostgreSqlAppendBatcher : IAsyncDisposable
     /// <summary>The most appends in one transaction.</summary>
     public const int MaxBatch = 256;
 
+    /// <summary>The most event data in one transaction (one larger event still goes, alone).</summary>
+    public const int MaxBatchBytes = 1024 * 1024;
+
     private const string DeadlockDetected = "40P01";
 
     private readonly NpgsqlDataSource _dataSource;
@@ -90,11 +93,13 @@ internal sealed class PostgreSqlAppendBatcher : IAsyncDisposable
         while (await _queue.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            var bytes = 0L;
+            while (batch.Count < MaxBatch && bytes < MaxBatchBytes && _queue.Reader.TryRead(out var pending))
             {
                 if (pending.TryTake())
                 {
                     batch.Add(pending);
+                    bytes += pending.Data.Length;
                 }
             }
 
