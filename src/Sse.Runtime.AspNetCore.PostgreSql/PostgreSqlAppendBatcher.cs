@@ -18,7 +18,8 @@ namespace Sse.Runtime.AspNetCore.PostgreSql;
 /// <remarks>
 /// Within a transaction the appends are ordered by topic (a topic's own appends keep their order), so two
 /// transactions lock topic rows in the same order; a deadlock with a caller's own transaction that locks several
-/// topics in another order is retried. An append whose caller cancels before its transaction starts is not published;
+/// topics in another order is retried. A transaction PostgreSQL refuses is rolled back and its appends go again one by
+/// one, so an append at fault fails alone. An append whose caller cancels before its transaction starts is not published;
 /// once its transaction started, it completes with the outcome.
 /// </remarks>
 internal sealed class PostgreSqlAppendBatcher : IAsyncDisposable
@@ -120,6 +121,24 @@ internal sealed class PostgreSqlAppendBatcher : IAsyncDisposable
                 catch (PostgresException ex) when (ex.SqlState == DeadlockDetected && attempt < 3)
                 {
                     // Rolled back: nothing of the batch was published; try again.
+                }
+                catch (PostgresException) when (ordered.Count > 1 && !_stopping.IsCancellationRequested)
+                {
+                    // PostgreSQL refused the batch and rolled it back: one append's own fault must not fail the others,
+                    // so each goes again alone and only the one at fault gets the error.
+                    foreach (var pending in ordered)
+                    {
+                        try
+                        {
+                            await AppendBatchAsync([pending]).ConfigureAwait(false);
+                        }
+                        catch (Exception ex)
+                        {
+                            pending.TryFail(_stopping.IsCancellationRequested ? new ObjectDisposedException(nameof(PostgreSqlSseTopicLog)) : ex);
+                        }
+                    }
+
+                    break;
                 }
                 catch (Exception ex)
                 {

@@ -155,9 +155,10 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentException">The topic's name contains NUL, which PostgreSQL text cannot hold.</exception>
     public async ValueTask<long> AppendAsync(string topic, string? eventType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(topic);
+        ThrowIfNotStorable(topic);
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
 
         // Committed together with the appends waiting at the same time; this server's subscribers are told at once,
@@ -176,11 +177,11 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
     /// <param name="data">The event's data as UTF-8.</param>
     /// <param name="cancellationToken">Cancels the append.</param>
     /// <returns>The event's position in the topic.</returns>
-    /// <exception cref="ArgumentException">The transaction is already completed.</exception>
+    /// <exception cref="ArgumentException">The transaction is already completed, or the topic's name contains NUL.</exception>
     public async ValueTask<long> AppendAsync(NpgsqlTransaction transaction, string topic, string? eventType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        ArgumentNullException.ThrowIfNull(topic);
+        ThrowIfNotStorable(topic);
         var connection = transaction.Connection ?? throw new ArgumentException("The transaction is already completed.", nameof(transaction));
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
         return await AppendCoreAsync(connection, transaction, topic, eventType, data, cancellationToken).ConfigureAwait(false);
@@ -324,6 +325,15 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
             {
                 onAppended(position);
             }
+        }
+    }
+
+    private static void ThrowIfNotStorable(string topic)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        if (topic.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The topic name '{topic.Replace("\0", "\\0", StringComparison.Ordinal)}' contains NUL (U+0000), which PostgreSQL text cannot hold.", nameof(topic));
         }
     }
 

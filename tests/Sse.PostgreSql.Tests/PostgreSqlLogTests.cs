@@ -97,6 +97,35 @@ public sealed class PostgreSqlLogTests(PostgresFixture postgres)
     }
 
     [RequiresPostgresFact]
+    public async Task APublishPostgreSqlRefuses_FailsAlone_TheOthersCommittedWithItAreNotLost()
+    {
+        var (_, log) = await postgres.CreateHubAsync();
+        await using var _ = log;
+
+        // A topic name too long for the topics table's index (random text, so compression cannot save it) is refused
+        // by PostgreSQL; the publishes that shared its transaction go again without it.
+        var tooLong = string.Concat(Enumerable.Range(0, 400).Select(static _ => Guid.NewGuid().ToString("N")));
+        var good = Enumerable.Range(0, 20).Select(i => log.AppendAsync($"ok-{i % 3}", null, Encoding.UTF8.GetBytes($"good {i}"), default).AsTask()).ToList();
+        var bad = log.AppendAsync(tooLong, null, "bad"u8.ToArray(), default).AsTask();
+        good.AddRange(Enumerable.Range(20, 20).Select(i => log.AppendAsync($"ok-{i % 3}", null, Encoding.UTF8.GetBytes($"good {i}"), default).AsTask()));
+
+        await Assert.ThrowsAsync<PostgresException>(() => bad);
+        var positions = await Task.WhenAll(good);
+        Assert.Equal(40, positions.Distinct().Count());
+        var kept = new List<string>();
+        for (var topic = 0; topic < 3; topic++)
+        {
+            kept.AddRange((await log.ReadAsync($"ok-{topic}", 0, int.MaxValue, default)).Events.Select(static e => Encoding.UTF8.GetString(e.Data.Span)));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 40).Select(static i => $"good {i}").Order(), kept.Order());
+
+        // NUL cannot be stored in PostgreSQL text at all: refused before anything is sent, naming the cause.
+        var nul = await Assert.ThrowsAsync<ArgumentException>(async () => await log.AppendAsync("a\0b", null, "x"u8.ToArray(), default));
+        Assert.Contains("NUL", nul.Message, StringComparison.Ordinal);
+    }
+
+    [RequiresPostgresFact]
     public async Task Epoch_IsTheDatabasesOwn_SharedByEveryLogOnTheSchema()
     {
         var schema = PostgresFixture.NewSchema();
