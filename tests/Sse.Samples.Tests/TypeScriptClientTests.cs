@@ -48,13 +48,15 @@ public sealed class TypeScriptClientTests
     }
 
     [RequiresToolFact("git", "apt-get update && apt-get install -y git")]
-    public async Task CheckedInGeneratedClient_IsWhatTheBuildWrites()
+    public async Task CheckedInGeneratedClients_AreWhatTheBuildWrites()
     {
-        // The test build rebuilt Chat.Server, which writes client/chat.ts when the generator's output differs: a
+        // The test build rebuilt the samples, which write their client/*.ts when the generator's output differs: a
         // stale checked-in client shows up as a change against the commit.
-        var status = await ProcessRunner.RunAsync(Tools.Require("git", "apt-get install -y git"), ["status", "--porcelain", "--", "samples/Chat/Chat.Server/client/chat.ts"], RepoPaths.Root, TimeSpan.FromMinutes(1));
+        string[] clients = ["samples/Chat/Chat.Server/client/chat.ts", "samples/Completions/client/completions.ts"];
+        var status = await ProcessRunner.RunAsync(Tools.Require("git", "apt-get install -y git"), ["status", "--porcelain", "--", .. clients], RepoPaths.Root, TimeSpan.FromMinutes(1));
         status.EnsureSuccess("git status");
-        Assert.True(status.Output.Trim().Length == 0, $"samples/Chat/Chat.Server/client/chat.ts is not what the build generates; commit the regenerated file:\n{status.Output}");
+        Assert.True(status.Output.Trim().Length == 0, $"A generated client is not what the build writes; commit the regenerated file:\n{status.Output}");
+        Assert.All(clients, static c => Assert.True(File.Exists(RepoPaths.File(c)), $"{c} is missing."));
     }
 
     [RequiresToolFact("node", Install)]
@@ -66,14 +68,18 @@ public sealed class TypeScriptClientTests
         try
         {
             (await ProcessRunner.RunAsync(Tools.Require("node", Install), ["scripts/build-samples.mjs", fresh], Package, TimeSpan.FromMinutes(5))).EnsureSuccess("build-samples.mjs");
-            var checkedIn = RepoPaths.File("samples/Chat/Chat.Server/wwwroot/js");
-            var expected = Directory.GetFiles(Path.Combine(fresh, "js"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Path.Combine(fresh, "js"), f)).Order().ToList();
-            Assert.Equal(expected, Directory.GetFiles(checkedIn, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(checkedIn, f)).Order());
-            foreach (var file in expected)
+            foreach (var (name, sample) in new[] { ("Chat.Server", "samples/Chat/Chat.Server"), ("Completions", "samples/Completions") })
             {
-                Assert.True(
-                    File.ReadAllText(Path.Combine(fresh, "js", file)) == File.ReadAllText(Path.Combine(checkedIn, file)),
-                    $"samples/Chat/Chat.Server/wwwroot/js/{file} is stale: run `npm run build:samples` in clients/typescript and commit the result.");
+                var built = Path.Combine(fresh, name, "js");
+                var checkedIn = RepoPaths.File(sample + "/wwwroot/js");
+                var expected = Directory.GetFiles(built, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(built, f)).Order().ToList();
+                Assert.Equal(expected, Directory.GetFiles(checkedIn, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(checkedIn, f)).Order());
+                foreach (var file in expected)
+                {
+                    Assert.True(
+                        File.ReadAllText(Path.Combine(built, file)) == File.ReadAllText(Path.Combine(checkedIn, file)),
+                        $"{sample}/wwwroot/js/{file} is stale: run `npm run build:samples` in clients/typescript and commit the result.");
+                }
             }
         }
         finally

@@ -3,17 +3,17 @@
 // The output is checked in, so `dotnet run` serves the pages without node; a test checks it is up to date.
 import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..", "..");
 const tsc = join(here, "..", "node_modules", "typescript", "bin", "tsc");
-const samples = [join(root, "samples", "Chat", "Chat.Server")];
-const outDir = process.argv[2]; // Optional: build into this folder instead (the freshness test compares).
+const samples = [join(root, "samples", "Chat", "Chat.Server"), join(root, "samples", "Completions")];
+const outDir = process.argv[2]; // Optional: build into {outDir}/{sample}/js instead (the freshness test compares).
 
 for (const sample of samples) {
-  const target = outDir ? join(outDir, "js") : join(sample, "wwwroot", "js");
+  const target = outDir ? join(outDir, basename(sample), "js") : join(sample, "wwwroot", "js");
   const runtime = join(target, "sse-client");
   rmSync(runtime, { recursive: true, force: true });
   mkdirSync(runtime, { recursive: true });

@@ -1,0 +1,115 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Completions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Sse.Contracts;
+
+// The console mode below calls the server with the generated .NET client; the page uses the generated TypeScript one.
+[assembly: SseClient(typeof(ICompletions))]
+
+// dotnet run --project samples/Completions                       serves the page on http://127.0.0.1:5000/
+// dotnet run --project samples/Completions -- --ask "Why SSE?"    asks once from the console and prints the tokens
+//   curl -N http://127.0.0.1:5000/api/complete -H 'content-type: application/json' -d '{"text":"Why SSE?"}'
+var ask = AskedPrompt(args);
+var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseUrls(ask is null ? builder.Configuration["urls"] ?? "http://127.0.0.1:5000" : "http://127.0.0.1:0");
+if (ask is not null)
+{
+    builder.Logging.ClearProviders();
+}
+
+builder.Services.AddSingleton<ICompletions, EchoModel>();
+var app = builder.Build();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.MapCompletions();
+
+if (ask is null)
+{
+    app.Run();
+    return;
+}
+
+// Console mode: the generated client against this process's own server, as another app would call it.
+await app.StartAsync();
+var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+var services = new ServiceCollection();
+services.AddCompletionsClient(http => http.BaseAddress = new Uri(address));
+#pragma warning disable ASP0000 // The client's own container, as a separate app would have.
+await using (var provider = services.BuildServiceProvider())
+#pragma warning restore ASP0000
+{
+    Console.WriteLine($"> {ask}");
+    await foreach (var item in provider.GetRequiredService<ICompletions>().Complete(new Prompt(ask)))
+    {
+        switch (item)
+        {
+            case Token token:
+                Console.Write(token.Text);
+                break;
+            case Done done:
+                Console.WriteLine();
+                Console.WriteLine($"[done: {done.Tokens} tokens, {done.FinishReason}]");
+                break;
+        }
+    }
+}
+
+await app.StopAsync();
+
+static string? AskedPrompt(string[] args)
+{
+    var index = Array.IndexOf(args, "--ask");
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
+
+/// <summary>
+/// A stand-in for a language model: it answers every prompt with the same explanation (the prompt quoted), one word at
+/// a time, <c>TokenDelayMs</c> apart (configuration; 30 by default), as a model's tokens arrive.
+/// </summary>
+internal sealed partial class EchoModel(IConfiguration configuration) : ICompletions
+{
+    public async IAsyncEnumerable<CompletionEvent> Complete(Prompt prompt, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var text = prompt.Text?.Trim() ?? string.Empty;
+        if (text.Length is 0 or > 2000)
+        {
+            throw new BadHttpRequestException("The prompt has 1 to 2000 characters.", StatusCodes.Status400BadRequest);
+        }
+
+        if (prompt.MaxTokens is < 1 or > 500)
+        {
+            throw new BadHttpRequestException("maxTokens is between 1 and 500.", StatusCodes.Status400BadRequest);
+        }
+
+        var delay = TimeSpan.FromMilliseconds(int.TryParse(configuration["TokenDelayMs"], out var ms) && ms >= 0 ? ms : 30);
+        var answer = $"You asked: \"{text}\". This answer arrives one token at a time, each a typed event on one " +
+            "server-sent-events stream that a POST started, so the page shows it as it is written; a done event then " +
+            "says how the answer ended.";
+        var tokens = Words().Matches(answer).Select(static m => m.Value).ToList();
+        var sent = 0;
+        foreach (var token in tokens.Take(prompt.MaxTokens))
+        {
+            await Task.Delay(delay, cancellationToken);
+            yield return new Token(token, sent++);
+        }
+
+        yield return new Done(sent, sent < tokens.Count ? "length" : "stop");
+    }
+
+    /// <summary>A word with the spaces before it.</summary>
+    [GeneratedRegex(@"\s*\S+")]
+    private static partial Regex Words();
+}

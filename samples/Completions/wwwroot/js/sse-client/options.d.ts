@@ -1,0 +1,81 @@
+import type { SseDisconnectReason } from "./errors.js";
+/** What a connection that opened looked like. */
+export interface SseConnectedContext {
+    readonly stream: string;
+    readonly url: string;
+    readonly status: number;
+    /** How many reconnections it took (0 for the first connection). */
+    readonly attempt: number;
+    readonly lastEventId: string | undefined;
+}
+/** A connection that ended. */
+export interface SseDisconnectedContext {
+    readonly stream: string;
+    readonly reason: SseDisconnectReason;
+    readonly error: unknown;
+    readonly eventCount: number;
+    readonly lastEventId: string | undefined;
+    readonly willReconnect: boolean;
+}
+/** A reconnection about to happen. */
+export interface SseReconnectingContext {
+    readonly stream: string;
+    readonly attempt: number;
+    readonly delayMs: number;
+    readonly lastEventId: string | undefined;
+}
+/** Events the server dropped for this client (its slow-consumer policy), announced in-band. */
+export interface SseGapContext {
+    readonly stream: string;
+    readonly missed: number;
+    readonly lastEventId: string | undefined;
+}
+/** How a generated client connects, reconnects and reads. Every member is optional. */
+export interface SseClientOptions {
+    /** The fetch to use (a wrapper that adds credentials, a test double); the global one by default. */
+    readonly fetch?: typeof fetch;
+    /** Headers for every request (an `Authorization`), or a function that returns them per request (a refreshed token). */
+    readonly headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+    /** Whether cookies go along (browsers): `same-origin` by default. */
+    readonly credentials?: RequestCredentials;
+    /** Whether a resumable stream reconnects after a lost connection (default true). */
+    readonly reconnect?: boolean;
+    /** Whether a stream the server cannot resume starts over after a lost connection instead of failing (default false; it may repeat items). */
+    readonly restartNonResumableStreams?: boolean;
+    /** The first reconnection delay, before jitter (default 1,000 ms); a `retry:` from the server replaces it. */
+    readonly initialReconnectDelayMs?: number;
+    /** The longest reconnection delay (default 30,000 ms). */
+    readonly maxReconnectDelayMs?: number;
+    /** The most reconnections in a row without an event (default unlimited). */
+    readonly maxReconnectAttempts?: number;
+    /** How long nothing, not even a heartbeat, may arrive before the connection counts as lost (default 45,000 ms; 0 for none). */
+    readonly idleTimeoutMs?: number;
+    /** The largest event, in characters (default 1 Mi). */
+    readonly maxEventChars?: number;
+    /**
+     * Whether the end of a response without the server's `sse-end` event is a lost connection (default true, as the
+     * generated endpoints announce their end); false for servers that do not (then the end of a response is the end).
+     */
+    readonly requireEndEvent?: boolean;
+    readonly onConnected?: (context: SseConnectedContext) => void;
+    readonly onDisconnected?: (context: SseDisconnectedContext) => void;
+    readonly onReconnecting?: (context: SseReconnectingContext) => void;
+    readonly onGap?: (context: SseGapContext) => void;
+    /** The random source of the backoff's jitter (tests pin it); `Math.random` by default. */
+    readonly random?: () => number;
+}
+export interface ResolvedOptions {
+    readonly fetch: typeof fetch;
+    readonly reconnect: boolean;
+    readonly restartNonResumableStreams: boolean;
+    readonly initialReconnectDelayMs: number;
+    readonly maxReconnectDelayMs: number;
+    readonly maxReconnectAttempts: number;
+    readonly idleTimeoutMs: number;
+    readonly maxEventChars: number;
+    readonly requireEndEvent: boolean;
+    readonly random: () => number;
+}
+export declare function resolveOptions(options: SseClientOptions): ResolvedOptions;
+/** Request headers: the options' (fixed or per request; non-ASCII text sent as UTF-8) and the request's own. */
+export declare function headersFor(options: SseClientOptions, own: Record<string, string> | undefined): Promise<Record<string, string>>;

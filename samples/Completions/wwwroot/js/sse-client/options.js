@@ -1,0 +1,28 @@
+import { utf8Header } from "./request.js";
+export function resolveOptions(options) {
+    return {
+        fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+        reconnect: options.reconnect ?? true,
+        restartNonResumableStreams: options.restartNonResumableStreams ?? false,
+        initialReconnectDelayMs: options.initialReconnectDelayMs ?? 1_000,
+        maxReconnectDelayMs: options.maxReconnectDelayMs ?? 30_000,
+        maxReconnectAttempts: options.maxReconnectAttempts ?? Number.POSITIVE_INFINITY,
+        idleTimeoutMs: options.idleTimeoutMs ?? 45_000,
+        maxEventChars: options.maxEventChars ?? 1024 * 1024,
+        requireEndEvent: options.requireEndEvent ?? true,
+        random: options.random ?? Math.random,
+    };
+}
+/** Request headers: the options' (fixed or per request; non-ASCII text sent as UTF-8) and the request's own. */
+export async function headersFor(options, own) {
+    const shared = typeof options.headers === "function" ? await options.headers() : options.headers;
+    const headers = {};
+    for (const [name, value] of Object.entries(shared ?? {})) {
+        if (/[\r\n\0]/.test(value)) {
+            throw new RangeError(`The header '${name}' of the client's options cannot carry CR, LF or NUL.`);
+        }
+        headers[name] = utf8Header(value);
+    }
+    return { ...headers, ...own };
+}
+//# sourceMappingURL=options.js.map

@@ -1,0 +1,212 @@
+import { SseConnectionLostError, SseContentTypeError, SseError, SseIdleTimeoutError, SsePayloadError, SseResumeRejectedError, SseStreamFailedError, } from "./errors.js";
+import { httpError } from "./http.js";
+import { headersFor, resolveOptions } from "./options.js";
+import { SseEventParser } from "./parser.js";
+import { resolve, utf8Header } from "./request.js";
+const Reserved = { end: "sse-end", error: "sse-error", reset: "sse-reset", gap: "sse-gap" };
+/**
+ * Reads a stream with fetch: the items in order, across reconnections. A resumable stream reconnects after a lost
+ * connection (backoff with full jitter, the server's `retry:` and `Retry-After`) and sends the last id it received as
+ * `Last-Event-ID`; the consumer sees one continuous sequence. It ends on the server's `sse-end` event or a 204.
+ */
+export async function* readItems(baseUrl, request, read, clientOptions = {}, signal) {
+    const options = resolveOptions(clientOptions);
+    const url = resolve(baseUrl, request.path);
+    const mayReconnect = request.resumable ? options.reconnect : options.restartNonResumableStreams;
+    let lastEventId = request.lastEventId;
+    let sentLastEventId;
+    let attempts = 0;
+    let eventCount = 0;
+    let serverRetryMs;
+    while (true) {
+        signal?.throwIfAborted();
+        const connection = new AbortController();
+        let idleTimer;
+        const onAbort = () => {
+            clearTimeout(idleTimer);
+            connection.abort(signal?.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        const touch = () => {
+            if (options.idleTimeoutMs > 0) {
+                clearTimeout(idleTimer);
+                idleTimer = setTimeout(() => connection.abort(new SseIdleTimeoutError(options.idleTimeoutMs)), options.idleTimeoutMs);
+                // In Node, a waiting stream does not keep the process alive by itself.
+                idleTimer.unref?.();
+            }
+        };
+        let lost;
+        try {
+            const headers = await headersFor(clientOptions, request.headers);
+            headers["Accept"] = "text/event-stream";
+            if (request.body !== undefined) {
+                headers["Content-Type"] = "application/json";
+            }
+            if (lastEventId !== undefined) {
+                headers["Last-Event-ID"] = utf8Header(lastEventId); // as browsers send it: UTF-8
+            }
+            sentLastEventId = lastEventId;
+            touch();
+            const response = await options.fetch(url, {
+                method: request.method,
+                headers,
+                body: request.body ?? null,
+                signal: connection.signal,
+                cache: "no-store",
+                credentials: clientOptions.credentials ?? "same-origin",
+            });
+            if (response.status === 204) {
+                return; // Nothing (more) to stream.
+            }
+            if (response.status !== 200) {
+                const error = await httpError(response, url);
+                if (response.status >= 500 || response.status === 408 || response.status === 429) {
+                    lost = { reason: "server-error", error, retryAfterMs: error.retryAfterMs };
+                }
+                else {
+                    throw error;
+                }
+            }
+            else {
+                const contentType = response.headers.get("content-type");
+                if (!contentType || contentType.split(";")[0].trim().toLowerCase() !== "text/event-stream" || !response.body) {
+                    await response.body?.cancel();
+                    throw new SseContentTypeError(url, contentType);
+                }
+                clientOptions.onConnected?.({ stream: request.name, url, status: response.status, attempt: attempts, lastEventId });
+                const parser = new SseEventParser(lastEventId ?? "", options.maxEventChars);
+                const reader = response.body.getReader();
+                try {
+                    while (true) {
+                        const { value, done } = await reader.read();
+                        touch();
+                        if (done) {
+                            parser.end();
+                            break;
+                        }
+                        for (const event of parser.push(value)) {
+                            lastEventId = event.lastEventId === "" ? undefined : event.lastEventId;
+                            switch (event.type) {
+                                case Reserved.end:
+                                    return;
+                                case Reserved.error:
+                                    throw new SseStreamFailedError(detailOf(event.data));
+                                case Reserved.reset:
+                                    throw new SseResumeRejectedError(sentLastEventId, detailOf(event.data));
+                                case Reserved.gap:
+                                    clientOptions.onGap?.({ stream: request.name, missed: missedOf(event.data), lastEventId });
+                                    continue;
+                            }
+                            let item;
+                            try {
+                                item = read(event.type, event.data);
+                            }
+                            catch (error) {
+                                throw new SsePayloadError(event.type, event.lastEventId, event.data.length > 256 ? event.data.slice(0, 256) + "…" : event.data, error);
+                            }
+                            if (item === undefined) {
+                                continue; // An event the contract has no type for.
+                            }
+                            eventCount++;
+                            attempts = 0;
+                            yield { data: item, eventType: event.type, eventId: lastEventId };
+                        }
+                        serverRetryMs = parser.reconnectionTime ?? serverRetryMs;
+                    }
+                    lastEventId = parser.lastEventId === "" ? undefined : parser.lastEventId;
+                    if (!options.requireEndEvent) {
+                        return;
+                    }
+                    lost = { reason: "end-of-stream", error: undefined };
+                }
+                finally {
+                    reader.cancel().catch(() => undefined);
+                }
+            }
+        }
+        catch (error) {
+            if (signal?.aborted) {
+                throw signal.reason;
+            }
+            // Typed errors, and a header value no request can carry, are not the network's: no reconnect.
+            if ((error instanceof SseError && !(error instanceof SseIdleTimeoutError)) || error instanceof RangeError) {
+                throw error;
+            }
+            const idle = connection.signal.reason instanceof SseIdleTimeoutError;
+            lost = idle
+                ? { reason: "idle-timeout", error: connection.signal.reason }
+                : { reason: "connection-error", error };
+        }
+        finally {
+            clearTimeout(idleTimer);
+            signal?.removeEventListener("abort", onAbort);
+        }
+        const willReconnect = mayReconnect && attempts < options.maxReconnectAttempts;
+        clientOptions.onDisconnected?.({ stream: request.name, reason: lost.reason, error: lost.error, eventCount, lastEventId, willReconnect });
+        if (!willReconnect) {
+            const why = !mayReconnect
+                ? "the stream cannot resume (its method has no [LastEventId]), so it fails rather than start over silently."
+                : `it gave up after ${attempts} reconnection attempts.`;
+            throw new SseConnectionLostError(request.name, lost.reason, eventCount, lastEventId, attempts, why, lost.error);
+        }
+        attempts++;
+        const base = serverRetryMs ?? options.initialReconnectDelayMs;
+        const ceiling = Math.min(options.maxReconnectDelayMs, base * 2 ** Math.min(attempts - 1, 30));
+        const delayMs = lost.retryAfterMs ?? Math.floor(options.random() * ceiling);
+        clientOptions.onReconnecting?.({ stream: request.name, attempt: attempts, delayMs, lastEventId });
+        await sleep(delayMs, signal);
+        if (!request.resumable) {
+            lastEventId = undefined; // Starting over: the server cannot resume.
+        }
+    }
+}
+/** The items alone. */
+export async function* readStream(baseUrl, request, read, options = {}, signal) {
+    for await (const item of readItems(baseUrl, request, read, options, signal)) {
+        yield item.data;
+    }
+}
+/** Reads JSON data as `T` for the events named `eventType` (`message` for unnamed events); skips others. */
+export function json(eventType = "message") {
+    return (type, data) => (type === eventType ? JSON.parse(data) : undefined);
+}
+/** Reads plain-text data for the events named `eventType`. */
+export function text(eventType = "message") {
+    return (type, data) => (type === eventType ? data : undefined);
+}
+function detailOf(data) {
+    try {
+        const problem = JSON.parse(data);
+        return typeof problem.detail === "string" ? problem.detail : typeof problem.title === "string" ? problem.title : data;
+    }
+    catch {
+        return data;
+    }
+}
+function missedOf(data) {
+    try {
+        const gap = JSON.parse(data);
+        return typeof gap.missed === "number" ? gap.missed : 0;
+    }
+    catch {
+        return 0;
+    }
+}
+function sleep(ms, signal) {
+    return new Promise((done, fail) => {
+        if (signal?.aborted) {
+            fail(signal.reason);
+            return;
+        }
+        const timer = setTimeout(() => {
+            signal?.removeEventListener("abort", onAbort);
+            done();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            fail(signal?.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+    });
+}
+//# sourceMappingURL=stream.js.map
