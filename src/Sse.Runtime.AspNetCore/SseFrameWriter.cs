@@ -188,15 +188,10 @@ internal sealed class SseFrameWriter : IDisposable
     /// with line breaks; outside string literals those are insignificant whitespace, so each becomes a space rather
     /// than end the <c>data:</c> line and let the payload forge fields.
     /// </summary>
-    private static void ReplaceLineBreaks(Span<byte> json)
+    internal static void ReplaceLineBreaks(Span<byte> json)
     {
-        var index = json.IndexOfAny((byte)'\r', (byte)'\n');
-        while (index >= 0)
-        {
-            json[index] = (byte)' ';
-            var next = json[(index + 1)..].IndexOfAny((byte)'\r', (byte)'\n');
-            index = next < 0 ? -1 : index + 1 + next;
-        }
+        json.Replace((byte)'\r', (byte)' ');
+        json.Replace((byte)'\n', (byte)' ');
     }
 
     /// <summary>Writes text data, one <c>data:</c> line per line of the text (CR, LF and CRLF all end a line).</summary>

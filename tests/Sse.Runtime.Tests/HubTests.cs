@@ -42,6 +42,18 @@ public class HubTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task JsonItems_AConvertersRawLineBreaks_BecomeSpaces_AsInIteratorStreams()
+    {
+        var (hub, log) = CreateHub();
+        var topic = hub.Topic("raw", SseEventFormat.Json(RuntimeTestJson.Default.Multiline));
+
+        await topic.PublishAsync(new Multiline(5));
+
+        var stored = (await log.ReadAsync("raw", 0, 10, default)).Events.Single().Data;
+        Assert.Equal("{   \"a\": 5,    \"b\": \"x\" }", System.Text.Encoding.UTF8.GetString(stored.Span));
+    }
+
+    [Fact]
     public async Task TenThousandSubscribeDisconnectCycles_LeaveNothingBehind()
     {
         var (hub, log) = CreateHub();

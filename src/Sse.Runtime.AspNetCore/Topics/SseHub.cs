@@ -221,13 +221,9 @@ public sealed class SseHub : IDisposable
             format.Serialize(writer, item);
         }
 
-        // Compact JSON has no raw line breaks; a custom converter's would end the data line early, so they become spaces.
+        // As an iterator stream's frames: a custom converter's raw line breaks would end the data line early.
         var data = buffer.WrittenSpan.ToArray();
-        for (var i = data.AsSpan().IndexOfAny((byte)'\r', (byte)'\n'); i >= 0; i = data.AsSpan().IndexOfAny((byte)'\r', (byte)'\n'))
-        {
-            data[i] = (byte)' ';
-        }
-
+        SseFrameWriter.ReplaceLineBreaks(data);
         return data;
     }
 
