@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Text;
 
 namespace Sse.Generators.Common;
@@ -33,4 +34,12 @@ internal static class TypeScriptCode
 
         return builder.Append('"').ToString();
     }
+
+    /// <summary>A property name as an object type writes it: bare when it is an identifier, quoted otherwise.</summary>
+    public static string PropertyName(string name) =>
+        name.Length > 0 && (char.IsLetter(name[0]) || name[0] is '_' or '$') && name.All(static c => char.IsLetterOrDigit(c) || c is '_' or '$') ? name : Quote(name);
+
+    /// <summary>One member of an object type, without its separator: <c>name?: type</c>, or <c>[key: string]: type</c>.</summary>
+    public static string Member(string name, string type, bool isOptional, bool isIndexSignature) =>
+        isIndexSignature ? $"[{name}: string]: {type}" : $"{PropertyName(name)}{(isOptional ? "?" : string.Empty)}: {type}";
 }

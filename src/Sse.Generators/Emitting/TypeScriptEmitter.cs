@@ -144,9 +144,7 @@ internal static class TypeScriptEmitter
         {
             foreach (var member in declaration.Members)
             {
-                writer.WriteLine(member.IsIndexSignature
-                    ? $"[{member.Name}: string]: {member.Type};"
-                    : $"{PropertyName(member.Name)}{(member.IsOptional ? "?" : string.Empty)}: {member.Type};");
+                writer.WriteLine(TypeScriptCode.Member(member.Name, member.Type, member.IsOptional, member.IsIndexSignature) + ";");
             }
         }
 
@@ -353,9 +351,6 @@ internal static class TypeScriptEmitter
             ? plain + "_"
             : plain;
     }
-
-    private static string PropertyName(string name) =>
-        name.Length > 0 && (char.IsLetter(name[0]) || name[0] is '_' or '$') && name.All(static c => char.IsLetterOrDigit(c) || c is '_' or '$') ? name : Quote(name);
 
     private static string Quote(string value) => TypeScriptCode.Quote(value);
 

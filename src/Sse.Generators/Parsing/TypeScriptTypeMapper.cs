@@ -319,7 +319,7 @@ internal sealed class TypeScriptTypeMapper
                 int number => number.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 _ => null,
             };
-            alternatives.Add(new TsMember(string.Empty, tag is null ? mapped : $"({{ {PropertyKey(property)}: {tag} }} & {mapped})", IsOptional: false));
+            alternatives.Add(new TsMember(string.Empty, tag is null ? mapped : $"({{ {TypeScriptCode.PropertyName(property)}: {tag} }} & {mapped})", IsOptional: false));
         }
 
         if (!type.IsAbstract && type.TypeKind != TypeKind.Interface && !DerivedTypes(type).Any(d => SymbolEqualityComparer.Default.Equals(d.Type, type)))
@@ -339,10 +339,7 @@ internal sealed class TypeScriptTypeMapper
 
     /// <summary>An interface's members as an inline object type: <c>{ a: number; b?: string }</c>.</summary>
     private static string Inline(TsDeclaration declaration) =>
-        "{ " + string.Join("; ", declaration.Members.Select(static m => m.IsIndexSignature ? $"[{m.Name}: string]: {m.Type}" : $"{PropertyKey(m.Name)}{(m.IsOptional ? "?" : string.Empty)}: {m.Type}")) + " }";
-
-    private static string PropertyKey(string name) =>
-        name.Length > 0 && (char.IsLetter(name[0]) || name[0] is '_' or '$') && name.All(static c => char.IsLetterOrDigit(c) || c is '_' or '$') ? name : TypeScriptCode.Quote(name);
+        "{ " + string.Join("; ", declaration.Members.Select(static m => TypeScriptCode.Member(m.Name, m.Type, m.IsOptional, m.IsIndexSignature))) + " }";
 
     /// <summary>A .NET name as the context's naming policy writes it.</summary>
     public string Name(string name) => _namingPolicy switch
