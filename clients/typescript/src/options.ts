@@ -1,5 +1,5 @@
 import type { SseDisconnectReason } from "./errors.js";
-import { utf8Header } from "./request.js";
+import { headerText } from "./request.js";
 
 /** What a connection that opened looked like. */
 export interface SseConnectedContext {
@@ -104,11 +104,7 @@ export async function headersFor(options: SseClientOptions, own: Record<string, 
   const shared = typeof options.headers === "function" ? await options.headers() : options.headers;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(shared ?? {})) {
-    if (/[\r\n\0]/.test(value)) {
-      throw new RangeError(`The header '${name}' of the client's options cannot carry CR, LF or NUL.`);
-    }
-
-    headers[name] = utf8Header(value);
+    headers[name] = headerText(name, value);
   }
 
   return { ...headers, ...own };

@@ -11,7 +11,7 @@ import {
 import { httpError } from "./http.js";
 import { headersFor, resolveOptions, type SseClientOptions } from "./options.js";
 import { SseEventParser } from "./parser.js";
-import { resolve, utf8Header, type SseRequest } from "./request.js";
+import { headerText, resolve, type SseRequest } from "./request.js";
 
 /** How a stream's events become items: `undefined` skips an event the contract has no type for (a newer server). */
 export type EventReader<T> = (eventType: string, data: string) => T | undefined;
@@ -73,7 +73,7 @@ export async function* readItems<T>(
       }
 
       if (lastEventId !== undefined) {
-        headers["Last-Event-ID"] = utf8Header(lastEventId); // as browsers send it: UTF-8
+        headers["Last-Event-ID"] = headerText("Last-Event-ID", lastEventId); // as browsers send it: UTF-8
       }
 
       sentLastEventId = lastEventId;

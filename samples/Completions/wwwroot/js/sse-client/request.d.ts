@@ -25,8 +25,9 @@ export declare function query(parameters: Record<string, unknown>): string;
 export declare function headerValues(parameters: Record<string, string | number | boolean | null | undefined>): Record<string, string>;
 /**
  * A header value as `fetch` sends it byte for byte: UTF-8, each byte one character (`fetch` takes header values as
- * byte strings, so non-ASCII text would otherwise be refused, or sent as Latin-1).
+ * byte strings, so non-ASCII text would otherwise be refused, or sent as Latin-1). CR, LF and NUL, which no header
+ * can carry, are refused with a `RangeError` naming the header.
  */
-export declare function utf8Header(text: string): string;
+export declare function headerText(name: string, text: string): string;
 /** Joins a base URL (its path kept) and a path. */
 export declare function resolve(baseUrl: string, path: string): string;

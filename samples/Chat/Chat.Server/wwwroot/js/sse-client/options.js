@@ -1,4 +1,4 @@
-import { utf8Header } from "./request.js";
+import { headerText } from "./request.js";
 export function resolveOptions(options) {
     return {
         fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
@@ -18,10 +18,7 @@ export async function headersFor(options, own) {
     const shared = typeof options.headers === "function" ? await options.headers() : options.headers;
     const headers = {};
     for (const [name, value] of Object.entries(shared ?? {})) {
-        if (/[\r\n\0]/.test(value)) {
-            throw new RangeError(`The header '${name}' of the client's options cannot carry CR, LF or NUL.`);
-        }
-        headers[name] = utf8Header(value);
+        headers[name] = headerText(name, value);
     }
     return { ...headers, ...own };
 }

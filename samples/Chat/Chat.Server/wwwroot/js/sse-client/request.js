@@ -32,21 +32,22 @@ export function headerValues(parameters) {
             continue;
         }
         const text = String(value);
-        if (/[\r\n\0]/.test(text)) {
-            throw new RangeError(`The header '${name}' cannot carry CR, LF or NUL.`);
-        }
         if (/^[ \t]|[ \t]$/.test(text)) {
             throw new RangeError(`The header '${name}' cannot start or end with whitespace: HTTP strips it.`);
         }
-        headers[name] = utf8Header(text);
+        headers[name] = headerText(name, text);
     }
     return headers;
 }
 /**
  * A header value as `fetch` sends it byte for byte: UTF-8, each byte one character (`fetch` takes header values as
- * byte strings, so non-ASCII text would otherwise be refused, or sent as Latin-1).
+ * byte strings, so non-ASCII text would otherwise be refused, or sent as Latin-1). CR, LF and NUL, which no header
+ * can carry, are refused with a `RangeError` naming the header.
  */
-export function utf8Header(text) {
+export function headerText(name, text) {
+    if (/[\r\n\0]/.test(text)) {
+        throw new RangeError(`The header '${name}' cannot carry CR, LF or NUL.`);
+    }
     if (/^[\x00-\x7f]*$/.test(text)) {
         return text;
     }

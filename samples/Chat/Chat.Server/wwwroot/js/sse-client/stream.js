@@ -2,7 +2,7 @@ import { SseConnectionLostError, SseContentTypeError, SseError, SseIdleTimeoutEr
 import { httpError } from "./http.js";
 import { headersFor, resolveOptions } from "./options.js";
 import { SseEventParser } from "./parser.js";
-import { resolve, utf8Header } from "./request.js";
+import { headerText, resolve } from "./request.js";
 const Reserved = { end: "sse-end", error: "sse-error", reset: "sse-reset", gap: "sse-gap" };
 /**
  * Reads a stream with fetch: the items in order, across reconnections. A resumable stream reconnects after a lost
@@ -43,7 +43,7 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
                 headers["Content-Type"] = "application/json";
             }
             if (lastEventId !== undefined) {
-                headers["Last-Event-ID"] = utf8Header(lastEventId); // as browsers send it: UTF-8
+                headers["Last-Event-ID"] = headerText("Last-Event-ID", lastEventId); // as browsers send it: UTF-8
             }
             sentLastEventId = lastEventId;
             touch();
