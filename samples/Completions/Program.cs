@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Completions;
+using System.IO;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -13,6 +14,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
 using Sse.Contracts;
 
@@ -34,6 +36,13 @@ builder.Services.AddSingleton<ICompletions, EchoModel>();
 var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+// The page's TypeScript runtime (@sse-contracts/client): one compiled copy for every sample page, in
+// samples/shared/sse-client (npm run build:samples). An app of your own bundles it or copies it into wwwroot.
+app.UseStaticFiles(new StaticFileOptions
+{
+    FileProvider = new PhysicalFileProvider(Path.GetFullPath(Path.Combine(app.Environment.ContentRootPath, "../shared/sse-client"))),
+    RequestPath = "/js/sse-client",
+});
 app.MapCompletions();
 
 if (ask is null)

@@ -68,17 +68,21 @@ public sealed class TypeScriptClientTests
         try
         {
             (await ProcessRunner.RunAsync(Tools.Require("node", Install), ["scripts/build-samples.mjs", fresh], Package, TimeSpan.FromMinutes(5))).EnsureSuccess("build-samples.mjs");
-            foreach (var (name, sample) in new[] { ("Chat.Server", "samples/Chat/Chat.Server"), ("Completions", "samples/Completions") })
+            // The shared runtime copy, and each page's own scripts.
+            foreach (var (built, checkedIn) in new[]
             {
-                var built = Path.Combine(fresh, name, "js");
-                var checkedIn = RepoPaths.File(sample + "/wwwroot/js");
+                (Path.Combine(fresh, "shared", "sse-client"), RepoPaths.File("samples/shared/sse-client")),
+                (Path.Combine(fresh, "Chat.Server", "js"), RepoPaths.File("samples/Chat/Chat.Server/wwwroot/js")),
+                (Path.Combine(fresh, "Completions", "js"), RepoPaths.File("samples/Completions/wwwroot/js")),
+            })
+            {
                 var expected = Directory.GetFiles(built, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(built, f)).Order().ToList();
                 Assert.Equal(expected, Directory.GetFiles(checkedIn, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(checkedIn, f)).Order());
                 foreach (var file in expected)
                 {
                     Assert.True(
                         File.ReadAllText(Path.Combine(built, file)) == File.ReadAllText(Path.Combine(checkedIn, file)),
-                        $"{sample}/wwwroot/js/{file} is stale: run `npm run build:samples` in clients/typescript and commit the result.");
+                        $"{Path.GetRelativePath(RepoPaths.Root, Path.Combine(checkedIn, file))} is stale: run `npm run build:samples` in clients/typescript and commit the result.");
                 }
             }
         }

@@ -6,10 +6,12 @@ using System.Threading.Tasks;
 using Chat;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using System.IO;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
 using Sse.Contracts;
 using Sse.Runtime.AspNetCore;
 
@@ -44,6 +46,13 @@ builder.Services.AddScoped<IChat, ChatService>();
 var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
+// The page's TypeScript runtime (@sse-contracts/client): one compiled copy for every sample page, in
+// samples/shared/sse-client (npm run build:samples). An app of your own bundles it or copies it into wwwroot.
+app.UseStaticFiles(new StaticFileOptions
+{
+    FileProvider = new PhysicalFileProvider(Path.GetFullPath(Path.Combine(app.Environment.ContentRootPath, "../../shared/sse-client"))),
+    RequestPath = "/js/sse-client",
+});
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapPost("/login", static async (HttpContext context) =>
