@@ -130,5 +130,48 @@ public sealed class PackageTests
         var typeScript = await File.ReadAllTextAsync(Path.Combine(app, "client", "weather.ts"));
         Assert.Contains("export class WeatherClient {", typeScript, StringComparison.Ordinal);
         Assert.Contains("readings(city: string, count: number, init?:", typeScript, StringComparison.Ordinal);
+
+        // A contracts library that references only Sse.Contracts writes its contracts' clients too, where it says.
+        var library = Path.Combine(work, "Feeds.Contracts");
+        Directory.CreateDirectory(library);
+        File.Copy(Path.Combine(app, "nuget.config"), Path.Combine(library, "nuget.config"));
+        await File.WriteAllTextAsync(Path.Combine(library, "Feeds.Contracts.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <SseTypeScriptOutput>../web/src/api</SseTypeScriptOutput>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Sse.Contracts" Version="{version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(library, "IFeed.cs"), """
+            using System.Text.Json;
+            using System.Text.Json.Serialization;
+            using Sse.Contracts;
+
+            namespace Feeds;
+
+            [SseStream("/feed", JsonContext = typeof(FeedJson))]
+            public interface IFeed
+            {
+                [SseGet("/{topic}")]
+                IAsyncEnumerable<Post> Posts(string topic, CancellationToken cancellationToken = default);
+            }
+
+            public sealed record Post(string Author, string Text);
+
+            [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+            [JsonSerializable(typeof(Post))]
+            public sealed partial class FeedJson : JsonSerializerContext;
+            """);
+        (await ProcessRunner.RunAsync("dotnet", ["build", library], library, TimeSpan.FromMinutes(5))).EnsureSuccess("dotnet build of the contracts library");
+        var libraryClient = await File.ReadAllTextAsync(Path.Combine(work, "web", "src", "api", "feed.ts"));
+        Assert.Contains("export interface Post {\n    author: string;\n    text: string;\n}", libraryClient, StringComparison.Ordinal);
+        Assert.Contains("posts(topic: string, init?:", libraryClient, StringComparison.Ordinal);
     }
 }
