@@ -26,14 +26,14 @@ internal sealed class SseApiDescriptionProvider(EndpointDataSource endpoints) : 
         {
             if (endpoint.Metadata.GetMetadata<SseEndpointDescription>() is not { } description
                 || endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods is not { Count: > 0 } methods
-                || context.Results.Any(existing => ReferenceEquals(existing.ActionDescriptor.EndpointMetadata, endpoint.Metadata)))
+                || context.Results.Any(existing => existing.ActionDescriptor.EndpointMetadata.Contains(description)))
             {
                 continue;
             }
 
             foreach (var method in methods)
             {
-                context.Results.Add(Describe(endpoint, method, description));
+                context.Results.Add(Describe(endpoint, method));
             }
         }
     }
@@ -42,7 +42,7 @@ internal sealed class SseApiDescriptionProvider(EndpointDataSource endpoints) : 
     {
     }
 
-    private static ApiDescription Describe(RouteEndpoint endpoint, string httpMethod, SseEndpointDescription description)
+    private static ApiDescription Describe(RouteEndpoint endpoint, string httpMethod)
     {
         var api = new ApiDescription
         {
@@ -84,7 +84,6 @@ internal sealed class SseApiDescriptionProvider(EndpointDataSource endpoints) : 
         }
 
         // Route, query and header parameters are added by the operation transformer, with their schemas.
-        _ = description;
         return api;
     }
 }
