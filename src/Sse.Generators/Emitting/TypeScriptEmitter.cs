@@ -341,15 +341,14 @@ internal static class TypeScriptEmitter
     private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
 
     /// <summary>
-    /// A C# parameter name as a TypeScript identifier (no <c>@</c>): a reserved word, or a name the generated code calls
-    /// (the runtime's functions, <c>JSON</c>, <c>String</c>), gets a trailing underscore.
+    /// A C# parameter name as a TypeScript identifier (no <c>@</c>). A name the client cannot take (a reserved word, or
+    /// one the generated code uses) gets a trailing underscore, and so does one that already ends in underscores after
+    /// such a name, so <c>@class</c> and <c>class_</c> stay apart (<c>class_</c>, <c>class__</c>).
     /// </summary>
     private static string Identifier(string name)
     {
         var plain = name.TrimStart('@');
-        return Reserved.Contains(plain) || RuntimeFunctions.Contains(plain) || plain is "JSON" or "String" or "undefined" or "NaN" or "Infinity" || plain.EndsWith("_", System.StringComparison.Ordinal) && Identifier(plain.TrimEnd('_')) != plain.TrimEnd('_')
-            ? plain + "_"
-            : plain;
+        return Taken.Contains(plain.TrimEnd('_')) ? plain + "_" : plain;
     }
 
     private static string Quote(string value) => TypeScriptCode.Quote(value);
@@ -364,4 +363,7 @@ internal static class TypeScriptEmitter
         "true", "try", "typeof", "var", "void", "while", "with", "yield", "let", "static", "implements", "interface", "package", "private",
         "protected", "public", "await", "init",
     };
+
+    /// <summary>Names a parameter cannot take: the reserved words, and the globals and runtime functions the client calls.</summary>
+    private static readonly HashSet<string> Taken = new(Reserved.Concat(RuntimeFunctions).Concat(["JSON", "String", "undefined", "NaN", "Infinity"]), System.StringComparer.Ordinal);
 }
