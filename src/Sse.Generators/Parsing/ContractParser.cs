@@ -63,6 +63,7 @@ internal static class ContractParser
         }
 
         var methods = new List<MethodModel>();
+        var symbols = new List<IMethodSymbol>();
         var routes = new Dictionary<string, MethodModel>();
         var names = new HashSet<string>(System.StringComparer.Ordinal);
         var derivedTypes = new DerivedTypeIndex();
@@ -107,6 +108,7 @@ internal static class ContractParser
 
             routes.Add(key, model);
             methods.Add(model);
+            symbols.Add(method);
         }
 
         if (sink.ErrorCount != errorsBefore || accessibility is null || jsonContext is null)
@@ -124,7 +126,7 @@ internal static class ContractParser
             RouteTemplate.Normalize(prefix),
             TypeNames.Full(jsonContext),
             methods.ToEquatableArray(),
-            TypeScript: TypeScriptParser.Parse(contract, ContractName(contractName), methods, jsonContext, derivedTypes));
+            TypeScript: TypeScriptParser.Parse(ContractName(contractName), symbols, methods, jsonContext, derivedTypes));
     }
 
     private static INamedTypeSymbol? ReadJsonContext(INamedTypeSymbol contract, AttributeData attribute, DiagnosticSink sink, CancellationToken cancellationToken)

@@ -11,17 +11,19 @@ namespace Sse.Generators.Parsing;
 /// </summary>
 internal static class TypeScriptParser
 {
-    public static TypeScriptModel Parse(INamedTypeSymbol contract, string name, IReadOnlyList<MethodModel> methods, INamedTypeSymbol jsonContext, DerivedTypeIndex derivedTypes)
+    /// <param name="name">The contract's name (<c>Chat</c>).</param>
+    /// <param name="symbols">The contract's methods, in the order of <paramref name="methods"/>.</param>
+    /// <param name="methods">Their models.</param>
+    /// <param name="jsonContext">The contract's JSON context.</param>
+    /// <param name="derivedTypes">The item types' derived types.</param>
+    public static TypeScriptModel Parse(string name, IReadOnlyList<IMethodSymbol> symbols, IReadOnlyList<MethodModel> methods, INamedTypeSymbol jsonContext, DerivedTypeIndex derivedTypes)
     {
         // The names the emitter gives the client class and the event unions are not the contract types' to take.
         var mapper = new TypeScriptTypeMapper(jsonContext, [name + "Client", .. methods.Select(m => name + m.Name + "Event")]);
         var types = new List<TsMethodTypes>();
-        foreach (var model in methods)
+        for (var i = 0; i < methods.Count; i++)
         {
-            if (contract.GetMembers(model.Name).OfType<IMethodSymbol>().FirstOrDefault() is not { } method)
-            {
-                continue;
-            }
+            var (model, method) = (methods[i], symbols[i]);
 
             var parameters = method.Parameters
                 .Where(static p => p.Type.ToDisplayString() != "System.Threading.CancellationToken")
