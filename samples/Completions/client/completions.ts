@@ -38,10 +38,10 @@ export class CompletionsClient {
     }
 
     complete(prompt: Prompt, init?: { readonly signal?: AbortSignal }): AsyncGenerator<CompletionsCompleteEvent, void, undefined> {
-        const $read = ($type: string, $data: string): CompletionsCompleteEvent | undefined => { switch ($type) { case "done": return { event: "done", data: JSON.parse($data) as Done, id: undefined }; case "token": return { event: "token", data: JSON.parse($data) as Token, id: undefined }; default: return undefined; } };
+        const $read = ($type: string, $data: string): unknown => { switch ($type) { case "done": case "token": return JSON.parse($data); default: return undefined; } };
         return (async function* ($client: CompletionsClient) {
             for await (const $item of readItems($client.#baseUrl, { name: "Completions.Complete", method: "POST", path: `/api/complete`, body: JSON.stringify(prompt) }, $read, $client.#options, init?.signal)) {
-                yield { ...$item.data, id: $item.eventId } as CompletionsCompleteEvent;
+                yield { event: $item.eventType, data: $item.data, id: $item.eventId } as CompletionsCompleteEvent;
             }
         })(this);
     }

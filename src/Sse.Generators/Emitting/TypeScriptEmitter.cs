@@ -206,19 +206,20 @@ internal static class TypeScriptEmitter
         {
             var union = contract.Name + method.Name + "Event";
             returns = $"AsyncGenerator<{union}, void, undefined>";
-            var cases = string.Join(" ", types.Events.Select(e => $"case {Quote(e.Name.Length == 0 ? "message" : e.Name)}: return {{ event: {Quote(e.Name.Length == 0 ? "message" : e.Name)}, data: JSON.parse($data) as {e.Type}, id: undefined }};"));
+            // The contract's event names are read as JSON; the item the consumer gets is made once per event, below.
+            var cases = string.Concat(types.Events.Select(e => $"case {Quote(e.Name.Length == 0 ? "message" : e.Name)}: "));
             writer.WriteLine($"{tsName}({string.Join(", ", arguments)}): {returns} {{");
             using (writer.Indent())
             {
                 // Locals start with $, which no C# parameter name can: they never shadow the method's parameters.
-                writer.WriteLine($"const $read = ($type: string, $data: string): {union} | undefined => {{ switch ($type) {{ {cases} default: return undefined; }} }};");
+                writer.WriteLine($"const $read = ($type: string, $data: string): unknown => {{ switch ($type) {{ {cases}return JSON.parse($data); default: return undefined; }} }};");
                 writer.WriteLine($"return (async function* ($client: {contract.Name}Client) {{");
                 using (writer.Indent())
                 {
                     writer.WriteLine($"for await (const $item of readItems($client.#baseUrl, {request}, $read, $client.#options, init?.signal)) {{");
                     using (writer.Indent())
                     {
-                        writer.WriteLine($"yield {{ ...$item.data, id: $item.eventId }} as {union};");
+                        writer.WriteLine($"yield {{ event: $item.eventType, data: $item.data, id: $item.eventId }} as {union};");
                     }
 
                     writer.WriteLine("}");

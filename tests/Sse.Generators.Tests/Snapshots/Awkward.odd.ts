@@ -94,19 +94,19 @@ export class OddClient {
     }
 
     options(client: string, read: string, item: string, type: string, data: string, json_: string, String_: string, init_?: number | null, init?: { readonly signal?: AbortSignal }): AsyncGenerator<OddOptionsEvent, void, undefined> {
-        const $read = ($type: string, $data: string): OddOptionsEvent | undefined => { switch ($type) { case "circle": return { event: "circle", data: JSON.parse($data) as Circle, id: undefined }; case "square": return { event: "square", data: JSON.parse($data) as Square, id: undefined }; default: return undefined; } };
+        const $read = ($type: string, $data: string): unknown => { switch ($type) { case "circle": case "square": return JSON.parse($data); default: return undefined; } };
         return (async function* ($client: OddClient) {
             for await (const $item of readItems($client.#baseUrl, { name: "Odd.Options", method: "GET", path: `/odd/shapes/${routeValue("client", client)}${query({ "read": read, "item": item, "type": type, "data": data, "json": json_, "String": String_ })}`, lastEventId: init_ == null ? undefined : String(init_), resumable: true }, $read, $client.#options, init?.signal)) {
-                yield { ...$item.data, id: $item.eventId } as OddOptionsEvent;
+                yield { event: $item.eventType, data: $item.data, id: $item.eventId } as OddOptionsEvent;
             }
         })(this);
     }
 
     constructor_(class__: string, class_: string, init?: { readonly signal?: AbortSignal }): AsyncGenerator<OddConstructorEvent, void, undefined> {
-        const $read = ($type: string, $data: string): OddConstructorEvent | undefined => { switch ($type) { case "circle": return { event: "circle", data: JSON.parse($data) as Circle, id: undefined }; case "square": return { event: "square", data: JSON.parse($data) as Square, id: undefined }; default: return undefined; } };
+        const $read = ($type: string, $data: string): unknown => { switch ($type) { case "circle": case "square": return JSON.parse($data); default: return undefined; } };
         return (async function* ($client: OddClient) {
             for await (const $item of readItems($client.#baseUrl, { name: "Odd.Constructor", method: "GET", path: `/odd/built${query({ "class_": class__, "class": class_ })}` }, $read, $client.#options, init?.signal)) {
-                yield { ...$item.data, id: $item.eventId } as OddConstructorEvent;
+                yield { event: $item.eventType, data: $item.data, id: $item.eventId } as OddConstructorEvent;
             }
         })(this);
     }

@@ -72,10 +72,10 @@ export class StockFeedClient {
     }
 
     market(lastEventId?: string | null, levels?: number[] | null, init?: { readonly signal?: AbortSignal }): AsyncGenerator<StockFeedMarketEvent, void, undefined> {
-        const $read = ($type: string, $data: string): StockFeedMarketEvent | undefined => { switch ($type) { case "halt-ended": return { event: "halt-ended", data: JSON.parse($data) as HaltEnded, id: undefined }; case "halt": return { event: "halt", data: JSON.parse($data) as Halt, id: undefined }; case "quote": return { event: "quote", data: JSON.parse($data) as Quote, id: undefined }; case "trade": return { event: "trade", data: JSON.parse($data) as Trade, id: undefined }; default: return undefined; } };
+        const $read = ($type: string, $data: string): unknown => { switch ($type) { case "halt-ended": case "halt": case "quote": case "trade": return JSON.parse($data); default: return undefined; } };
         return (async function* ($client: StockFeedClient) {
             for await (const $item of readItems($client.#baseUrl, { name: "StockFeed.Market", method: "GET", path: `/stocks/market${query({ "levels": levels })}`, lastEventId: lastEventId == null ? undefined : String(lastEventId), resumable: true }, $read, $client.#options, init?.signal)) {
-                yield { ...$item.data, id: $item.eventId } as StockFeedMarketEvent;
+                yield { event: $item.eventType, data: $item.data, id: $item.eventId } as StockFeedMarketEvent;
             }
         })(this);
     }

@@ -16,13 +16,13 @@ export class CompletionsClient {
     }
     complete(prompt, init) {
         const $read = ($type, $data) => { switch ($type) {
-            case "done": return { event: "done", data: JSON.parse($data), id: undefined };
-            case "token": return { event: "token", data: JSON.parse($data), id: undefined };
+            case "done":
+            case "token": return JSON.parse($data);
             default: return undefined;
         } };
         return (async function* ($client) {
             for await (const $item of readItems($client.#baseUrl, { name: "Completions.Complete", method: "POST", path: `/api/complete`, body: JSON.stringify(prompt) }, $read, $client.#options, init?.signal)) {
-                yield { ...$item.data, id: $item.eventId };
+                yield { event: $item.eventType, data: $item.data, id: $item.eventId };
             }
         })(this);
     }
