@@ -70,7 +70,11 @@ internal sealed class PostgreSqlAppendBatcher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        if (!_queue.Writer.TryComplete())
+        {
+            return; // Already disposed.
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -84,8 +88,6 @@ internal sealed class PostgreSqlAppendBatcher : IAsyncDisposable
         {
             pending.TryFail(new ObjectDisposedException(nameof(PostgreSqlSseTopicLog)));
         }
-
-        _stopping.Dispose();
     }
 
     private async Task RunAsync()
@@ -134,7 +136,7 @@ internal sealed class PostgreSqlAppendBatcher : IAsyncDisposable
                         }
                         catch (Exception ex)
                         {
-                            pending.TryFail(_stopping.IsCancellationRequested ? new ObjectDisposedException(nameof(PostgreSqlSseTopicLog)) : ex);
+                            pending.TryFail(Failure(ex));
                         }
                     }
 
@@ -142,7 +144,7 @@ internal sealed class PostgreSqlAppendBatcher : IAsyncDisposable
                 }
                 catch (Exception ex)
                 {
-                    var failure = _stopping.IsCancellationRequested ? new ObjectDisposedException(nameof(PostgreSqlSseTopicLog)) : ex;
+                    var failure = Failure(ex);
                     foreach (var pending in ordered)
                     {
                         pending.TryFail(failure);
@@ -153,6 +155,12 @@ internal sealed class PostgreSqlAppendBatcher : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>What a failed append's caller gets: disposal, the database being unavailable, or the failure itself.</summary>
+    private Exception Failure(Exception exception) =>
+        _stopping.IsCancellationRequested
+            ? new ObjectDisposedException(nameof(PostgreSqlSseTopicLog))
+            : PostgreSqlFailures.Translate(exception, "publishing");
 
     private async Task AppendBatchAsync(List<Pending> batch)
     {

@@ -21,6 +21,7 @@ internal sealed partial class PostgreSqlSseListener : IAsyncDisposable
     private readonly CancellationToken _stopping;
     private readonly Task _listening;
     private readonly Task _retaining;
+    private DateTime _lastRenewal = DateTime.MinValue;
 
     public PostgreSqlSseListener(PostgreSqlSseTopicLog log, CancellationToken stopping)
     {
@@ -68,6 +69,7 @@ internal sealed partial class PostgreSqlSseListener : IAsyncDisposable
                 reconnecting = false;
 
                 // Whatever was appended while no one listened is found by reading the heads: now, then regularly.
+                // The watched topics' leases are renewed a quarter of a lease at a time.
                 var lastPoll = DateTime.MinValue;
                 while (true)
                 {
@@ -75,6 +77,12 @@ internal sealed partial class PostgreSqlSseListener : IAsyncDisposable
                     {
                         await PollAsync().ConfigureAwait(false);
                         lastPoll = DateTime.UtcNow;
+                    }
+
+                    if (DateTime.UtcNow - _lastRenewal >= _log.Options.WatchLease / 4)
+                    {
+                        await RenewLeasesAsync().ConfigureAwait(false);
+                        _lastRenewal = DateTime.UtcNow;
                     }
 
                     await connection.WaitAsync(_log.Options.PollInterval, _stopping).ConfigureAwait(false);
@@ -140,6 +148,22 @@ internal sealed partial class PostgreSqlSseListener : IAsyncDisposable
         {
             _log.Announce(reader.GetString(0), reader.GetInt64(1));
         }
+    }
+
+    /// <summary>Renews the leases of the watched topics (only rows with less than half a lease left are written).</summary>
+    private async Task RenewLeasesAsync()
+    {
+        var topics = _log.WatchedTopics();
+        if (topics.Length == 0)
+        {
+            return;
+        }
+
+        await using var command = _log.DataSource.CreateCommand(_log.Sql.RenewLeases);
+        command.Parameters.Add(new() { Value = topics });
+        command.Parameters.Add(new() { Value = _log.Options.WatchLease, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Interval });
+        command.Parameters.Add(new() { Value = _log.Options.WatchLease / 2, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Interval });
+        await command.ExecuteNonQueryAsync(_stopping).ConfigureAwait(false);
     }
 
     private async Task RetainAsync()

@@ -31,6 +31,9 @@ internal sealed class PostgreSqlSseSql
                 created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
                 PRIMARY KEY (topic, position));
             CREATE INDEX IF NOT EXISTS events_created_at ON {schema}.events (created_at);
+            -- Until when some server watches the topic (it has subscribers there): retention does not forget a watched
+            -- topic's row, so its live subscribers never see it come back as a new life that knows nothing before it.
+            ALTER TABLE {schema}.topics ADD COLUMN IF NOT EXISTS watched_until timestamptz;
             """;
 
         // Serializes schema creation between servers starting at once.
@@ -79,15 +82,34 @@ internal sealed class PostgreSqlSseSql
             """;
         Heads = $"SELECT topic, head FROM {schema}.topics WHERE topic = ANY($1)";
 
-        // In bulk: what is past the count or the age goes, and each topic remembers the newest position it lost.
+        // A server starts watching a topic: its row exists from now on (a new one knowing nothing up to the forgotten
+        // mark, as a read of a missing row says), leased for $2, so that a read after the head learned here is never
+        // mistaken for one from a forgotten life.
+        Watch = $"""
+            INSERT INTO {schema}.topics AS t (topic, head, evicted_up_to, watched_until)
+            SELECT $1, g.forgotten_up_to, g.forgotten_up_to, clock_timestamp() + $2::interval FROM {schema}.epoch g
+            ON CONFLICT (topic) DO UPDATE SET watched_until = GREATEST(t.watched_until, EXCLUDED.watched_until)
+            """;
+
+        // The leases of the topics a server watches, renewed once less than $3 of them is left.
+        RenewLeases = $"""
+            UPDATE {schema}.topics SET watched_until = clock_timestamp() + $2::interval
+            WHERE topic = ANY($1) AND (watched_until IS NULL OR watched_until < clock_timestamp() + $3::interval)
+            """;
+
+        // In bulk: what is past the count, the bytes or the age goes (the newest event of a topic stays for the count
+        // and the bytes: live delivery reads it from here), and each topic remembers the newest position it lost.
+        // $1 the count, $2 the age, $3 the bytes (an event counts its data and 64).
         Retain = $"""
             WITH ranked AS (
-                SELECT topic, position, created_at, row_number() OVER (PARTITION BY topic ORDER BY position DESC) AS rn
+                SELECT topic, position, created_at,
+                       row_number() OVER (PARTITION BY topic ORDER BY position DESC) AS rn,
+                       sum(octet_length(data) + 64) OVER (PARTITION BY topic ORDER BY position DESC) AS bytes
                 FROM {schema}.events),
             doomed AS (
                 DELETE FROM {schema}.events e USING ranked r
                 WHERE e.topic = r.topic AND e.position = r.position
-                  AND (r.rn > $1 OR r.created_at < clock_timestamp() - $2::interval)
+                  AND ((r.rn > 1 AND (r.rn > $1 OR r.bytes > $3)) OR r.created_at < clock_timestamp() - $2::interval)
                 RETURNING e.topic, e.position)
             UPDATE {schema}.topics t SET evicted_up_to = GREATEST(t.evicted_up_to, d.max_position)
             FROM (SELECT topic, max(position) AS max_position FROM doomed GROUP BY topic) d
@@ -99,6 +121,7 @@ internal sealed class PostgreSqlSseSql
             WITH gone AS (
                 DELETE FROM {schema}.topics t
                 WHERE t.evicted_up_to >= t.head
+                  AND (t.watched_until IS NULL OR t.watched_until < clock_timestamp())
                   AND NOT EXISTS (SELECT 1 FROM {schema}.events e WHERE e.topic = t.topic)
                 RETURNING t.head)
             UPDATE {schema}.epoch SET forgotten_up_to = GREATEST(forgotten_up_to, m.head)
@@ -125,6 +148,10 @@ internal sealed class PostgreSqlSseSql
     public string Read { get; }
 
     public string Heads { get; }
+
+    public string Watch { get; }
+
+    public string RenewLeases { get; }
 
     public string Retain { get; }
 

@@ -43,6 +43,7 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
     private readonly CancellationTokenSource _stopping = new();
     private PostgreSqlSseListener? _listener;
     private string? _epoch;
+    private int _disposed;
 
     /// <summary>Creates the log.</summary>
     /// <param name="options">Where the database is and how to use it.</param>
@@ -162,7 +163,8 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
 
         // Committed together with the appends waiting at the same time; this server's subscribers are told at once,
-        // without waiting for the notification's round trip.
+        // without waiting for the notification's round trip. A failure that is the database's comes back as
+        // SseTopicLogUnavailableException (the batcher translates it).
         return await _batcher.AppendAsync(topic, eventType, data, cancellationToken).ConfigureAwait(false);
     }
 
@@ -184,7 +186,14 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
         ThrowIfNotStorable(topic);
         var connection = transaction.Connection ?? throw new ArgumentException("The transaction is already completed.", nameof(transaction));
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        return await AppendCoreAsync(connection, transaction, topic, eventType, data, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await AppendCoreAsync(connection, transaction, topic, eventType, data, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlFailures.IsUnavailable(ex))
+        {
+            throw PostgreSqlFailures.Translate(ex, "appending to topic '" + topic + "'");
+        }
     }
 
     private async Task<long> AppendCoreAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string topic, string? eventType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -204,10 +213,29 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
     }
 
     /// <inheritdoc />
+    /// <exception cref="SseTopicLogUnavailableException">The database cannot be reached.</exception>
     public async ValueTask<SseTopicRead> ReadAsync(string topic, long afterPosition, int maxCount, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReadCoreAsync(topic, afterPosition, maxCount, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlFailures.IsUnavailable(ex))
+        {
+            throw PostgreSqlFailures.Translate(ex, "reading topic '" + topic + "'");
+        }
+    }
+
+    private async Task<SseTopicRead> ReadCoreAsync(string topic, long afterPosition, int maxCount, CancellationToken cancellationToken)
+    {
+        // A topic this server started to watch is read once its row is leased (see Watch).
+        if (_watchers.TryGetValue(topic, out var watchers))
+        {
+            await watchers.EnsureLeasedAsync(this, topic, cancellationToken).ConfigureAwait(false);
+        }
+
         await using var command = _dataSource.CreateCommand(_sql.Read);
         command.Parameters.Add(new() { Value = topic });
         command.Parameters.Add(new() { Value = afterPosition });
@@ -238,6 +266,11 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The first watcher of a topic on this server leases the topic's row (creating it when the topic has none), and
+    /// the listener renews the lease while anyone here watches: retention never forgets a watched topic, so its live
+    /// subscribers are not told <c>sse-reset</c> when it gets its next event after a long silence.
+    /// </remarks>
     public IDisposable Watch(string topic, Action<long> onAppended)
     {
         ArgumentNullException.ThrowIfNull(topic);
@@ -282,6 +315,7 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
         {
             retain.Parameters.Add(new() { Value = (long)Math.Min(_hubOptions.ReplayCount, int.MaxValue) });
             retain.Parameters.Add(new() { Value = _hubOptions.ReplayAge, NpgsqlDbType = NpgsqlDbType.Interval });
+            retain.Parameters.Add(new() { Value = _hubOptions.ReplayBytes });
             await retain.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -296,8 +330,14 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
 
     /// <summary>Stops listening and, when the log made its data source, closes it.</summary>
     /// <returns>A task that completes when the listener stopped.</returns>
+    /// <remarks>Safe to call more than once, and from several threads: the container disposes the log once for each way it is registered.</remarks>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _batcher.DisposeAsync().ConfigureAwait(false);
         if (_listener is not null)
@@ -310,7 +350,7 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
             await _dataSource.DisposeAsync().ConfigureAwait(false);
         }
 
-        _stopping.Dispose();
+        // _stopping is not disposed: a late InitializeAsync may still read its (canceled) token, and it holds no timer.
     }
 
     /// <summary>The names of the topics this server watches (its subscribers' topics).</summary>
@@ -343,10 +383,39 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
         return $"Host={builder.Host};Port={builder.Port};Database={builder.Database}";
     }
 
+    /// <summary>Leases a topic's row for this server's watchers (see <see cref="Watch"/>).</summary>
+    internal async Task LeaseAsync(string topic, CancellationToken cancellationToken)
+    {
+        await using var command = _dataSource.CreateCommand(_sql.Watch);
+        command.Parameters.Add(new() { Value = topic });
+        command.Parameters.Add(new() { Value = _options.WatchLease, NpgsqlDbType = NpgsqlDbType.Interval });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private sealed class Watchers
     {
+        private Task? _leased;
+
         public Action<long>[] List = [];
         public bool Removed;
+
+        /// <summary>Leases the row once; a lease that failed (the database was away) is tried again by the next read.</summary>
+        public Task EnsureLeasedAsync(PostgreSqlSseTopicLog log, string topic, CancellationToken cancellationToken)
+        {
+            var leased = Volatile.Read(ref _leased);
+            if (leased is { IsCompletedSuccessfully: true })
+            {
+                return Task.CompletedTask;
+            }
+
+            if (leased is null || leased.IsFaulted || leased.IsCanceled)
+            {
+                var attempt = log.LeaseAsync(topic, CancellationToken.None);
+                leased = Interlocked.CompareExchange(ref _leased, attempt, leased) == leased ? attempt : Volatile.Read(ref _leased)!;
+            }
+
+            return leased.WaitAsync(cancellationToken);
+        }
     }
 
     private sealed class Subscription(PostgreSqlSseTopicLog log, string topic, Watchers watchers, Action<long> onAppended) : IDisposable

@@ -9,6 +9,7 @@ public sealed class SsePostgreSqlOptions
     private string _schema = "sse";
     private TimeSpan _pollInterval = TimeSpan.FromSeconds(2);
     private TimeSpan _retentionInterval = TimeSpan.FromSeconds(30);
+    private TimeSpan _watchLease = TimeSpan.FromMinutes(10);
 
     /// <summary>Gets or sets the connection string, when <see cref="DataSource"/> is not set.</summary>
     public string? ConnectionString { get; set; }
@@ -69,6 +70,23 @@ public sealed class SsePostgreSqlOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
             _retentionInterval = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets how long a server's interest in a topic (it has subscribers for it) keeps retention from forgetting
+    /// the topic's row; servers renew it while they have subscribers, so it matters only for a server that stopped
+    /// without saying so (killed, paused, cut off). A topic forgotten under a live subscriber would come back as a new
+    /// life that knows nothing before it, and that subscriber would be told <c>sse-reset</c>. Default 10 minutes.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public TimeSpan WatchLease
+    {
+        get => _watchLease;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            _watchLease = value;
         }
     }
 

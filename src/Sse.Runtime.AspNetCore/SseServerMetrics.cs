@@ -18,6 +18,10 @@ namespace Sse.Runtime.AspNetCore;
 /// <item><term><c>sse.server.heartbeats</c></term><description>heartbeat comments written</description></item>
 /// <item><term><c>sse.server.slow_consumers</c></term><description>subscribers that fell behind, tagged <c>sse.policy</c> (<c>disconnect</c> or <c>drop_oldest</c>)</description></item>
 /// <item><term><c>sse.server.replays</c></term><description>subscriptions that resumed from a Last-Event-ID</description></item>
+/// <item><term><c>sse.server.log.read_failures</c></term><description>failed reads of the topic log (delivery retries)</description></item>
+/// <item><term><c>sse.server.resets</c></term><description>subscribers told <c>sse-reset</c> mid-stream: events they were owed were no longer kept</description></item>
+/// <item><term><c>sse.server.log.unavailable</c></term><description>requests answered 503 because the topic log could not be reached</description></item>
+/// <item><term><c>sse.server.events.refused</c></term><description>publishes refused because the event was over <c>SseHubOptions.MaxEventSize</c></description></item>
 /// </list>
 /// </remarks>
 internal static class SseServerMetrics
@@ -36,6 +40,9 @@ internal static class SseServerMetrics
     private static readonly Counter<long> SlowConsumers = Meter.CreateCounter<long>("sse.server.slow_consumers", "{subscriber}", "Topic subscribers that fell behind.");
     private static readonly Counter<long> Replays = Meter.CreateCounter<long>("sse.server.replays", "{subscription}", "Subscriptions that resumed from a Last-Event-ID.");
     private static readonly Counter<long> LogReadFailures = Meter.CreateCounter<long>("sse.server.log.read_failures", "{failure}", "Reads of the topic log that failed (delivery is retried).");
+    private static readonly Counter<long> Resets = Meter.CreateCounter<long>("sse.server.resets", "{subscriber}", "Topic subscribers told sse-reset mid-stream because events they were owed were no longer kept.");
+    private static readonly Counter<long> LogUnavailable = Meter.CreateCounter<long>("sse.server.log.unavailable", "{request}", "Requests answered 503 because the topic log could not be reached.");
+    private static readonly Counter<long> RefusedEvents = Meter.CreateCounter<long>("sse.server.events.refused", "{event}", "Publishes refused because the event was larger than SseHubOptions.MaxEventSize.");
 
     public static void StreamStarted(string stream) => Streams.Add(1, new KeyValuePair<string, object?>("sse.stream", stream));
 
@@ -75,4 +82,10 @@ internal static class SseServerMetrics
         SlowConsumers.Add(1, new KeyValuePair<string, object?>("sse.policy", policy == SseSlowConsumerPolicy.Disconnect ? "disconnect" : "drop_oldest"));
 
     public static void LogReadFailed(string topic) => LogReadFailures.Add(1);
+
+    public static void Reset(string topic) => Resets.Add(1);
+
+    public static void Unavailable() => LogUnavailable.Add(1);
+
+    public static void Refused(string topic) => RefusedEvents.Add(1);
 }

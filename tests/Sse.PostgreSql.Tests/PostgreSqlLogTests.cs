@@ -217,24 +217,27 @@ public sealed class PostgreSqlLogTests(PostgresFixture postgres)
     }
 
     [RequiresPostgresFact]
-    public async Task Retention_ForgetsTopicsItEmptied_LiveSubscribersKeepReceiving_StaleResumesAreRefused()
+    public async Task Retention_ForgetsUnwatchedTopicsItEmptied_WatchedOnesStay_StaleResumesAreRefused()
     {
         var schema = PostgresFixture.NewSchema();
         var (hub, log) = await postgres.CreateHubAsync(schema, static o => o.ReplayAge = TimeSpan.FromMilliseconds(300));
         await using var _ = log;
         using var cts = new CancellationTokenSource(Timeout);
 
-        // A live subscriber of one per-user topic, and a second per-user topic with nobody listening.
+        // A live subscriber of one per-user topic, and two per-user topics with nobody listening.
         await using var live = hub.Topic("user/1", Text).SubscribeAsync(cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
         var firstLive = live.MoveNextAsync();
         await WaitForAsync(() => hub.GetSubscriberCount("user/1") == 1);
         var oldId1 = await hub.Topic("user/1", Text).PublishAsync("one", cts.Token);
         Assert.Equal(["one"], await TakeAsync(live, firstLive, 1));
+        var oldId3 = await hub.Topic("user/3", Text).PublishAsync("three", cts.Token);
+        await hub.Topic("user/3", Text).PublishAsync("three, second", cts.Token);
         var lastId2 = await hub.Topic("user/2", Text).PublishAsync("two", cts.Token);
 
+        // Retention empties all three; it forgets the rows of the two nobody watches, not the watched one.
         await Task.Delay(1000, cts.Token);
         Assert.True(await log.ApplyRetentionAsync(cts.Token));
-        Assert.Equal(0L, await ScalarAsync($"SELECT count(*) FROM {schema}.topics"));
+        Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM {schema}.topics"));
         Assert.Equal(0L, await ScalarAsync($"SELECT count(*) FROM {schema}.events"));
 
         // The newest id of the last topic forgotten is still a place to resume from: nothing came after it.
@@ -242,25 +245,44 @@ public sealed class PostgreSqlLogTests(PostgresFixture postgres)
         var firstResumed = resumed.MoveNextAsync();
         await WaitForAsync(() => hub.GetSubscriberCount("user/2") == 1);
 
-        // The topics come back on their next publish: subscribed before, resumed after, both receive it.
-        var newId1 = await hub.Topic("user/1", Text).PublishAsync("one again", cts.Token);
+        // Subscribed before, resumed after: both receive the topics' next events, with no reset.
+        await hub.Topic("user/1", Text).PublishAsync("one again", cts.Token);
         await hub.Topic("user/2", Text).PublishAsync("two again", cts.Token);
         Assert.Equal(["one again"], await TakeAsync(live, live.MoveNextAsync(), 1));
         Assert.Equal(["two again"], await TakeAsync(resumed, firstResumed, 1));
 
-        // An id from before the topic was forgotten is refused (its events are gone); one from its new life resumes.
-        var ex = await Assert.ThrowsAsync<SseResumeRejectedException>(() => TakeAsync(hub.Topic("user/1", Text).SubscribeAsync(oldId1), 1));
+        // The watched topic lost only what its subscriber had: resuming after its last id misses nothing. An id from
+        // before a forgotten topic's last event is refused (that event is gone).
+        Assert.Equal(["one again"], await TakeAsync(hub.Topic("user/1", Text).SubscribeAsync(oldId1), 1));
+        await hub.Topic("user/3", Text).PublishAsync("three again", cts.Token);
+        var ex = await Assert.ThrowsAsync<SseResumeRejectedException>(() => TakeAsync(hub.Topic("user/3", Text).SubscribeAsync(oldId3), 1));
         Assert.Contains("no longer kept", ex.Reason, StringComparison.Ordinal);
-        var (newHub, newLog) = await postgres.CreateHubAsync(schema);
-        await using var __ = newLog;
-        var fromNew = newHub.Topic("user/1", Text).SubscribeAsync(newId1, cts.Token).GetAsyncEnumerator(cts.Token);
-        await using (fromNew)
+    }
+
+    [RequiresPostgresFact]
+    public async Task QuietTopicWithALiveSubscriber_GetsItsFirstEvent_AfterOtherTopicsWereForgotten_WithNoReset()
+    {
+        var schema = PostgresFixture.NewSchema();
+        var (hub, log) = await postgres.CreateHubAsync(schema, static o => o.ReplayAge = TimeSpan.FromMilliseconds(300));
+        await using var _ = log;
+        using var cts = new CancellationTokenSource(Timeout);
+
+        // An inbox nobody has written to yet, watched by a live subscriber.
+        await using var inbox = hub.Topic("inbox/ada", Text).SubscribeAsync(cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
+        var first = inbox.MoveNextAsync();
+        await WaitForAsync(() => hub.GetSubscriberCount("inbox/ada") == 1);
+
+        // Meanwhile other topics come and go: retention forgets them, and the forgotten mark moves past the inbox's head.
+        for (var i = 0; i < 5; i++)
         {
-            var next = fromNew.MoveNextAsync();
-            await WaitForAsync(() => newHub.GetSubscriberCount("user/1") == 1);
-            await hub.Topic("user/1", Text).PublishAsync("one more", cts.Token);
-            Assert.Equal(["one more"], await TakeAsync(fromNew, next, 1));
+            await hub.Topic("inbox/other-" + i, Text).PublishAsync("x", cts.Token);
         }
+
+        await Task.Delay(1000, cts.Token);
+        Assert.True(await log.ApplyRetentionAsync(cts.Token));
+
+        await hub.Topic("inbox/ada", Text).PublishAsync("hello ada", cts.Token);
+        Assert.Equal(["hello ada"], await TakeAsync(inbox, first, 1));
     }
 
     private async Task<long> ScalarAsync(string sql)

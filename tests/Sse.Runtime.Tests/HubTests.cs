@@ -197,12 +197,15 @@ public class HubTests(ITestOutputHelper output)
         Assert.True(await slowFirst);
         var during = GC.GetTotalMemory(forceFullCollection: true);
 
-        // The slow subscriber was closed: its enumeration ends after what it had queued, and it is gone from the topic.
+        // The slow subscriber was closed: its enumeration says so (never a silent end), and it is gone from the topic.
         var slowCount = 1;
-        while (await slow.MoveNextAsync())
+        await Assert.ThrowsAsync<SseSubscriptionLostException>(async () =>
         {
-            slowCount++;
-        }
+            while (await slow.MoveNextAsync())
+            {
+                slowCount++;
+            }
+        });
 
         await slow.DisposeAsync();
         Assert.True(slowCount <= 501, $"The slow subscriber got {slowCount} events past its bound.");
@@ -212,7 +215,7 @@ public class HubTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task DropOldestPolicy_KeepsTheNewest_AndCountsTheGap()
+    public async Task InProcessSubscriber_UnderDropOldest_IsEndedWithTheSignal_NeverThinnedInSilence()
     {
         var (hub, _) = CreateHub(static o =>
         {
@@ -224,26 +227,26 @@ public class HubTests(ITestOutputHelper output)
         await using var subscriber = topic.SubscribeAsync(cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
         var first = subscriber.MoveNextAsync().AsTask();
         await WaitUntilAsync(() => topic.SubscriberCount == 1);
-
-        for (var i = 0; i < 100; i++)
+        await topic.PublishAsync("0");
+        Assert.True(await first);
+        for (var i = 1; i < 100; i++)
         {
             await topic.PublishAsync(i.ToString(CultureInfo.InvariantCulture));
         }
 
-        Assert.True(await first);
+        // An in-process reader has no sse-gap to hear: it gets an exact prefix, then the lost-subscription signal.
         var seen = new List<string> { subscriber.Current.Data };
-        while (seen.Count < 11 && await subscriber.MoveNextAsync())
+        await Assert.ThrowsAsync<SseSubscriptionLostException>(async () =>
         {
-            seen.Add(subscriber.Current.Data);
-            if (subscriber.Current.Data == "99")
+            while (await subscriber.MoveNextAsync())
             {
-                break;
+                seen.Add(subscriber.Current.Data);
             }
-        }
+        });
 
-        Assert.Equal("99", seen[^1]);
+        Assert.Equal(Enumerable.Range(0, seen.Count).Select(static i => i.ToString(CultureInfo.InvariantCulture)), seen);
         Assert.True(seen.Count <= 11, string.Join(",", seen));
-        Assert.Equal(1, topic.SubscriberCount);
+        Assert.Equal(0, topic.SubscriberCount);
     }
 
     [Fact]

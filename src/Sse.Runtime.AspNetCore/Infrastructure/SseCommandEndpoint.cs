@@ -79,22 +79,30 @@ public static partial class SseCommandEndpoint
 
     private static async Task FailAsync(HttpContext context, string displayName, Exception exception)
     {
-        if (exception is BadHttpRequestException refused)
+        if (context.Response.HasStarted)
         {
-            if (!context.Response.HasStarted)
-            {
-                await SseProblemWriter.WriteAsync(context, refused.StatusCode, "The request was refused", refused.Message).ConfigureAwait(false);
-            }
-
+            // Nothing can be said any more but in the log.
+            Log.CommandFailed(context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(SseCommandEndpoint).FullName!) ?? NullLogger.Instance, displayName, exception);
             return;
+        }
+
+        switch (exception)
+        {
+            case BadHttpRequestException refused:
+                await SseProblemWriter.WriteAsync(context, refused.StatusCode, "The request was refused", refused.Message).ConfigureAwait(false);
+                return;
+            case SseOversizedEventException oversized:
+                // What it would publish is more than any client accepts: the request's fault, said as such.
+                await SseProblemWriter.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Payload Too Large", oversized.Message).ConfigureAwait(false);
+                return;
+            case SseTopicLogUnavailableException unavailable:
+                await SseEndpoint.WriteUnavailableAsync(context, displayName, unavailable).ConfigureAwait(false);
+                return;
         }
 
         var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(SseCommandEndpoint).FullName!) ?? NullLogger.Instance;
         Log.CommandFailed(logger, displayName, exception);
-        if (!context.Response.HasStarted)
-        {
-            await SseProblemWriter.WriteAsync(context, StatusCodes.Status500InternalServerError, "The command failed", $"The command '{displayName}' failed.").ConfigureAwait(false);
-        }
+        await SseProblemWriter.WriteAsync(context, StatusCodes.Status500InternalServerError, "The command failed", $"The command '{displayName}' failed.").ConfigureAwait(false);
     }
 
     private static partial class Log

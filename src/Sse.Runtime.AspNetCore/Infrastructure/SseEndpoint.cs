@@ -309,6 +309,23 @@ public static partial class SseEndpoint
             await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
             return;
         }
+        catch (Exception ex) when (ex is SseTopicLogUnavailableException or SseSubscriptionLostException)
+        {
+            // The implementation's topic subscription cannot go on on this server now: the client is to come back and
+            // resume (503 before the first event; after it, the end of the response without the end event).
+            Log.StreamInterrupted(logger, endpoint.DisplayName, count, ex.Message);
+            if (!started && !context.Response.HasStarted)
+            {
+                await WriteUnavailableAsync(context, endpoint.DisplayName, ex as SseTopicLogUnavailableException
+                    ?? new SseTopicLogUnavailableException(ex.Message, ex, TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+            }
+            else
+            {
+                await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
+            }
+
+            return;
+        }
         catch (BadHttpRequestException ex) when (!started && !context.Response.HasStarted)
         {
             // The implementation refused the request before its first event (an unknown room, a bad argument).
@@ -447,8 +464,42 @@ public static partial class SseEndpoint
         await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
     }
 
+    /// <summary>When the last "log unavailable" warning was written (an outage is logged every 10 s, not per request).</summary>
+    private static long s_unavailableLoggedAt = long.MinValue;
+    private static int s_unavailableSuppressed;
+
+    /// <summary>
+    /// Answers a request that needs the topic log while it cannot be reached: 503 with <c>Retry-After</c> and a problem
+    /// body, so clients and load balancers retry instead of seeing a failure; logged as a warning, at most every 10 s.
+    /// </summary>
+    internal static Task WriteUnavailableAsync(HttpContext context, string displayName, SseTopicLogUnavailableException exception)
+    {
+        SseServerMetrics.Unavailable();
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref s_unavailableLoggedAt);
+        if (now - last >= 10_000 && Interlocked.CompareExchange(ref s_unavailableLoggedAt, now, last) == last)
+        {
+            var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(SseEndpoint).FullName!) ?? NullLogger.Instance;
+            Log.LogUnavailable(logger, displayName, exception.Message, Interlocked.Exchange(ref s_unavailableSuppressed, 0));
+        }
+        else
+        {
+            Interlocked.Increment(ref s_unavailableSuppressed);
+        }
+
+        var seconds = (long)Math.Ceiling(exception.RetryAfter.TotalSeconds);
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return SseProblemWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable", $"'{displayName}' cannot be served now: the topic log is unavailable. Retry after {seconds} s.");
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(6, LogLevel.Information, "Stream '{Endpoint}' ended after {Count} events without the end event, so its client resumes: {Message}", EventName = "StreamInterrupted")]
+        public static partial void StreamInterrupted(ILogger logger, string endpoint, long count, string message);
+
+        [LoggerMessage(5, LogLevel.Warning, "'{Endpoint}' answered 503: the topic log is unavailable ({Message}). {Suppressed} more such answers since the last warning.", EventName = "LogUnavailable")]
+        public static partial void LogUnavailable(ILogger logger, string endpoint, string message, int suppressed);
+
         [LoggerMessage(1, LogLevel.Debug, "Stream '{Endpoint}' ended by the client or application shutdown after {Count} events.", EventName = "StreamCancelled")]
         public static partial void StreamCancelled(ILogger logger, string endpoint, long count);
 

@@ -206,6 +206,12 @@ public static class SseParameterBinder
             await SseProblemWriter.WriteAsync(context, StatusCodes.Status400BadRequest, "Bad Request", $"The request body is not valid JSON for parameter '{parameter}' ({typeof(T).Name}): {ex.Message}").ConfigureAwait(false);
             return default;
         }
+        catch (BadHttpRequestException ex)
+        {
+            // The server refused the body itself (over MaxRequestBodySize: 413; too slow: 408): its own status and reason.
+            await SseProblemWriter.WriteAsync(context, ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Payload Too Large" : "Bad Request", $"The request body for parameter '{parameter}' was refused: {ex.Message}").ConfigureAwait(false);
+            return default;
+        }
     }
 
     /// <summary>Parses <paramref name="value"/> as <typeparamref name="T"/> with the invariant culture.</summary>

@@ -109,6 +109,11 @@ public static partial class SseTopicEndpoint
             await SseEndpoint.RejectResumeAsync(context, displayName, lastEventId ?? string.Empty, ex.Reason).ConfigureAwait(false);
             return;
         }
+        catch (SseTopicLogUnavailableException ex)
+        {
+            await SseEndpoint.WriteUnavailableAsync(context, displayName, ex).ConfigureAwait(false);
+            return;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return;
@@ -132,31 +137,57 @@ public static partial class SseTopicEndpoint
             });
         var events = 0L;
         var bytes = 0L;
+        var why = "the client left";
+        var lastPosition = 0L;
         try
         {
             using var cancelled = cancellationToken.UnsafeRegister(static state => ((SseSubscriber)state!).Close(), subscriber);
             await SseEndpoint.StartAsync(context).ConfigureAwait(false);
             var pipe = context.Response.BodyWriter;
+            var epoch = hub.Log.Epoch;
             while (true)
             {
-                var wrote = false;
-                while (subscriber.TryDequeue(out var topicEvent))
+                if (subscriber.ReplayPending)
                 {
-                    var frame = topicEvent.GetFrame(hub.Log.Epoch);
+                    await subscriber.ReadReplayAsync(hub.Log, cancellationToken).ConfigureAwait(false);
+                }
+
+                // Read before taking: an end seen here comes after everything queued so far (the delivery invariant, SseTopicChannel).
+                var end = subscriber.End;
+                var wrote = false;
+                while (subscriber.TryDequeue(out var topicEvent, out var missed))
+                {
+                    if (missed > 0)
+                    {
+                        // Right where the drop-oldest policy dropped them: before the first event after them.
+                        WriteGap(pipe, missed);
+                    }
+
+                    var frame = topicEvent.GetFrame(epoch);
                     pipe.Write(frame);
                     events++;
                     bytes += frame.Length;
                     wrote = true;
+                    lastPosition = topicEvent.Position;
                     if (pipe.CanGetUnflushedBytes && pipe.UnflushedBytes > SseEndpoint.MaxUnflushedBytes && !await FlushAsync(pipe, cancellationToken).ConfigureAwait(false))
                     {
                         return;
                     }
                 }
 
-                if (subscriber.TakeMissed() is var missed and > 0)
+                if (subscriber.ReplayPending)
                 {
-                    WriteGap(pipe, missed);
-                    wrote = true;
+                    continue;
+                }
+
+                if (end == SseSubscriberEnd.Reset)
+                {
+                    // Everything owed before the loss was written: now the signal, and the stream ends.
+                    why = "events it was owed are no longer kept (sse-reset)";
+                    using var writer = new SseFrameWriter(pipe, encoder: null);
+                    writer.WriteReset(lastPosition > 0 ? SseTopicFrames.Id(epoch, lastPosition) : lastEventId, subscriber.ResetReason!);
+                    await FlushAsync(pipe, cancellationToken).ConfigureAwait(false);
+                    return;
                 }
 
                 if (subscriber.HeartbeatDue)
@@ -179,7 +210,7 @@ public static partial class SseTopicEndpoint
                     }
                 }
 
-                if (subscriber.IsClosed)
+                if (end != SseSubscriberEnd.None)
                 {
                     return;
                 }
@@ -191,6 +222,12 @@ public static partial class SseTopicEndpoint
         {
             // The client left or the application is stopping: a normal end of the subscription.
         }
+        catch (SseTopicLogUnavailableException ex)
+        {
+            // The replay could not be read: the response ends without the end event, so the client resumes once it is back.
+            why = "the topic log is unavailable";
+            Log.LogUnavailable(logger, displayName, topic, ex.Message);
+        }
         finally
         {
             registration?.Dispose();
@@ -198,10 +235,15 @@ public static partial class SseTopicEndpoint
             SseServerMetrics.StreamEnded(displayName, events, bytes);
             if (subscriber.FellBehind)
             {
+                why = "it fell behind";
                 Log.FellBehind(logger, displayName, topic, subscriber.LastPosition);
             }
+            else if (subscriber.End == SseSubscriberEnd.Stopped || stopping.IsCancellationRequested)
+            {
+                why = "the application is stopping";
+            }
 
-            Log.SubscriptionEnded(logger, displayName, topic, events, subscriber.FellBehind ? "it fell behind" : stopping.IsCancellationRequested ? "the application is stopping" : "the client left");
+            Log.SubscriptionEnded(logger, displayName, topic, events, why);
         }
     }
 
@@ -223,6 +265,9 @@ public static partial class SseTopicEndpoint
 
     private static partial class Log
     {
+        [LoggerMessage(4, LogLevel.Warning, "Topic stream '{Stream}' on '{Topic}' ended because the topic log is unavailable ({Message}); its client resumes once it is back.", EventName = "LogUnavailable")]
+        public static partial void LogUnavailable(ILogger logger, string stream, string topic, string message);
+
         [LoggerMessage(1, LogLevel.Debug, "Topic stream '{Stream}' on '{Topic}' ended after {Count} events: {Why}.", EventName = "SubscriptionEnded")]
         public static partial void SubscriptionEnded(ILogger logger, string stream, string topic, long count, string why);
 

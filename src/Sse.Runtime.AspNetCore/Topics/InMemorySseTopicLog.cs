@@ -8,35 +8,61 @@ using Microsoft.Extensions.Options;
 namespace Sse.Runtime.AspNetCore;
 
 /// <summary>
-/// The default <see cref="ISseTopicLog"/>: each topic keeps its most recent events in memory, up to
-/// <see cref="SseHubOptions.ReplayCount"/> events and <see cref="SseHubOptions.ReplayAge"/> of age, for subscribers that
-/// resume. Its epoch is new with every process, so ids from before a restart are recognised as not resumable. Watchers
-/// are told synchronously, on the publisher's thread, right after the append.
+/// The default <see cref="ISseTopicLog"/>: each topic keeps its most recent events in memory for subscribers that
+/// resume, up to <see cref="SseHubOptions.ReplayCount"/> events, <see cref="SseHubOptions.ReplayBytes"/> and
+/// <see cref="SseHubOptions.ReplayAge"/> of age, and all topics together up to <see cref="SseHubOptions.ReplayTotalBytes"/>
+/// (the oldest events go first, whichever topic they belong to). Its epoch is new with every process, so ids from before a
+/// restart are recognised as not resumable. Watchers are told synchronously, on the publisher's thread, right after the append.
 /// </summary>
 /// <remarks>
 /// Positions come from one counter for the whole log, so within a topic they strictly increase (with gaps), and a topic
-/// that was forgotten (no events kept, no subscribers) and comes back never reuses one: an id from its earlier life is
-/// recognised as too old rather than confused with a new event.
+/// that was forgotten (no events kept, no watchers) and comes back never reuses one: an id from its earlier life is
+/// recognised as too old rather than confused with a new event. Events past their age are removed when their topic is
+/// next used and by a sweep of every topic (every <see cref="SseHubOptions.ReplayAge"/>, at most every 30 seconds), so a
+/// topic nobody uses again does not keep its memory.
 /// </remarks>
-public sealed class InMemorySseTopicLog : ISseTopicLog
+public sealed class InMemorySseTopicLog : ISseTopicLog, IDisposable
 {
+    private static readonly TimeSpan MaxSweepInterval = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<string, Topic> _topics = new(StringComparer.Ordinal);
     private readonly SseHubOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly object _totalGate = new();
+    private readonly ITimer _sweeper;
     private long _sequence;
+    private long _totalBytes;
 
     /// <summary>The highest position of any topic forgotten so far: a topic created afresh knows nothing after it.</summary>
     private long _forgottenUpTo;
 
     /// <summary>Creates the log.</summary>
     /// <param name="options">The retention limits.</param>
-    /// <param name="timeProvider">The clock of the age limit, or <see langword="null"/> for the system's.</param>
+    /// <param name="timeProvider">The clock of the age limit and of the sweep, or <see langword="null"/> for the system's.</param>
     public InMemorySseTopicLog(IOptions<SseHubOptions> options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _timeProvider = timeProvider ?? TimeProvider.System;
         Epoch = Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())).ToLowerInvariant();
+
+        // The timer holds the log weakly: a log nobody references (and never disposed) is collected, and its timer
+        // then stops itself.
+        var period = _options.ReplayAge > TimeSpan.Zero && _options.ReplayAge < MaxSweepInterval ? _options.ReplayAge : MaxSweepInterval;
+        var sweep = new SweepState(new WeakReference<InMemorySseTopicLog>(this));
+        _sweeper = _timeProvider.CreateTimer(static state =>
+        {
+            var sweep = (SweepState)state!;
+            if (sweep.Log.TryGetTarget(out var log))
+            {
+                log.Sweep();
+            }
+            else
+            {
+                sweep.Timer?.Dispose();
+            }
+        }, sweep, period, period);
+        sweep.Timer = _sweeper;
     }
 
     /// <inheritdoc />
@@ -44,6 +70,9 @@ public sealed class InMemorySseTopicLog : ISseTopicLog
 
     /// <summary>Gets the number of topics the log holds (with events kept or watchers).</summary>
     public int TopicCount => _topics.Count;
+
+    /// <summary>Gets the bytes of events the log keeps over all topics (their data, plus 64 per event).</summary>
+    public long RetainedBytes => Interlocked.Read(ref _totalBytes);
 
     /// <inheritdoc />
     public ValueTask<long> AppendAsync(string topic, string? eventType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
@@ -63,7 +92,10 @@ public sealed class InMemorySseTopicLog : ISseTopicLog
 
                 position = state.Head = Interlocked.Increment(ref _sequence);
                 var now = _timeProvider.GetUtcNow();
-                state.Events.Enqueue(new SseTopicEvent(position, eventType, data, now));
+                var topicEvent = new SseTopicEvent(position, eventType, data, now);
+                state.Events.Add(topicEvent);
+                state.Bytes += topicEvent.Size;
+                Interlocked.Add(ref _totalBytes, topicEvent.Size);
                 Trim(state, now);
                 watchers = state.Watchers;
             }
@@ -72,6 +104,11 @@ public sealed class InMemorySseTopicLog : ISseTopicLog
             foreach (var watcher in watchers)
             {
                 watcher(position);
+            }
+
+            if (Interlocked.Read(ref _totalBytes) > _options.ReplayTotalBytes)
+            {
+                TrimTotal();
             }
 
             return new ValueTask<long>(position);
@@ -95,23 +132,21 @@ public sealed class InMemorySseTopicLog : ISseTopicLog
             // Events after the position were discarded, or the position is not one this topic reached (another
             // incarnation, a forged id): either way a subscriber resuming from it would miss events.
             var truncated = afterPosition < state.EvictedUpTo || afterPosition > state.Head;
-            var events = new List<SseTopicEvent>(Math.Min(maxCount, state.Events.Count));
-            if (maxCount > 0)
+            if (maxCount <= 0)
             {
-                foreach (var topicEvent in state.Events)
-                {
-                    if (topicEvent.Position > afterPosition)
-                    {
-                        events.Add(topicEvent);
-                        if (events.Count == maxCount)
-                        {
-                            break;
-                        }
-                    }
-                }
+                return new ValueTask<SseTopicRead>(new SseTopicRead([], state.Head, truncated));
             }
 
-            return new ValueTask<SseTopicRead>(new SseTopicRead(events, state.Head, truncated));
+            var events = state.Events;
+            var first = events.IndexAfter(afterPosition);
+            var count = Math.Min(maxCount, events.Count - first);
+            var result = new SseTopicEvent[count];
+            for (var i = 0; i < count; i++)
+            {
+                result[i] = events[first + i];
+            }
+
+            return new ValueTask<SseTopicRead>(new SseTopicRead(result, state.Head, truncated));
         }
     }
 
@@ -137,6 +172,9 @@ public sealed class InMemorySseTopicLog : ISseTopicLog
         }
     }
 
+    /// <summary>Stops the sweep. Events stay readable; safe to call more than once.</summary>
+    public void Dispose() => _sweeper.Dispose();
+
     /// <summary>Removes events past the retention limits, and the topic itself once it has neither events nor watchers.</summary>
     internal void Sweep()
     {
@@ -158,12 +196,82 @@ public sealed class InMemorySseTopicLog : ISseTopicLog
             return new Topic { Head = forgotten, EvictedUpTo = forgotten };
         }, this);
 
+    /// <summary>
+    /// Under the topic's lock: applies its count, byte and age limits. Its newest event stays until it is too old
+    /// (whatever the count or its size): live delivery reads it from here.
+    /// </summary>
     private void Trim(Topic state, DateTimeOffset now)
     {
-        while (state.Events.Count > 0
-            && (state.Events.Count > _options.ReplayCount || now - state.Events.Peek().Timestamp > _options.ReplayAge))
+        var events = state.Events;
+        while (events.Count > 0
+            && ((events.Count > 1 && (events.Count > _options.ReplayCount || state.Bytes > _options.ReplayBytes))
+                || now - events.Oldest.Timestamp > _options.ReplayAge))
         {
-            state.EvictedUpTo = state.Events.Dequeue().Position;
+            Evict(state);
+        }
+    }
+
+    /// <summary>Under the topic's lock: removes its oldest event.</summary>
+    private void Evict(Topic state)
+    {
+        var oldest = state.Events.RemoveOldest();
+        state.EvictedUpTo = oldest.Position;
+        state.Bytes -= oldest.Size;
+        Interlocked.Add(ref _totalBytes, -oldest.Size);
+    }
+
+    /// <summary>
+    /// Over <see cref="SseHubOptions.ReplayTotalBytes"/>: removes the oldest events of the whole log (a merge of the topics
+    /// by their oldest position) down to nine tenths of it, so the next appends do not each pay for a sweep. One sweep at
+    /// a time; an append that finds one running goes on.
+    /// </summary>
+    private void TrimTotal()
+    {
+        if (!Monitor.TryEnter(_totalGate))
+        {
+            return;
+        }
+
+        try
+        {
+            var target = _options.ReplayTotalBytes - (_options.ReplayTotalBytes / 10);
+            var oldest = new PriorityQueue<KeyValuePair<string, Topic>, long>();
+            foreach (var entry in _topics)
+            {
+                lock (entry.Value)
+                {
+                    if (entry.Value.Events.Count > 0)
+                    {
+                        oldest.Enqueue(entry, entry.Value.Events.Oldest.Position);
+                    }
+                }
+            }
+
+            while (Interlocked.Read(ref _totalBytes) > target && oldest.TryDequeue(out var entry, out _))
+            {
+                var (name, state) = entry;
+                lock (state)
+                {
+                    if (state.Events.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    Evict(state);
+                    if (state.Events.Count > 0)
+                    {
+                        oldest.Enqueue(entry, state.Events.Oldest.Position);
+                    }
+                    else
+                    {
+                        RemoveIfIdle(name, state);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Monitor.Exit(_totalGate);
         }
     }
 
@@ -184,12 +292,20 @@ public sealed class InMemorySseTopicLog : ISseTopicLog
         }
     }
 
+    private sealed class SweepState(WeakReference<InMemorySseTopicLog> log)
+    {
+        public WeakReference<InMemorySseTopicLog> Log { get; } = log;
+
+        public ITimer? Timer { get; set; }
+    }
+
     private sealed class Topic
     {
-        public readonly Queue<SseTopicEvent> Events = new();
+        public readonly SseEventRing Events = new();
         public Action<long>[] Watchers = [];
         public long Head;
         public long EvictedUpTo;
+        public long Bytes;
         public bool Removed;
     }
 

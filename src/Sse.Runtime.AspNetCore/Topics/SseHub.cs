@@ -27,8 +27,9 @@ namespace Sse.Runtime.AspNetCore;
 /// </remarks>
 public sealed class SseHub : IDisposable
 {
-    private readonly ConcurrentDictionary<string, TopicChannel> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SseTopicChannel> _channels = new(StringComparer.Ordinal);
     private readonly SseHubOptions _options;
+    private int _disposed;
 
     /// <summary>Creates the hub over a log.</summary>
     /// <param name="log">Where events are kept.</param>
@@ -67,9 +68,18 @@ public sealed class SseHub : IDisposable
     /// <returns>The topics.</returns>
     public IReadOnlyCollection<string> GetSubscribedTopics() => [.. _channels.Keys];
 
-    /// <summary>Ends every subscription (the application is stopping).</summary>
+    /// <summary>
+    /// Ends every subscription (the application is stopping): topic streams end without the end event, so their clients
+    /// resume elsewhere or after the restart; in-process subscriptions throw <see cref="SseSubscriptionLostException"/>.
+    /// Later subscriptions are refused. Safe to call more than once.
+    /// </summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         foreach (var channel in _channels.Values)
         {
             channel.CloseAll();
@@ -79,7 +89,7 @@ public sealed class SseHub : IDisposable
     /// <summary>Serializes the item once, appends it, and returns its id.</summary>
     internal async ValueTask<string> PublishAsync<T>(string topic, T item, SseEventFormat<T> format, CancellationToken cancellationToken)
     {
-        var content = Serialize(item, format);
+        var content = Serialize(topic, item, format);
         var position = await Log.AppendAsync(topic, content.EventType, content.Data, cancellationToken).ConfigureAwait(false);
         SseServerMetrics.Published(topic);
         return SseTopicFrames.Id(Log.Epoch, position);
@@ -90,8 +100,8 @@ public sealed class SseHub : IDisposable
     /// <returns>The event id.</returns>
     public string GetEventId(long position) => SseTopicFrames.Id(Log.Epoch, position);
 
-    /// <summary>An item as the log keeps it: its validated event name and its data, serialized once.</summary>
-    internal static SseTopicEventContent Serialize<T>(T item, SseEventFormat<T> format)
+    /// <summary>An item as the log keeps it: its validated event name and its data, serialized once, within <see cref="SseHubOptions.MaxEventSize"/>.</summary>
+    internal SseTopicEventContent Serialize<T>(string topic, T item, SseEventFormat<T> format)
     {
         var eventType = format.GetEventType(item);
         if (eventType is { Length: 0 })
@@ -104,16 +114,27 @@ public sealed class SseHub : IDisposable
             ThrowHelper.ThrowInvalidField("event", eventType, "it contains CR, LF or NUL, or is reserved");
         }
 
-        return new SseTopicEventContent(eventType, SerializeData(item, format));
+        var data = SerializeData(item, format);
+        var size = SseTopicFrames.MaxLength(eventType, data.Span);
+        if (size > _options.MaxEventSize)
+        {
+            // Kept, it would fail every client that replays it; refused, it fails only its publisher.
+            SseServerMetrics.Refused(topic);
+            throw new SseOversizedEventException(topic, size, _options.MaxEventSize);
+        }
+
+        return new SseTopicEventContent(eventType, data);
     }
 
     /// <summary>
-    /// Subscribes: the subscriber gets the kept events after <paramref name="lastEventId"/> (none when it is
+    /// Subscribes: the subscriber is owed the kept events after <paramref name="lastEventId"/> (none when it is
     /// <see langword="null"/>), then every event appended later. Throws <see cref="SseResumeRejectedException"/> when the
-    /// id cannot be resumed from (another epoch, events discarded, not a hub id).
+    /// id cannot be resumed from (another epoch, events discarded, not a hub id), and
+    /// <see cref="SseTopicLogUnavailableException"/> when the log cannot be reached.
     /// </summary>
     internal async ValueTask<SseSubscriber> SubscribeAsync(string topic, string? stream, string? lastEventId, HttpContext? httpContext, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         long? after = null;
         if (lastEventId is { Length: > 0 })
         {
@@ -125,19 +146,74 @@ public sealed class SseHub : IDisposable
             after = position;
         }
 
+        // An in-process reader is not a socket: when it falls behind it is ended (it resumes), never silently thinned out.
+        var policy = httpContext is null ? SseSlowConsumerPolicy.Disconnect : _options.SlowConsumerPolicy;
         while (true)
         {
-            var channel = _channels.GetOrAdd(topic, static (name, hub) => new TopicChannel(hub, name), this);
-            var subscriber = await channel.AddAsync(stream, after, httpContext, cancellationToken).ConfigureAwait(false);
-            if (subscriber is not null)
+            var channel = _channels.GetOrAdd(topic, static (name, hub) => new SseTopicChannel(hub.Log, hub._options, name), this);
+            SseSubscriber? subscriber;
+            try
             {
-                SseServerMetrics.Subscribed(topic, replayed: after is not null);
-                _options.OnSubscribed?.Invoke(new SseSubscriptionInfo(topic, stream, channel.Count, httpContext));
-                return subscriber;
+                subscriber = await channel.AddAsync(stream, after, lastEventId, httpContext, policy, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // A channel that never got its first subscriber (the log failed, the id was refused) is not kept.
+                if (channel.TryCloseIfEmpty())
+                {
+                    _channels.TryRemove(new KeyValuePair<string, SseTopicChannel>(topic, channel));
+                }
+
+                throw;
             }
 
-            // The channel closed under us (its last subscriber left): make a new one.
-            _channels.TryRemove(new KeyValuePair<string, TopicChannel>(topic, channel));
+            if (subscriber is null)
+            {
+                // The channel closed under us (its last subscriber left): make a new one.
+                _channels.TryRemove(new KeyValuePair<string, SseTopicChannel>(topic, channel));
+                continue;
+            }
+
+            if (subscriber.ReplayPending)
+            {
+                // The first page now, so that an id the log no longer covers is refused before the stream starts.
+                bool covered;
+                try
+                {
+                    covered = await subscriber.ReadReplayAsync(Log, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    Forget(subscriber, channel);
+                    throw;
+                }
+
+                if (!covered)
+                {
+                    Forget(subscriber, channel);
+                    throw new SseResumeRejectedException(lastEventId, subscriber.ResetReason!);
+                }
+            }
+
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                // The hub stopped while this one subscribed: the channels it closed did not see it.
+                subscriber.Close(SseSubscriberEnd.Stopped);
+            }
+
+            SseServerMetrics.Subscribed(topic, replayed: after is not null);
+            _options.OnSubscribed?.Invoke(new SseSubscriptionInfo(topic, stream, channel.Count, httpContext));
+            return subscriber;
+        }
+    }
+
+    /// <summary>Removes a subscriber that never started (no callbacks: it was never reported as subscribed).</summary>
+    private void Forget(SseSubscriber subscriber, SseTopicChannel channel)
+    {
+        subscriber.Close();
+        if (channel.Remove(subscriber, out var remaining) && remaining == 0)
+        {
+            _channels.TryRemove(new KeyValuePair<string, SseTopicChannel>(subscriber.Topic, channel));
         }
     }
 
@@ -151,36 +227,62 @@ public sealed class SseHub : IDisposable
             _options.OnUnsubscribed?.Invoke(new SseSubscriptionInfo(subscriber.Topic, subscriber.Stream, remaining, subscriber.HttpContext));
             if (remaining == 0)
             {
-                _channels.TryRemove(new KeyValuePair<string, TopicChannel>(subscriber.Topic, channel));
+                _channels.TryRemove(new KeyValuePair<string, SseTopicChannel>(subscriber.Topic, channel));
             }
         }
     }
 
-    /// <summary>Reads events of an in-process subscription as items.</summary>
+    /// <summary>
+    /// Reads events of an in-process subscription as items, keeping the delivery invariant (see
+    /// <see cref="SseTopicChannel"/>): its end is the token's cancellation, or an exception that says why it could not
+    /// go on (<see cref="SseResumeRejectedException"/>, <see cref="SseSubscriptionLostException"/>), never a silent stop.
+    /// </summary>
     internal async IAsyncEnumerable<SseItem<T>> ReadAsync<T>(string topic, SseEventFormat<T> format, string? lastEventId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var subscriber = await SubscribeAsync(topic, stream: null, lastEventId, httpContext: null, cancellationToken).ConfigureAwait(false);
         using var registration = cancellationToken.UnsafeRegister(static state => ((SseSubscriber)state!).Close(), subscriber);
+        var lastId = lastEventId;
         try
         {
             while (true)
             {
-                while (subscriber.TryDequeue(out var topicEvent))
+                if (subscriber.ReplayPending)
+                {
+                    await subscriber.ReadReplayAsync(Log, cancellationToken).ConfigureAwait(false);
+                }
+
+                // Read before taking: an end seen here comes after everything queued so far.
+                var end = subscriber.End;
+                while (subscriber.TryDequeue(out var topicEvent, out _))
                 {
                     var eventType = topicEvent.EventType ?? SseProtocol.MessageEventType;
+                    lastId = SseTopicFrames.Id(Log.Epoch, topicEvent.Position);
                     if (format.TryDeserialize(eventType, topicEvent.Data.Span, out var item))
                     {
-                        yield return new SseItem<T>(item, eventType) { EventId = SseTopicFrames.Id(Log.Epoch, topicEvent.Position) };
+                        yield return new SseItem<T>(item, eventType) { EventId = lastId };
                     }
                 }
 
-                cancellationToken.ThrowIfCancellationRequested();
-                if (subscriber.IsClosed)
+                if (subscriber.ReplayPending)
                 {
-                    yield break;
+                    continue;
                 }
 
-                await subscriber.Signal.WaitAsync().ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                switch (end)
+                {
+                    case SseSubscriberEnd.None:
+                        await subscriber.Signal.WaitAsync().ConfigureAwait(false);
+                        break;
+                    case SseSubscriberEnd.Reset:
+                        throw new SseResumeRejectedException(lastId, subscriber.ResetReason!);
+                    case SseSubscriberEnd.FellBehind or SseSubscriberEnd.Stopped:
+                        throw new SseSubscriptionLostException(topic, fellBehind: end == SseSubscriberEnd.FellBehind);
+                    default:
+                        // Closed only by the token's registration.
+                        cancellationToken.ThrowIfCancellationRequested();
+                        yield break;
+                }
             }
         }
         finally
@@ -225,214 +327,5 @@ public sealed class SseHub : IDisposable
         var data = buffer.WrittenSpan.ToArray();
         SseFrameWriter.ReplaceLineBreaks(data);
         return data;
-    }
-
-    /// <summary>
-    /// A topic with subscribers on this server: it watches the log and hands each new event to every subscriber, in
-    /// order. Delivering and adding a subscriber are serialized, so a subscriber resuming while events are published
-    /// gets each event exactly once.
-    /// </summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A SemaphoreSlim whose wait handle is never used holds nothing to dispose; disposing it under a late waiter would only throw.")]
-    private sealed class TopicChannel
-    {
-        private readonly SseHub _hub;
-        private readonly string _topic;
-        private readonly SemaphoreSlim _gate = new(1, 1);
-        private readonly object _membership = new();
-        private SseSubscriber[] _subscribers = [];
-        private IDisposable? _watch;
-        private long _delivered = -1;
-        private long _known;
-        private int _dispatching;
-        private bool _closed;
-
-        public TopicChannel(SseHub hub, string topic)
-        {
-            _hub = hub;
-            _topic = topic;
-        }
-
-        public int Count => Volatile.Read(ref _subscribers).Length;
-
-        public async ValueTask<SseSubscriber?> AddAsync(string? stream, long? after, HttpContext? httpContext, CancellationToken cancellationToken)
-        {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            SseSubscriber subscriber;
-            try
-            {
-                if (Volatile.Read(ref _closed))
-                {
-                    return null;
-                }
-
-                if (_watch is null)
-                {
-                    // Watch first, then learn the head: an append in between is both counted and reported.
-                    _watch = _hub.Log.Watch(_topic, OnAppended);
-                    _delivered = (await _hub.Log.ReadAsync(_topic, long.MaxValue, 0, cancellationToken).ConfigureAwait(false)).Head;
-                }
-
-                subscriber = new SseSubscriber(_topic, stream, after ?? _delivered, _hub._options, httpContext);
-                if (after is { } position && position < _delivered)
-                {
-                    // Replay what was delivered before this subscriber came; what comes after, delivery brings.
-                    var read = await _hub.Log.ReadAsync(_topic, position, int.MaxValue, cancellationToken).ConfigureAwait(false);
-                    if (read.IsTruncated)
-                    {
-                        throw new SseResumeRejectedException(SseTopicFrames.Id(_hub.Log.Epoch, position), "Events after this id are no longer kept; the subscriber fell too far behind.");
-                    }
-
-                    foreach (var topicEvent in read.Events)
-                    {
-                        if (topicEvent.Position > _delivered)
-                        {
-                            break;
-                        }
-
-                        subscriber.Enqueue(topicEvent, bounded: false);
-                    }
-                }
-                else if (after is { } ahead && ahead > _delivered)
-                {
-                    // An id past anything this topic has delivered is not one of its ids.
-                    var read = await _hub.Log.ReadAsync(_topic, ahead, 0, cancellationToken).ConfigureAwait(false);
-                    if (read.IsTruncated || ahead > read.Head)
-                    {
-                        throw new SseResumeRejectedException(SseTopicFrames.Id(_hub.Log.Epoch, ahead), "The id is not one of this topic's.");
-                    }
-                }
-
-                lock (_membership)
-                {
-                    if (_closed)
-                    {
-                        return null;
-                    }
-
-                    Volatile.Write(ref _subscribers, [.. _subscribers, subscriber]);
-                }
-            }
-            finally
-            {
-                _gate.Release();
-            }
-
-            // Appends reported while the gate was held are delivered now.
-            if (Volatile.Read(ref _known) > Volatile.Read(ref _delivered))
-            {
-                await DispatchAsync().ConfigureAwait(false);
-            }
-
-            return subscriber;
-        }
-
-        public bool Remove(SseSubscriber subscriber, out int remaining)
-        {
-            lock (_membership)
-            {
-                var subscribers = _subscribers;
-                var index = Array.IndexOf(subscribers, subscriber);
-                if (index < 0)
-                {
-                    remaining = subscribers.Length;
-                    return false;
-                }
-
-                var copy = new SseSubscriber[subscribers.Length - 1];
-                Array.Copy(subscribers, 0, copy, 0, index);
-                Array.Copy(subscribers, index + 1, copy, index, subscribers.Length - index - 1);
-                Volatile.Write(ref _subscribers, copy);
-                remaining = copy.Length;
-                if (remaining == 0)
-                {
-                    _closed = true;
-                    _watch?.Dispose();
-                }
-
-                return true;
-            }
-        }
-
-        public void CloseAll()
-        {
-            foreach (var subscriber in Volatile.Read(ref _subscribers))
-            {
-                subscriber.Close();
-            }
-        }
-
-        private void OnAppended(long position)
-        {
-            long known;
-            do
-            {
-                known = Volatile.Read(ref _known);
-            }
-            while (position > known && Interlocked.CompareExchange(ref _known, position, known) != known);
-
-            _ = DispatchAsync();
-        }
-
-        /// <summary>Delivers every event up to the newest known, once; concurrent calls leave it to the one running.</summary>
-        private async Task DispatchAsync()
-        {
-            while (Volatile.Read(ref _known) > Volatile.Read(ref _delivered))
-            {
-                if (Interlocked.Exchange(ref _dispatching, 1) != 0)
-                {
-                    return;
-                }
-
-                try
-                {
-                    await _gate.WaitAsync().ConfigureAwait(false);
-                    try
-                    {
-                        while (!Volatile.Read(ref _closed) && Volatile.Read(ref _known) > _delivered)
-                        {
-                            SseTopicRead read;
-                            try
-                            {
-                                read = await _hub.Log.ReadAsync(_topic, _delivered, 256, CancellationToken.None).ConfigureAwait(false);
-                            }
-                            catch (Exception ex) when (ex is not OutOfMemoryException)
-                            {
-                                // The log is unavailable (a database restarting): the next report or poll delivers.
-                                SseServerMetrics.LogReadFailed(_topic);
-                                return;
-                            }
-
-                            if (read.Events.Count == 0)
-                            {
-                                _delivered = Math.Max(_delivered, read.Head);
-                                break;
-                            }
-
-                            var subscribers = _subscribers;
-                            foreach (var topicEvent in read.Events)
-                            {
-                                foreach (var subscriber in subscribers)
-                                {
-                                    if (subscriber.Enqueue(topicEvent))
-                                    {
-                                        SseServerMetrics.FellBehind(_topic, _hub._options.SlowConsumerPolicy);
-                                    }
-                                }
-
-                                _delivered = topicEvent.Position;
-                            }
-                        }
-                    }
-                    finally
-                    {
-                        _gate.Release();
-                    }
-                }
-                finally
-                {
-                    Volatile.Write(ref _dispatching, 0);
-                }
-            }
-        }
     }
 }

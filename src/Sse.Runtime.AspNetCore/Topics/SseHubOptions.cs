@@ -24,12 +24,34 @@ public enum SseSlowConsumerPolicy
 /// <summary>Settings of the topic hub; configure with <c>services.AddSseHub(o => ...)</c>.</summary>
 public sealed class SseHubOptions
 {
-    private int _replayCount = 1000;
-    private TimeSpan _replayAge = TimeSpan.FromMinutes(5);
-    private int _maxQueuedEvents = 1000;
-    private long _maxQueuedBytes = 1024 * 1024;
+    /// <summary>The default <see cref="ReplayCount"/>: 10,000, ten times <see cref="DefaultMaxQueuedEvents"/>.</summary>
+    public const int DefaultReplayCount = 10_000;
 
-    /// <summary>Gets or sets how many recent events each topic keeps for subscribers that resume. Default 1,000.</summary>
+    /// <summary>The default <see cref="ReplayBytes"/>: 16 MiB, sixteen times <see cref="DefaultMaxQueuedBytes"/>.</summary>
+    public const long DefaultReplayBytes = 16L * 1024 * 1024;
+
+    /// <summary>The default <see cref="ReplayTotalBytes"/>: 256 MiB.</summary>
+    public const long DefaultReplayTotalBytes = 256L * 1024 * 1024;
+
+    /// <summary>The default <see cref="MaxQueuedEvents"/>: 1,000.</summary>
+    public const int DefaultMaxQueuedEvents = 1000;
+
+    /// <summary>The default <see cref="MaxQueuedBytes"/>: 1 MiB.</summary>
+    public const long DefaultMaxQueuedBytes = 1024 * 1024;
+
+    private int _replayCount = DefaultReplayCount;
+    private long _replayBytes = DefaultReplayBytes;
+    private long _replayTotalBytes = DefaultReplayTotalBytes;
+    private TimeSpan _replayAge = TimeSpan.FromMinutes(5);
+    private int _maxQueuedEvents = DefaultMaxQueuedEvents;
+    private long _maxQueuedBytes = DefaultMaxQueuedBytes;
+    private int _maxEventSize = Sse.Runtime.SseClientOptions.DefaultMaxEventSize;
+
+    /// <summary>
+    /// Gets or sets how many recent events each topic keeps for subscribers that resume. Default 10,000. Keep it well
+    /// above <see cref="MaxQueuedEvents"/>: a subscriber disconnected for falling behind resumes from what it received,
+    /// which is at least a full queue (plus what the network buffers held) behind the topic's newest event.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int ReplayCount
     {
@@ -38,6 +60,55 @@ public sealed class SseHubOptions
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
             _replayCount = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets how many bytes of events (their data, plus 64 per event) each topic keeps for subscribers that resume;
+    /// the newest event is kept whatever its size. Default 16 MiB; keep it well above <see cref="MaxQueuedBytes"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public long ReplayBytes
+    {
+        get => _replayBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _replayBytes = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets how many bytes of events the in-memory log keeps over all its topics (the oldest events go first,
+    /// whichever topic they belong to), so that the number of topics cannot grow memory without bound. Default 256 MiB.
+    /// A database-backed log keeps events on disk and does not apply it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public long ReplayTotalBytes
+    {
+        get => _replayTotalBytes;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _replayTotalBytes = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets the largest event the hub publishes, in bytes on the wire (its <c>id:</c>, <c>event:</c> and
+    /// <c>data:</c> lines; the id counted at its longest). A larger one is refused at publish time with
+    /// <see cref="SseOversizedEventException"/> (a command that publishes it answers 413), because no client with the
+    /// same limit would accept it, and kept for replay it would fail every client that resumes over it. Default 1 MiB,
+    /// the generated clients' default <see cref="Sse.Runtime.SseClientOptions.MaxEventSize"/>: raise both together.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public int MaxEventSize
+    {
+        get => _maxEventSize;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _maxEventSize = value;
         }
     }
 
@@ -65,7 +136,10 @@ public sealed class SseHubOptions
         }
     }
 
-    /// <summary>Gets or sets how many bytes of events may wait for one subscriber before the slow-consumer policy applies. Default 1 MiB.</summary>
+    /// <summary>
+    /// Gets or sets how many bytes of events (their data, plus 64 per event) may wait for one subscriber before the
+    /// slow-consumer policy applies; one event larger than this still goes to a subscriber with nothing waiting. Default 1 MiB.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
     public long MaxQueuedBytes
     {

@@ -37,7 +37,8 @@ public readonly struct SseTopic<T>
     /// <param name="item">The item.</param>
     /// <returns>The event's name and data.</returns>
     /// <exception cref="SseFieldException">The item's event name is not valid or is reserved.</exception>
-    public SseTopicEventContent Serialize(T item) => SseHub.Serialize(item, _format);
+    /// <exception cref="SseOversizedEventException">The event would be larger than <see cref="SseHubOptions.MaxEventSize"/>.</exception>
+    public SseTopicEventContent Serialize(T item) => _hub.Serialize(Name, item, _format);
 
     /// <summary>Gets how many subscribers the topic has on this server.</summary>
     public int SubscriberCount => _hub.GetSubscriberCount(Name);
@@ -48,6 +49,9 @@ public readonly struct SseTopic<T>
     /// <param name="item">The item.</param>
     /// <param name="cancellationToken">Cancels publishing (not delivery once published).</param>
     /// <returns>The event's id, as subscribers see it.</returns>
+    /// <exception cref="SseFieldException">The item's event name is not valid or is reserved.</exception>
+    /// <exception cref="SseOversizedEventException">The event would be larger than <see cref="SseHubOptions.MaxEventSize"/>; it was not published.</exception>
+    /// <exception cref="SseTopicLogUnavailableException">The log cannot be reached; the event was not published.</exception>
     public ValueTask<string> PublishAsync(T item, CancellationToken cancellationToken = default) =>
         _hub.PublishAsync(Name, item, _format, cancellationToken);
 
@@ -58,7 +62,11 @@ public readonly struct SseTopic<T>
     /// <param name="lastEventId">The id to resume after, or <see langword="null"/> for live events only.</param>
     /// <param name="cancellationToken">Ends the subscription.</param>
     /// <returns>The items with their event name and id.</returns>
-    /// <exception cref="Sse.Runtime.SseResumeRejectedException">The id cannot be resumed from.</exception>
+    /// <exception cref="Sse.Runtime.SseResumeRejectedException">
+    /// The id cannot be resumed from, or (while reading) events owed were no longer kept when this server came to read them.
+    /// </exception>
+    /// <exception cref="SseSubscriptionLostException">The subscription fell behind its queue's bounds, or the hub stopped; subscribe again after the last id read.</exception>
+    /// <exception cref="SseTopicLogUnavailableException">The log cannot be reached.</exception>
     /// <remarks>
     /// End a subscription that is waiting for an event with <paramref name="cancellationToken"/> (or the token given to
     /// <c>GetAsyncEnumerator</c>): like every C# async iterator, its enumerator cannot be disposed while a

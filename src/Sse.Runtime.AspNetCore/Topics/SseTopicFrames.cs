@@ -8,6 +8,15 @@ namespace Sse.Runtime.AspNetCore;
 /// <summary>Builds a topic event's frame and parses the hub's event ids (<c>{epoch}-{position}</c>).</summary>
 internal static class SseTopicFrames
 {
+    /// <summary>The longest id line <see cref="MaxLength"/> allows for: <c>id: </c>, an epoch of up to 32 bytes, <c>-</c>, 19 digits, LF.</summary>
+    internal const int MaxIdLineLength = 4 + 32 + 1 + 19 + 1;
+
+    /// <summary>The length of an event's frame on the wire, its id line counted at <see cref="MaxIdLineLength"/>.</summary>
+    public static long MaxLength(string? eventType, ReadOnlySpan<byte> data) =>
+        MaxIdLineLength
+        + (eventType is null ? 0 : "event: "u8.Length + Encoding.UTF8.GetByteCount(eventType) + 1)
+        + data.Length + ((1L + data.Count((byte)'\n')) * ("data: "u8.Length + 1)) + 1;
+
     /// <summary>The frame: <c>id: {epoch}-{position}</c>, the event name, one <c>data:</c> line per line of the data, a blank line.</summary>
     public static byte[] Build(SseTopicEvent topicEvent, string epoch)
     {

@@ -1,0 +1,338 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+
+namespace Sse.Runtime.AspNetCore;
+
+/// <summary>
+/// A topic with subscribers on this server: it watches the log and hands each new event to every subscriber, in
+/// order. Delivering and adding a subscriber are serialized by one gate, so a subscriber resuming while events are
+/// published gets each event exactly once.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The delivery invariant, which every path that reads the log keeps (live delivery here, a subscriber's replay in
+/// <see cref="SseSubscriber.ReadReplayAsync"/>, in-process reads in <see cref="SseHub"/>): a subscriber is given its
+/// topic's events in position order, each once, from right after its Last-Event-ID (or from where delivery stood when
+/// it subscribed), with none left out; or, at the first event it can no longer be given, an explicit end:
+/// </para>
+/// <list type="bullet">
+/// <item><description><c>sse-reset</c>: events it is owed are no longer kept (retention removed them before this server
+/// read them: it was paused, or cut off from its database, for longer than the log keeps events). It gets every event
+/// before the loss, then the reset, then nothing.</description></item>
+/// <item><description><c>sse-gap</c> with the exact count, right where the events were: the drop-oldest policy dropped
+/// the oldest events waiting for it.</description></item>
+/// <item><description>The end of its response without <c>sse-end</c> (an in-process reader:
+/// <see cref="SseSubscriptionLostException"/>): it fell behind under the disconnect policy, or the hub stopped. Its
+/// client resumes from the last event it received, and the replay brings the rest or says <c>sse-reset</c>.</description></item>
+/// </list>
+/// <para>
+/// The channel's own position (<c>_delivered</c>) only moves forward over events it has handed to every subscriber that
+/// was owed them, or reset; a read that finds events after it discarded resets exactly the subscribers that were owed
+/// them.
+/// </para>
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A SemaphoreSlim whose wait handle is never used holds nothing to dispose; disposing it under a late waiter would only throw.")]
+internal sealed class SseTopicChannel
+{
+    /// <summary>The most events one delivery read brings into memory.</summary>
+    internal const int DispatchPageSize = 256;
+
+    private const string LostReason = "Events after this id are no longer kept; this server fell too far behind the topic's publishers.";
+
+    private readonly ISseTopicLog _log;
+    private readonly SseHubOptions _options;
+    private readonly string _topic;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly object _membership = new();
+    private SseSubscriber[] _subscribers = [];
+    private IDisposable? _watch;
+    private long _delivered = -1;
+    private long _known;
+    private int _dispatching;
+    private bool _closed;
+
+    public SseTopicChannel(ISseTopicLog log, SseHubOptions options, string topic)
+    {
+        _log = log;
+        _options = options;
+        _topic = topic;
+    }
+
+    public int Count => Volatile.Read(ref _subscribers).Length;
+
+    /// <summary>
+    /// Adds a subscriber owed the events after <paramref name="after"/> (replayed from the log by its writer), or, when
+    /// <see langword="null"/>, those after where delivery stands. <see langword="null"/> when the channel closed meanwhile.
+    /// </summary>
+    /// <exception cref="SseResumeRejectedException"><paramref name="after"/> is past every event the topic has.</exception>
+    public async ValueTask<SseSubscriber?> AddAsync(string? stream, long? after, string? lastEventId, HttpContext? httpContext, SseSlowConsumerPolicy policy, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        SseSubscriber subscriber;
+        try
+        {
+            if (Volatile.Read(ref _closed))
+            {
+                return null;
+            }
+
+            if (_watch is null)
+            {
+                // Watch first, then learn the head: an append in between is both counted and reported.
+                _watch = _log.Watch(_topic, OnAppended);
+                try
+                {
+                    _delivered = (await _log.ReadAsync(_topic, long.MaxValue, 0, cancellationToken).ConfigureAwait(false)).Head;
+                }
+                catch
+                {
+                    _watch.Dispose();
+                    _watch = null;
+                    throw;
+                }
+            }
+
+            long replayAfter, liveAfter;
+            if (after is not { } position)
+            {
+                // Live only: what this server already knows was appended came before the subscription.
+                replayAfter = liveAfter = Math.Max(_delivered, Volatile.Read(ref _known));
+            }
+            else if (position <= _delivered)
+            {
+                // The writer replays up to where delivery stands; delivery brings what comes after.
+                replayAfter = position;
+                liveAfter = _delivered;
+            }
+            else
+            {
+                // Past what this server delivered (the client came from a server further ahead): only a real position will do.
+                var read = await _log.ReadAsync(_topic, position, 0, cancellationToken).ConfigureAwait(false);
+                if (read.IsTruncated)
+                {
+                    throw new SseResumeRejectedException(lastEventId, "The id is past the newest event of this topic, so it is not one this topic gave (it may be from another server's log).");
+                }
+
+                replayAfter = liveAfter = position;
+            }
+
+            subscriber = new SseSubscriber(_topic, stream, replayAfter, liveAfter, _options, policy, httpContext);
+            lock (_membership)
+            {
+                if (_closed)
+                {
+                    return null;
+                }
+
+                Volatile.Write(ref _subscribers, [.. _subscribers, subscriber]);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        // Appends reported while the gate was held are delivered now.
+        if (Volatile.Read(ref _known) > Volatile.Read(ref _delivered))
+        {
+            await DispatchAsync().ConfigureAwait(false);
+        }
+
+        return subscriber;
+    }
+
+    public bool Remove(SseSubscriber subscriber, out int remaining)
+    {
+        lock (_membership)
+        {
+            var subscribers = _subscribers;
+            var index = Array.IndexOf(subscribers, subscriber);
+            if (index < 0)
+            {
+                remaining = subscribers.Length;
+                return false;
+            }
+
+            var copy = new SseSubscriber[subscribers.Length - 1];
+            Array.Copy(subscribers, 0, copy, 0, index);
+            Array.Copy(subscribers, index + 1, copy, index, subscribers.Length - index - 1);
+            Volatile.Write(ref _subscribers, copy);
+            remaining = copy.Length;
+            if (remaining == 0)
+            {
+                CloseCore();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Closes the channel when it has no subscriber (one that failed to get its first); <see langword="true"/> when it did.</summary>
+    public bool TryCloseIfEmpty()
+    {
+        lock (_membership)
+        {
+            if (_subscribers.Length == 0)
+            {
+                CloseCore();
+                return true;
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Ends every subscription (the hub stopped) and the watch.</summary>
+    public void CloseAll()
+    {
+        SseSubscriber[] subscribers;
+        lock (_membership)
+        {
+            subscribers = _subscribers;
+            CloseCore();
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            subscriber.Close(SseSubscriberEnd.Stopped);
+        }
+    }
+
+    /// <summary>Under the membership lock: no subscriber is added from now on, and the log is no longer watched.</summary>
+    private void CloseCore()
+    {
+        if (!_closed)
+        {
+            Volatile.Write(ref _closed, true);
+            _watch?.Dispose();
+        }
+    }
+
+    private void OnAppended(long position)
+    {
+        long known;
+        do
+        {
+            known = Volatile.Read(ref _known);
+        }
+        while (position > known && Interlocked.CompareExchange(ref _known, position, known) != known);
+
+        _ = DispatchAsync();
+    }
+
+    /// <summary>
+    /// Delivers every event up to the newest known, once; concurrent calls leave it to the one running, which looks
+    /// again after it lets go, so no report is lost. Stops when the channel closes (its last subscriber left).
+    /// </summary>
+    private async Task DispatchAsync()
+    {
+        while (!Volatile.Read(ref _closed) && Volatile.Read(ref _known) > Volatile.Read(ref _delivered))
+        {
+            if (Interlocked.Exchange(ref _dispatching, 1) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                await _gate.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    await DeliverAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    _gate.Release();
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The log is unavailable (a database restarting): the next report or poll delivers.
+                SseServerMetrics.LogReadFailed(_topic);
+                return;
+            }
+            finally
+            {
+                Volatile.Write(ref _dispatching, 0);
+            }
+        }
+    }
+
+    /// <summary>Under the gate: reads and hands out what is new, page by page.</summary>
+    private async Task DeliverAsync()
+    {
+        while (!Volatile.Read(ref _closed))
+        {
+            var target = Volatile.Read(ref _known);
+            if (target <= _delivered)
+            {
+                return;
+            }
+
+            var read = await _log.ReadAsync(_topic, _delivered, DispatchPageSize, CancellationToken.None).ConfigureAwait(false);
+            if (read.IsTruncated)
+            {
+                await ResetLosersAsync().ConfigureAwait(false);
+            }
+
+            if (read.Events.Count == 0)
+            {
+                _delivered = Math.Max(_delivered, read.Head);
+                if (target > _delivered)
+                {
+                    // A report past the log's head (not one of its positions): forget it, unless a newer one came meanwhile.
+                    Interlocked.CompareExchange(ref _known, _delivered, target);
+                }
+
+                continue;
+            }
+
+            var subscribers = Volatile.Read(ref _subscribers);
+            foreach (var topicEvent in read.Events)
+            {
+                foreach (var subscriber in subscribers)
+                {
+                    if (subscriber.Enqueue(topicEvent))
+                    {
+                        SseServerMetrics.FellBehind(_topic, subscriber.Policy);
+                    }
+                }
+
+                _delivered = topicEvent.Position;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Events after <c>_delivered</c> were discarded before they were read: every subscriber owed one of them gets
+    /// <c>sse-reset</c> after the events it already has. A subscriber that resumed past <c>_delivered</c> is owed them
+    /// only when the log discarded events after its own position too.
+    /// </summary>
+    private async Task ResetLosersAsync()
+    {
+        Dictionary<long, bool>? truncatedAfter = null;
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        {
+            var position = subscriber.LastPosition;
+            var lost = position <= _delivered;
+            if (!lost)
+            {
+                truncatedAfter ??= [];
+                if (!truncatedAfter.TryGetValue(position, out lost))
+                {
+                    lost = (await _log.ReadAsync(_topic, position, 0, CancellationToken.None).ConfigureAwait(false)).IsTruncated;
+                    truncatedAfter[position] = lost;
+                }
+            }
+
+            if (lost && !subscriber.IsClosed)
+            {
+                subscriber.Reset(LostReason);
+                SseServerMetrics.Reset(_topic);
+            }
+        }
+    }
+}
