@@ -69,7 +69,9 @@ internal sealed class SseApiDescriptionProvider(EndpointDataSource endpoints) : 
 
         if (endpoint.Metadata.GetMetadata<IAcceptsMetadata>() is { RequestType: { } bodyType } accepts)
         {
-            foreach (var contentType in accepts.ContentTypes)
+            // Our endpoints name no content type to routing (their handler answers a wrong one with a problem body);
+            // their body is JSON.
+            foreach (var contentType in accepts.ContentTypes is { Count: > 0 } named ? named : ["application/json"])
             {
                 api.SupportedRequestFormats.Add(new ApiRequestFormat { MediaType = contentType });
             }

@@ -38,7 +38,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>An h2c (HTTP/2 without TLS, prior knowledge) address, when requested.</summary>
     public Uri? Http2Address { get; }
 
-    public static async Task<TestServer> StartAsync(StreamProbe probe, TestLoggerProvider logs, bool http2 = false, int port = 0, ResumeProbe? resumeProbe = null, Action<SseHubOptions>? hub = null)
+    public static async Task<TestServer> StartAsync(StreamProbe probe, TestLoggerProvider logs, bool http2 = false, int port = 0, ResumeProbe? resumeProbe = null, Action<SseHubOptions>? hub = null, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(options =>
@@ -63,6 +63,7 @@ public sealed class TestServer : IAsyncDisposable
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestUserAuthentication>(TestUserAuthentication.SchemeName, null);
         // TypedResults.ServerSentEvents serializes with the app's JSON options; match the contract's naming.
         builder.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.PropertyNamingPolicy = null);
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseAuthentication();

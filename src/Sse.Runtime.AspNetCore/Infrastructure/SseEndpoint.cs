@@ -464,27 +464,20 @@ public static partial class SseEndpoint
         await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
     }
 
-    /// <summary>When the last "log unavailable" warning was written (an outage is logged every 10 s, not per request).</summary>
-    private static long s_unavailableLoggedAt = long.MinValue;
-    private static int s_unavailableSuppressed;
-
     /// <summary>
     /// Answers a request that needs the topic log while it cannot be reached: 503 with <c>Retry-After</c> and a problem
-    /// body, so clients and load balancers retry instead of seeing a failure; logged as a warning, at most every 10 s.
+    /// body, so clients and load balancers retry instead of seeing a failure; logged as a warning, at most every 10 s
+    /// per hub (an outage, not every request of it).
     /// </summary>
     internal static Task WriteUnavailableAsync(HttpContext context, string displayName, SseTopicLogUnavailableException exception)
     {
         SseServerMetrics.Unavailable();
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref s_unavailableLoggedAt);
-        if (now - last >= 10_000 && Interlocked.CompareExchange(ref s_unavailableLoggedAt, now, last) == last)
+        var hub = context.RequestServices.GetService<SseHub>();
+        var suppressed = 0;
+        if (hub is null || hub.Outage.ShouldLog(out suppressed))
         {
             var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(SseEndpoint).FullName!) ?? NullLogger.Instance;
-            Log.LogUnavailable(logger, displayName, exception.Message, Interlocked.Exchange(ref s_unavailableSuppressed, 0));
-        }
-        else
-        {
-            Interlocked.Increment(ref s_unavailableSuppressed);
+            Log.LogUnavailable(logger, displayName, exception.Message, suppressed);
         }
 
         var seconds = (long)Math.Ceiling(exception.RetryAfter.TotalSeconds);

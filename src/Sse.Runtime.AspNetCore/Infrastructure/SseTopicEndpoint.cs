@@ -119,8 +119,12 @@ public static partial class SseTopicEndpoint
             return;
         }
 
-        // A subscriber that falls behind is disconnected: its writer may be stuck on a client that stopped reading.
-        subscriber.OnFellBehind = context.Abort;
+        // A subscriber that falls behind is disconnected: its writer may be stuck in a flush to a client that stopped
+        // reading, so the flush is canceled and the response ends without the end event. It ends gracefully, not with a
+        // reset: what was already written still reaches the client, whose last id is then the last event written, so
+        // its resume needs the least of the replay. (Kestrel drops a client that never reads again by its minimum data rate.)
+        var body = context.Response.BodyWriter;
+        subscriber.OnFellBehind = body.CancelPendingFlush;
         using var activity = SseServerMetrics.ActivitySource.StartActivity("sse.stream", ActivityKind.Internal);
         activity?.SetTag("sse.stream", displayName);
         activity?.SetTag("sse.topic", topic);

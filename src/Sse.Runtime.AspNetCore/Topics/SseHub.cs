@@ -47,6 +47,9 @@ public sealed class SseHub : IDisposable
 
     internal SseHubOptions Options => _options;
 
+    /// <summary>How often this hub's "the log is unavailable" answers are logged.</summary>
+    internal SseLogThrottle Outage { get; } = new(TimeSpan.FromSeconds(10));
+
     /// <summary>Gets a typed handle on a topic, to publish to it and subscribe to it.</summary>
     /// <typeparam name="T">The item type.</typeparam>
     /// <param name="topic">The topic's name.</param>
