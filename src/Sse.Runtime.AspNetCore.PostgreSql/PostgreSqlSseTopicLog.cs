@@ -26,7 +26,7 @@ namespace Sse.Runtime.AspNetCore.PostgreSql;
 /// outbox: the event is delivered only if your change commits) is
 /// <see cref="SsePostgreSqlTopicExtensions.PublishAsync{T}(SseTopic{T}, T, NpgsqlTransaction, CancellationToken)"/>.
 /// </remarks>
-public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposable
+public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposable, IDisposable
 {
     /// <summary>NOTIFY payloads are limited to 8000 bytes; a longer topic name is left to polling.</summary>
     internal const int MaxPayloadTopicBytes = 7900;
@@ -352,6 +352,12 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
 
         // _stopping is not disposed: a late InitializeAsync may still read its (canceled) token, and it holds no timer.
     }
+
+    /// <summary>
+    /// Stops listening and waits for it, for a container or host disposed synchronously (<see cref="DisposeAsync"/> is
+    /// the better one). Safe to call more than once.
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>The names of the topics this server watches (its subscribers' topics).</summary>
     internal string[] WatchedTopics() => [.. _watchers.Keys];

@@ -27,7 +27,7 @@ internal sealed partial class AppProcess : IAsyncDisposable
     private readonly string _name;
     private int _openStreams = 2;
 
-    private AppProcess(string project, IEnumerable<string> arguments)
+    private AppProcess(string project, IEnumerable<string> arguments, bool direct = false)
     {
         _name = project;
         var start = new ProcessStartInfo("dotnet")
@@ -40,7 +40,8 @@ internal sealed partial class AppProcess : IAsyncDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        foreach (var argument in (string[])["run", "--no-build", "-c", Configuration, "--project", project, "--"])
+        // `dotnet run` starts the app as a child of its own; a test that signals the app (SIGTERM, SIGSTOP) runs it directly.
+        foreach (var argument in direct ? [BuiltAssembly(project)] : (string[])["run", "--no-build", "-c", Configuration, "--project", project, "--"])
         {
             start.ArgumentList.Add(argument);
         }
@@ -89,6 +90,63 @@ internal sealed partial class AppProcess : IAsyncDisposable
             await sample.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts a server of the repository from its build output (<c>dotnet bin/…/App.dll</c>, as a deployment runs it), so
+    /// that the process the test signals is the app itself, and waits until it listens.
+    /// </summary>
+    public static async Task<AppProcess> StartBuiltServerAsync(string project, params string[] arguments)
+    {
+        var app = new AppProcess(project, ["--urls", "http://127.0.0.1:0", .. arguments], direct: true);
+        try
+        {
+            var listening = await app.WaitForLineAsync(static line => line.Contains("Now listening on: http://", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            app.Address = new Uri(ListeningOn().Match(listening).Groups[1].Value);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Gets the process id (of the app itself when started with <see cref="StartBuiltServerAsync"/>).</summary>
+    public int Pid => _process.Id;
+
+    /// <summary>Pauses the process (SIGSTOP): it runs no code, its sockets stay open, as a stalled or swapped-out server.</summary>
+    public void Pause() => Signal(SignalStop);
+
+    /// <summary>Lets a paused process run again (SIGCONT).</summary>
+    public void Continue() => Signal(SignalContinue);
+
+    /// <summary>Asks the process to stop (SIGTERM, as a deployment or <c>docker stop</c> does) and returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        Signal(SignalTerminate);
+        return await WaitForExitAsync(timeout);
+    }
+
+    private void Signal(int signal)
+    {
+        if (Kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"Signal {signal} to '{_name}' (pid {_process.Id}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
+    private const int SignalTerminate = 15, SignalContinue = 18, SignalStop = 19;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+
+    private static string BuiltAssembly(string project)
+    {
+        var name = System.IO.Path.GetFileName(project.TrimEnd('/'));
+        var bin = System.IO.Path.Combine(RepoPaths.Root, project, "bin", Configuration);
+        return System.IO.Directory.GetFiles(bin, name + ".dll", System.IO.SearchOption.AllDirectories).OrderByDescending(static f => f, StringComparer.Ordinal).FirstOrDefault()
+            ?? throw new InvalidOperationException($"'{project}' is not built in {bin}: build the solution first.");
     }
 
     /// <summary>Starts a console sample.</summary>

@@ -32,8 +32,14 @@ internal sealed class PostgresCluster : IAsyncDisposable
         _asPostgresUser = asPostgresUser;
     }
 
+    /// <summary>Gets the port the server listens on (127.0.0.1).</summary>
+    public int Port => _port;
+
     /// <summary>Gets the connection string of the cluster's <c>postgres</c> database, as user <c>sse</c> (trusted).</summary>
-    public string ConnectionString => $"Host=127.0.0.1;Port={_port};Username=sse;Database=postgres;Timeout=5;Command Timeout=30";
+    public string ConnectionString => ConnectionStringFor(_port);
+
+    /// <summary>The connection string through another port (a proxy in front of the server).</summary>
+    public static string ConnectionStringFor(int port) => $"Host=127.0.0.1;Port={port};Username=sse;Database=postgres;Timeout=5;Command Timeout=30";
 
     /// <summary>The <c>bin</c> folder of the newest installed PostgreSQL, or <see langword="null"/>.</summary>
     public static string? FindBin() =>

@@ -16,3 +16,15 @@ public sealed class RequiresPostgresFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A theory that needs PostgreSQL's server binaries (see <see cref="RequiresPostgresFactAttribute"/>).</summary>
+public sealed class RequiresPostgresTheoryAttribute : TheoryAttribute
+{
+    public RequiresPostgresTheoryAttribute()
+    {
+        if (PostgresCluster.FindBin() is null && !Tools.IsCi)
+        {
+            Skip = $"PostgreSQL is not installed; install it with: {PostgresCluster.Install}";
+        }
+    }
+}

@@ -5,6 +5,7 @@ using System.Net.ServerSentEvents;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Sse.Runtime;
 using Sse.Runtime.AspNetCore;
@@ -329,6 +330,32 @@ public sealed class PostgreSqlLogTests(PostgresFixture postgres)
 
         var everything = await log.ReadAsync("orders", 0, 10, default);
         Assert.DoesNotContain("never", everything.Events.Select(static e => Encoding.UTF8.GetString(e.Data.Span)));
+    }
+
+    [Fact]
+    public async Task HostWithThePostgreSqlLog_DisposedEitherWay_AndTwice_Throws_Nothing()
+    {
+        // No database at all: disposal must not need one, and the log registered twice is disposed twice.
+        foreach (var asynchronously in new[] { false, true })
+        {
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+            builder.Services.AddSsePostgreSql("Host=127.0.0.1;Port=1;Timeout=1");
+            var host = builder.Build();
+            var log = host.Services.GetRequiredService<ISseTopicLog>();
+            Assert.Same(host.Services.GetRequiredService<PostgreSqlSseTopicLog>(), log);
+            host.Services.GetRequiredService<SseHub>();
+            if (asynchronously)
+            {
+                await ((IAsyncDisposable)host).DisposeAsync();
+            }
+            else
+            {
+                host.Dispose();
+            }
+
+            await ((PostgreSqlSseTopicLog)log).DisposeAsync();
+            ((PostgreSqlSseTopicLog)log).Dispose();
+        }
     }
 
     [RequiresPostgresFact]

@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 
 namespace Sse.PostgreSql.Tests;
 
-/// <summary>Separate server processes (dotnet run of tests/apps/Sse.PostgreSql.Node) sharing one PostgreSQL database.</summary>
+/// <summary>Separate server processes (tests/apps/Sse.PostgreSql.Node, from its build output) sharing one PostgreSQL database.</summary>
 [Collection(PostgresCollection.Name)]
 public sealed class SeveralServersTests(PostgresFixture postgres, ITestOutputHelper output)
 {
@@ -147,7 +147,7 @@ public sealed class SeveralServersTests(PostgresFixture postgres, ITestOutputHel
 
     private async Task<AppProcess> StartNodeAsync(string name, string schema)
     {
-        var node = await AppProcess.StartServerAsync(Node, "--Node", name, "--ConnectionStrings:Sse", postgres.ConnectionString, "--Schema", schema);
+        var node = await AppProcess.StartBuiltServerAsync(Node, "--Node", name, "--ConnectionStrings:Sse", postgres.ConnectionString, "--Schema", schema);
         output.WriteLine($"Node {name} on {node.Address}");
         return node;
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Net;
 using System.Net.Sockets;
@@ -10,29 +11,68 @@ namespace Sse.PostgreSql.Tests;
 /// <summary>
 /// A small TCP load balancer on 127.0.0.1: each new connection goes to the first backend that accepts it, in order,
 /// so when the first server dies its clients' reconnections reach the next. Bytes are copied both ways as they come.
+/// With one backend it is a proxy that can play a network failure: <see cref="Cut"/> resets every connection and
+/// refuses new ones until <see cref="Restore"/> (a server cut off from its database while its clients stay connected).
 /// </summary>
 internal sealed class TcpBalancer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly IReadOnlyList<Uri> _backends;
+    private readonly List<IPEndPoint> _backends = [];
+    private readonly ConcurrentDictionary<TcpClient, TcpClient> _open = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
     private int _connections;
+    private volatile bool _refusing;
 
-    public TcpBalancer(IReadOnlyList<Uri> backends)
+    public TcpBalancer(IEnumerable<Uri> backends)
     {
-        _backends = backends;
+        foreach (var backend in backends)
+        {
+            AddBackend(backend);
+        }
+
         _listener.Start();
         Address = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}");
         _accepting = AcceptAsync();
     }
 
+    /// <summary>A proxy to one TCP endpoint (a database on 127.0.0.1).</summary>
+    public TcpBalancer(int port)
+        : this([new Uri($"tcp://127.0.0.1:{port}")])
+    {
+    }
+
     public Uri Address { get; }
 
-    /// <summary>Gets how many connections were made to each backend.</summary>
-    public int[] ConnectionsPerBackend { get; } = new int[4];
+    public int Port => Address.Port;
+
+    /// <summary>Gets how many connections were made to each backend, in the order they were added.</summary>
+    public int[] ConnectionsPerBackend { get; } = new int[8];
 
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Adds a backend after the others (a server that joined).</summary>
+    public void AddBackend(Uri backend)
+    {
+        lock (_backends)
+        {
+            _backends.Add(new IPEndPoint(IPAddress.Parse(backend.Host), backend.Port));
+        }
+    }
+
+    /// <summary>Resets every open connection and refuses new ones (they are closed as soon as accepted) until <see cref="Restore"/>.</summary>
+    public void Cut()
+    {
+        _refusing = true;
+        foreach (var (client, server) in _open)
+        {
+            Reset(client);
+            Reset(server);
+        }
+    }
+
+    /// <summary>Forwards new connections again.</summary>
+    public void Restore() => _refusing = false;
 
     public async ValueTask DisposeAsync()
     {
@@ -46,7 +86,20 @@ internal sealed class TcpBalancer : IAsyncDisposable
         {
         }
 
+        Cut();
         _stop.Dispose();
+    }
+
+    private static void Reset(TcpClient client)
+    {
+        try
+        {
+            client.Client.LingerState = new LingerOption(true, 0);
+            client.Client.Close(0);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+        {
+        }
     }
 
     private async Task AcceptAsync()
@@ -54,6 +107,12 @@ internal sealed class TcpBalancer : IAsyncDisposable
         while (!_stop.IsCancellationRequested)
         {
             var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            if (_refusing)
+            {
+                Reset(client);
+                continue;
+            }
+
             Interlocked.Increment(ref _connections);
             _ = ForwardAsync(client);
         }
@@ -63,13 +122,19 @@ internal sealed class TcpBalancer : IAsyncDisposable
     {
         using (client)
         {
+            IPEndPoint[] backends;
+            lock (_backends)
+            {
+                backends = [.. _backends];
+            }
+
             TcpClient? server = null;
-            for (var i = 0; i < _backends.Count && server is null; i++)
+            for (var i = 0; i < backends.Length && server is null; i++)
             {
                 var candidate = new TcpClient();
                 try
                 {
-                    await candidate.ConnectAsync(_backends[i].Host, _backends[i].Port, _stop.Token);
+                    await candidate.ConnectAsync(backends[i], _stop.Token);
                     server = candidate;
                     Interlocked.Increment(ref ConnectionsPerBackend[i]);
                 }
@@ -86,6 +151,7 @@ internal sealed class TcpBalancer : IAsyncDisposable
 
             using (server)
             {
+                _open[client] = server;
                 var clientStream = client.GetStream();
                 var serverStream = server.GetStream();
                 using var done = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
@@ -93,6 +159,7 @@ internal sealed class TcpBalancer : IAsyncDisposable
                 var down = CopyAsync(serverStream, clientStream, done.Token);
                 await Task.WhenAny(up, down);
                 await done.CancelAsync();
+                _open.TryRemove(client, out _);
                 client.Client.Close(0);
                 server.Client.Close(0);
             }

@@ -14,15 +14,22 @@ using Sse.Runtime.AspNetCore.PostgreSql;
 
 [assembly: SseClient(typeof(INodeFeed))]
 
-// dotnet run --project tests/apps/Sse.PostgreSql.Node -- --urls http://127.0.0.1:0 --Node a --ConnectionStrings:Sse "Host=..." [--Schema s]
+// dotnet run --project tests/apps/Sse.PostgreSql.Node -- --urls http://127.0.0.1:0 --Node a --ConnectionStrings:Sse "Host=..."
+//   [--Schema s] [--ReplayCount n] [--RetentionMs ms] [--PollMs ms] [--Log memory]
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:0");
-builder.Services.AddNodeFeedPublisher(static hub => hub.ReplayCount = 100_000);
-builder.Services.AddSsePostgreSql(builder.Configuration.GetConnectionString("Sse") ?? throw new InvalidOperationException("--ConnectionStrings:Sse is required."), options =>
+var configuration = builder.Configuration;
+builder.Services.AddNodeFeedPublisher(hub => hub.ReplayCount = configuration.GetValue("ReplayCount", 100_000));
+if (configuration["Log"] != "memory")
 {
-    options.Schema = builder.Configuration["Schema"] ?? "sse";
-    options.PollInterval = TimeSpan.FromMilliseconds(500);
-});
+    builder.Services.AddSsePostgreSql(configuration.GetConnectionString("Sse") ?? throw new InvalidOperationException("--ConnectionStrings:Sse is required."), options =>
+    {
+        options.Schema = configuration["Schema"] ?? "sse";
+        options.PollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("PollMs", 500));
+        options.RetentionInterval = TimeSpan.FromMilliseconds(configuration.GetValue("RetentionMs", 30_000));
+    });
+}
+
 builder.Services.AddSingleton<INodeFeed, NodeFeed>();
 var app = builder.Build();
 app.MapNodeFeed();
