@@ -158,6 +158,18 @@ public sealed class FaultSuiteTests(PostgresFixture postgres, ITestOutputHelper 
             await publisher.Publish("cut", Notes(seq, 50));
         }
 
+        // Meanwhile b answers what needs its database with 503 and Retry-After, not a bare 500.
+        using (var subscribe = await httpB.GetAsync(new Uri("/node/topics/another", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead))
+        using (var publish = await httpB.PostAsync(new Uri("/node/topics/another", UriKind.Relative), new StringContent("[{\"Seq\":1,\"From\":\"b\"}]", System.Text.Encoding.UTF8, "application/json")))
+        {
+            foreach (var response in new[] { subscribe, publish })
+            {
+                Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.NotNull(response.Headers.RetryAfter);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(3));
         proxy.Restore();
         received.AddRange(await TakeAsync(stream, 300));
@@ -183,6 +195,8 @@ public sealed class FaultSuiteTests(PostgresFixture postgres, ITestOutputHelper 
 
         Assert.Equal(Seqs(0, 310), received);
         Assert.Equal(1, connects);
+        Assert.DoesNotContain("Unhandled exception", b.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("fail: ", b.Output, StringComparison.Ordinal);
     }
 
     [RequiresPostgresFact]
