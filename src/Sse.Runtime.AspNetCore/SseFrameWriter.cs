@@ -10,11 +10,13 @@ using Sse.Runtime.Infrastructure;
 namespace Sse.Runtime.AspNetCore;
 
 /// <summary>
-/// Writes <c>text/event-stream</c> frames for one response: optional <c>event:</c>, <c>id:</c> and <c>retry:</c>
-/// fields, then the item as one line of compact JSON after <c>data:</c>, then a blank line. Events are built in a
-/// buffer of its own and go into the response pipe in one piece per burst (<see cref="Commit"/>); the reserved events
-/// and comments, which are followed by a flush, commit at once. Its <see cref="Utf8JsonWriter"/> is reused for every
-/// frame.
+/// Writes every <c>text/event-stream</c> frame of one response, and is the only code that does: items (optional
+/// <c>event:</c>, <c>id:</c> and <c>retry:</c> fields, then the item as one line of compact JSON after <c>data: </c>, then
+/// a blank line), topic events (their shared frame, built once per broadcast), the reserved <c>sse-end</c>,
+/// <c>sse-error</c>, <c>sse-reset</c> and <c>sse-gap</c> events, and heartbeat comments. Every field is written as
+/// <c>name: value</c>, exactly one space after the colon. Items are built in a buffer of its own and go into the
+/// response pipe in one piece per burst (<see cref="Commit"/>); the other frames, which are followed by a flush, commit
+/// at once. Its <see cref="Utf8JsonWriter"/> is reused for every frame.
 /// </summary>
 internal sealed class SseFrameWriter : IDisposable
 {
@@ -106,8 +108,33 @@ internal sealed class SseFrameWriter : IDisposable
     public void WriteEnd()
     {
         WriteField("event: "u8, SseProtocol.EndEventType);
-        _buffer.Write("data:\n\n"u8);
+        _buffer.Write("data: \n\n"u8);
         Commit();
+    }
+
+    /// <summary>
+    /// Writes the <c>sse-gap</c> event: <paramref name="missed"/> events were dropped for this subscriber (the drop-oldest
+    /// policy), right before the next event. Commits.
+    /// </summary>
+    public void WriteGap(long missed)
+    {
+        WriteField("event: "u8, SseProtocol.GapEventType);
+        _buffer.Write("data: {\"missed\":"u8);
+        var span = _buffer.GetSpan(24);
+        Utf8Formatter.TryFormat(missed, span, out var digits);
+        _buffer.Advance(digits);
+        _buffer.Write("}\n\n"u8);
+        Commit();
+    }
+
+    /// <summary>Writes the heartbeat comment (<c>: heartbeat</c>), which clients ignore but which resets their idle timer, and commits.</summary>
+    public void WriteHeartbeat() => WriteComment("heartbeat"u8);
+
+    /// <summary>Writes a frame built elsewhere once for many responses (a topic event), straight into the pipe after what is buffered.</summary>
+    public void WriteFrame(ReadOnlySpan<byte> frame)
+    {
+        Commit();
+        _pipe.Write(frame);
     }
 
     /// <summary>Writes the <c>sse-reset</c> event that tells a client the stream cannot resume from its Last-Event-ID, and commits.</summary>
@@ -270,5 +297,72 @@ internal sealed class SseFrameWriter : IDisposable
         Utf8Formatter.TryFormat(milliseconds, span[7..], out var digits);
         span[7 + digits] = (byte)'\n';
         _buffer.Advance(8 + digits);
+    }
+
+    /// <summary>The longest id line <see cref="MaxTopicFrameLength"/> allows for: <c>id: </c>, an epoch of up to 32 bytes, <c>-</c>, 19 digits, LF.</summary>
+    internal const int MaxIdLineLength = 4 + 32 + 1 + 19 + 1;
+
+    /// <summary>The length of an event's frame on the wire, its id line counted at <see cref="MaxIdLineLength"/>.</summary>
+    public static long MaxTopicFrameLength(string? eventType, ReadOnlySpan<byte> data) =>
+        MaxIdLineLength
+        + (eventType is null ? 0 : "event: "u8.Length + Encoding.UTF8.GetByteCount(eventType) + 1)
+        + data.Length + ((1L + data.Count((byte)'\n')) * ("data: "u8.Length + 1)) + 1;
+
+    /// <summary>
+    /// A topic event's frame, built once and written as is to every subscriber (<see cref="WriteFrame"/>): <c>id:
+    /// {epoch}-{position}</c>, the event name, one <c>data:</c> line per line of the data, a blank line.
+    /// </summary>
+    public static byte[] BuildTopicFrame(SseTopicEvent topicEvent, string epoch)
+    {
+        var data = topicEvent.Data.Span;
+        var lines = 1;
+        foreach (var b in data)
+        {
+            lines += b == (byte)'\n' ? 1 : 0;
+        }
+
+        var eventType = topicEvent.EventType;
+        var size = "id: "u8.Length + Encoding.UTF8.GetByteCount(epoch) + 1 + 20 + 1
+            + (eventType is null ? 0 : "event: "u8.Length + Encoding.UTF8.GetByteCount(eventType) + 1)
+            + data.Length + (lines * ("data: "u8.Length + 1)) + 1;
+        var frame = new byte[size];
+        var span = frame.AsSpan();
+        var written = Append(span, "id: "u8);
+        written += Encoding.UTF8.GetBytes(epoch, span[written..]);
+        span[written++] = (byte)'-';
+        Utf8Formatter.TryFormat(topicEvent.Position, span[written..], out var digits);
+        written += digits;
+        span[written++] = (byte)'\n';
+        if (eventType is not null)
+        {
+            written += Append(span[written..], "event: "u8);
+            written += Encoding.UTF8.GetBytes(eventType, span[written..]);
+            span[written++] = (byte)'\n';
+        }
+
+        while (true)
+        {
+            var lineEnd = data.IndexOf((byte)'\n');
+            var line = lineEnd < 0 ? data : data[..lineEnd];
+            written += Append(span[written..], "data: "u8);
+            line.CopyTo(span[written..]);
+            written += line.Length;
+            span[written++] = (byte)'\n';
+            if (lineEnd < 0)
+            {
+                break;
+            }
+
+            data = data[(lineEnd + 1)..];
+        }
+
+        span[written++] = (byte)'\n';
+        return written == frame.Length ? frame : frame.AsSpan(0, written).ToArray();
+    }
+
+    private static int Append(Span<byte> destination, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(destination);
+        return bytes.Length;
     }
 }

@@ -1,11 +1,14 @@
+using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Sse.Runtime.AspNetCore;
 
 /// <summary>
-/// The server's <see cref="System.Diagnostics.Metrics"/> instruments, on the meter <c>Sse.Runtime.AspNetCore</c>, and its
+/// The server's <see cref="System.Diagnostics.Metrics"/> instruments, on the meter <c>Sse.Runtime.AspNetCore</c> made by
+/// the application's <see cref="IMeterFactory"/> (so each host, and each test, has its own), and its
 /// <see cref="System.Diagnostics.ActivitySource"/> of the same name (one activity <c>sse.stream</c> per stream, not per event).
 /// </summary>
 /// <remarks>
@@ -24,68 +27,95 @@ namespace Sse.Runtime.AspNetCore;
 /// <item><term><c>sse.server.events.refused</c></term><description>publishes refused because the event was over <c>SseHubOptions.MaxEventSize</c></description></item>
 /// </list>
 /// </remarks>
-internal static class SseServerMetrics
+internal sealed class SseServerMetrics
 {
     public const string Name = "Sse.Runtime.AspNetCore";
 
     public static readonly ActivitySource ActivitySource = new(Name);
 
-    private static readonly Meter Meter = new(Name, typeof(SseServerMetrics).Assembly.GetName().Version?.ToString());
-    private static readonly UpDownCounter<long> Streams = Meter.CreateUpDownCounter<long>("sse.server.streams", "{stream}", "Open server-sent-event streams.");
-    private static readonly UpDownCounter<long> Subscribers = Meter.CreateUpDownCounter<long>("sse.server.subscribers", "{subscriber}", "Topic subscribers on this server.");
-    private static readonly Counter<long> PublishedEvents = Meter.CreateCounter<long>("sse.server.events.published", "{event}", "Events published to topics.");
-    private static readonly Counter<long> DeliveredEvents = Meter.CreateCounter<long>("sse.server.events.delivered", "{event}", "Events written to streams.");
-    private static readonly Counter<long> Bytes = Meter.CreateCounter<long>("sse.server.bytes", "By", "Bytes of events written to streams.");
-    private static readonly Counter<long> Heartbeats = Meter.CreateCounter<long>("sse.server.heartbeats", "{heartbeat}", "Heartbeat comments written.");
-    private static readonly Counter<long> SlowConsumers = Meter.CreateCounter<long>("sse.server.slow_consumers", "{subscriber}", "Topic subscribers that fell behind.");
-    private static readonly Counter<long> Replays = Meter.CreateCounter<long>("sse.server.replays", "{subscription}", "Subscriptions that resumed from a Last-Event-ID.");
-    private static readonly Counter<long> LogReadFailures = Meter.CreateCounter<long>("sse.server.log.read_failures", "{failure}", "Reads of the topic log that failed (delivery is retried).");
-    private static readonly Counter<long> Resets = Meter.CreateCounter<long>("sse.server.resets", "{subscriber}", "Topic subscribers told sse-reset mid-stream because events they were owed were no longer kept.");
-    private static readonly Counter<long> LogUnavailable = Meter.CreateCounter<long>("sse.server.log.unavailable", "{request}", "Requests answered 503 because the topic log could not be reached.");
-    private static readonly Counter<long> RefusedEvents = Meter.CreateCounter<long>("sse.server.events.refused", "{event}", "Publishes refused because the event was larger than SseHubOptions.MaxEventSize.");
+    private static readonly ConditionalWeakTable<IMeterFactory, SseServerMetrics> PerFactory = new();
+    private static readonly Lazy<SseServerMetrics> Unhosted = new(static () => new SseServerMetrics(new Meter(Name, Version)));
+    private static readonly string? Version = typeof(SseServerMetrics).Assembly.GetName().Version?.ToString();
 
-    public static void StreamStarted(string stream) => Streams.Add(1, new KeyValuePair<string, object?>("sse.stream", stream));
+    private readonly UpDownCounter<long> _streams;
+    private readonly UpDownCounter<long> _subscribers;
+    private readonly Counter<long> _published;
+    private readonly Counter<long> _delivered;
+    private readonly Counter<long> _bytes;
+    private readonly Counter<long> _heartbeats;
+    private readonly Counter<long> _slowConsumers;
+    private readonly Counter<long> _replays;
+    private readonly Counter<long> _logReadFailures;
+    private readonly Counter<long> _resets;
+    private readonly Counter<long> _logUnavailable;
+    private readonly Counter<long> _refused;
 
-    public static void StreamEnded(string stream, long events, long bytes)
+    private SseServerMetrics(Meter meter)
+    {
+        _streams = meter.CreateUpDownCounter<long>("sse.server.streams", "{stream}", "Open server-sent-event streams.");
+        _subscribers = meter.CreateUpDownCounter<long>("sse.server.subscribers", "{subscriber}", "Topic subscribers on this server.");
+        _published = meter.CreateCounter<long>("sse.server.events.published", "{event}", "Events published to topics.");
+        _delivered = meter.CreateCounter<long>("sse.server.events.delivered", "{event}", "Events written to streams.");
+        _bytes = meter.CreateCounter<long>("sse.server.bytes", "By", "Bytes of events written to streams.");
+        _heartbeats = meter.CreateCounter<long>("sse.server.heartbeats", "{heartbeat}", "Heartbeat comments written.");
+        _slowConsumers = meter.CreateCounter<long>("sse.server.slow_consumers", "{subscriber}", "Topic subscribers that fell behind.");
+        _replays = meter.CreateCounter<long>("sse.server.replays", "{subscription}", "Subscriptions that resumed from a Last-Event-ID.");
+        _logReadFailures = meter.CreateCounter<long>("sse.server.log.read_failures", "{failure}", "Reads of the topic log that failed (delivery is retried).");
+        _resets = meter.CreateCounter<long>("sse.server.resets", "{subscriber}", "Topic subscribers told sse-reset mid-stream because events they were owed were no longer kept.");
+        _logUnavailable = meter.CreateCounter<long>("sse.server.log.unavailable", "{request}", "Requests answered 503 because the topic log could not be reached.");
+        _refused = meter.CreateCounter<long>("sse.server.events.refused", "{event}", "Publishes refused because the event was larger than SseHubOptions.MaxEventSize.");
+    }
+
+    /// <summary>The instruments of an application: on its <see cref="IMeterFactory"/>'s meter, one set per factory.</summary>
+    public static SseServerMetrics For(IServiceProvider? services) =>
+        services?.GetService(typeof(IMeterFactory)) is IMeterFactory factory ? For(factory) : Unhosted.Value;
+
+    /// <summary>The instruments on <paramref name="factory"/>'s meter (a process-wide meter when there is none).</summary>
+    public static SseServerMetrics For(IMeterFactory? factory) =>
+        factory is null ? Unhosted.Value : PerFactory.GetValue(factory, static f => new SseServerMetrics(f.Create(new MeterOptions(Name) { Version = Version })));
+
+    public void StreamStarted(string stream) => _streams.Add(1, new KeyValuePair<string, object?>("sse.stream", stream));
+
+    public void StreamEnded(string stream, long events, long bytes)
     {
         var tag = new KeyValuePair<string, object?>("sse.stream", stream);
-        Streams.Add(-1, tag);
+        _streams.Add(-1, tag);
         if (events > 0)
         {
-            DeliveredEvents.Add(events, tag);
-            Bytes.Add(bytes, tag);
+            _delivered.Add(events, tag);
+            _bytes.Add(bytes, tag);
         }
     }
 
-    public static void Published(string topic)
+    public void Published()
     {
-        if (PublishedEvents.Enabled)
+        if (_published.Enabled)
         {
-            PublishedEvents.Add(1);
+            _published.Add(1);
         }
     }
 
-    public static void Subscribed(string topic, bool replayed)
+    public void Subscribed(bool replayed)
     {
-        Subscribers.Add(1);
+        _subscribers.Add(1);
         if (replayed)
         {
-            Replays.Add(1);
+            _replays.Add(1);
         }
     }
 
-    public static void Unsubscribed(string topic) => Subscribers.Add(-1);
+    public void Unsubscribed() => _subscribers.Add(-1);
 
-    public static void Heartbeat() => Heartbeats.Add(1);
+    public void Heartbeat() => _heartbeats.Add(1);
 
-    public static void FellBehind(string topic, SseSlowConsumerPolicy policy) =>
-        SlowConsumers.Add(1, new KeyValuePair<string, object?>("sse.policy", policy == SseSlowConsumerPolicy.Disconnect ? "disconnect" : "drop_oldest"));
+    public void FellBehind(SseSlowConsumerPolicy policy) =>
+        _slowConsumers.Add(1, new KeyValuePair<string, object?>("sse.policy", policy == SseSlowConsumerPolicy.Disconnect ? "disconnect" : "drop_oldest"));
 
-    public static void LogReadFailed(string topic) => LogReadFailures.Add(1);
+    public void LogReadFailed() => _logReadFailures.Add(1);
 
-    public static void Reset(string topic) => Resets.Add(1);
+    public void Reset() => _resets.Add(1);
 
-    public static void Unavailable() => LogUnavailable.Add(1);
+    public void Unavailable() => _logUnavailable.Add(1);
 
-    public static void Refused(string topic) => RefusedEvents.Add(1);
+    public void Refused() => _refused.Add(1);
 }

@@ -11,68 +11,63 @@ namespace Sse.Runtime.AspNetCore;
 /// a whole interval, between frames, never inside one. Made once per stream: a wait costs no timer, no linked token
 /// and no task (the stream's place on the shared <see cref="SseHeartbeats"/> timer wakes it when a heartbeat is due).
 /// </summary>
-internal sealed class SseStreamWaiter : IDisposable
+internal sealed class SseStreamWaiter
 {
     private readonly SseSignal _signal = new();
     private readonly Action _wake;
-    private readonly SseHeartbeats.Registration _registration;
-    private readonly TimeProvider _timeProvider;
+    private readonly SseResponseSession _session;
     private int _heartbeatDue;
 
-    public SseStreamWaiter(SseHeartbeats heartbeats, TimeSpan interval, TimeProvider timeProvider)
+    private SseStreamWaiter(SseResponseSession session)
     {
-        _timeProvider = timeProvider;
+        _session = session;
         _wake = _signal.Set;
-        _registration = heartbeats.Register(interval, () =>
+        session.RegisterHeartbeats(() =>
         {
             Volatile.Write(ref _heartbeatDue, 1);
             _signal.Set();
         });
     }
 
-    /// <summary>Records that the stream wrote, so its next heartbeat is a whole interval away.</summary>
-    public void Wrote() => _registration.Wrote(_timeProvider.GetTimestamp());
+    /// <summary>A waiter for the session's stream, or <see langword="null"/> when its heartbeats are off (it just awaits).</summary>
+    public static SseStreamWaiter? For(SseResponseSession session) => session.HeartbeatsEnabled ? new SseStreamWaiter(session) : null;
 
     /// <summary>
     /// Returns when <paramref name="next"/> has completed (its result is then read by the caller, once), writing
-    /// heartbeats meanwhile. When the client is gone, cancels <paramref name="streamCts"/> and keeps waiting for the
-    /// producer to finish.
+    /// heartbeats meanwhile. When the client is gone, cancels the session's token and keeps waiting for the producer to
+    /// finish.
     /// </summary>
     // CA2012: the caller awaits the same ValueTask once after this returns; here it is only observed for completion.
 #pragma warning disable CA2012
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    public async ValueTask WaitAsync(ValueTask<bool> next, SseFrameWriter writer, PipeWriter pipe, CancellationTokenSource streamCts)
+    public async ValueTask WaitAsync(ValueTask<bool> next)
     {
         next.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_wake);
         while (!next.IsCompleted)
         {
             await _signal.WaitAsync().ConfigureAwait(false);
-            if (next.IsCompleted || Interlocked.Exchange(ref _heartbeatDue, 0) == 0 || streamCts.IsCancellationRequested)
+            if (next.IsCompleted || Interlocked.Exchange(ref _heartbeatDue, 0) == 0 || _session.Token.IsCancellationRequested)
             {
                 continue;
             }
 
-            writer.WriteComment("heartbeat"u8);
-            SseServerMetrics.Heartbeat();
-            Wrote();
-            FlushResult flush;
+            _session.WriteHeartbeat();
+            bool open;
             try
             {
-                flush = await pipe.FlushAsync(streamCts.Token).ConfigureAwait(false);
+                open = await _session.FlushAsync().ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
                 continue; // The stream is ending; the producer finishes on its own token.
             }
 
-            if (flush.IsCompleted || flush.IsCanceled)
+            if (!open)
             {
                 // The client is gone: stop the producer and let it finish.
-                await streamCts.CancelAsync().ConfigureAwait(false);
+                await _session.CancelAsync().ConfigureAwait(false);
             }
         }
     }
 #pragma warning restore CA2012
-
-    public void Dispose() => _registration.Dispose();
 }

@@ -46,6 +46,10 @@ public interface IChatFeed
     /// <summary>Fails on purpose.</summary>
     Task Broken(CancellationToken cancellationToken = default);
 
+    /// <summary>Refuses on purpose, as an implementation does for an unknown room.</summary>
+    [SsePost("/rooms/{room}/refuse")]
+    Task Refuse(string room, CancellationToken cancellationToken = default);
+
     /// <summary>A hand-written stream over a topic: only the messages of one sender, resumable with the hub's ids.</summary>
     [SseGet("/rooms/{room}/from/{from}")]
     IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<ChatMessage>> From(string room, string from, [LastEventId] string? lastEventId = null, CancellationToken cancellationToken = default);
@@ -70,6 +74,9 @@ internal sealed class ChatFeed(SseHub hub, ChatFeedPublisher publisher) : ChatFe
 
     public override Task Broken(CancellationToken cancellationToken = default) =>
         throw new InvalidOperationException("Broken on purpose.");
+
+    public override Task Refuse(string room, CancellationToken cancellationToken = default) =>
+        throw new Microsoft.AspNetCore.Http.BadHttpRequestException("There is no such thing here.", 404);
 
     public override async IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<ChatMessage>> From(string room, string from, string? lastEventId = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -111,7 +111,7 @@ public sealed class ContractSurfaceTests(ServerFixture server) : IClassFixture<S
             "event: quote\nid: 1\ndata: {\"Bid\":99.5,\"Ask\":100.5,\"Seq\":1}\n\n" +
             "event: halt\nid: 2\ndata: {\"Reason\":\"volatility\",\"Seq\":2}\n\n" +
             "event: halt-ended\nid: 3\ndata: {\"Reason\":\"resumed\",\"Seq\":3}\n\n" +
-            "event: sse-end\ndata:\n\n",
+            "event: sse-end\ndata: \n\n",
             wire);
     }
 

@@ -47,6 +47,10 @@ public interface ITestFeed
 
     [SseGet("/slow")]
     IAsyncEnumerable<Counted> Slow(int count, int delayMs, CancellationToken cancellationToken = default);
+
+    /// <summary>Refuses the request before its first item, as an implementation does for an unknown resource.</summary>
+    [SseGet("/refuse/{status}")]
+    IAsyncEnumerable<Counted> Refuse(int status, CancellationToken cancellationToken = default);
 }
 
 /// <summary>

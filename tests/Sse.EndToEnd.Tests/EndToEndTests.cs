@@ -68,7 +68,7 @@ public sealed class EndToEndTests(ServerFixture server) : IClassFixture<ServerFi
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
         var body = await http.GetStringAsync(new Uri("/e2e/tokens?prompt=hi", UriKind.Relative));
 
-        Assert.Equal("data: Echo\n\ndata: : \n\ndata: hi\n\ndata: \ndata: \n\ndata: line two\ndata: line three\n\ndata: \n\ndata: data: not a field\n\nevent: sse-end\ndata:\n\n", body);
+        Assert.Equal("data: Echo\n\ndata: : \n\ndata: hi\n\ndata: \ndata: \n\ndata: line two\ndata: line three\n\ndata: \n\ndata: data: not a field\n\nevent: sse-end\ndata: \n\n", body);
     }
 
     [Fact]

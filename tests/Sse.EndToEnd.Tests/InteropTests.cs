@@ -75,7 +75,7 @@ public sealed class InteropTests(ServerFixture server) : IClassFixture<ServerFix
         Assert.Equal(
             "event: counted\nid: 0\ndata: {\"Seq\":0,\"Payload\":" + JsonSerializer.Serialize(TestFeed.Payload(0), E2EJson.Default.String) + "}\n\n" +
             "event: counted\nid: 1\ndata: {\"Seq\":1,\"Payload\":" + JsonSerializer.Serialize(TestFeed.Payload(1), E2EJson.Default.String) + "}\n\n" +
-            "event: sse-end\ndata:\n\n",
+            "event: sse-end\ndata: \n\n",
             output);
     }
 

@@ -27,7 +27,7 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
 
         var blocks = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
         var heartbeats = blocks.Count(static b => b == ": heartbeat");
-        Assert.Equal("event: sse-end\ndata:", blocks[^1]);
+        Assert.Equal("event: sse-end\ndata: ", blocks[^1]);
         var events = blocks.Where(static b => b != ": heartbeat").SkipLast(1).ToList();
 
         Assert.True(heartbeats >= 4, $"Expected heartbeats every 100 ms during 900 ms of quiet; got {heartbeats}:\n{body}");

@@ -38,7 +38,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>An h2c (HTTP/2 without TLS, prior knowledge) address, when requested.</summary>
     public Uri? Http2Address { get; }
 
-    public static async Task<TestServer> StartAsync(StreamProbe probe, TestLoggerProvider logs, bool http2 = false, int port = 0, ResumeProbe? resumeProbe = null, Action<SseHubOptions>? hub = null, Action<IServiceCollection>? services = null)
+    public static async Task<TestServer> StartAsync(StreamProbe probe, TestLoggerProvider logs, bool http2 = false, int port = 0, ResumeProbe? resumeProbe = null, Action<SseHubOptions>? hub = null, Action<IServiceCollection>? services = null, Action<WebApplication>? middleware = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.ConfigureKestrel(options =>
@@ -66,6 +66,7 @@ public sealed class TestServer : IAsyncDisposable
         services?.Invoke(builder.Services);
 
         var app = builder.Build();
+        middleware?.Invoke(app);
         app.UseAuthentication();
         app.MapTestFeed();
         app.MapChatFeed();

@@ -133,6 +133,16 @@ internal sealed class TestFeed(StreamProbe probe) : ITestFeed
         }
     }
 
+#pragma warning disable CS1998 // an iterator that refuses before its first item
+    public async IAsyncEnumerable<Counted> Refuse(int status, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+#pragma warning restore CS1998
+    {
+        throw new Microsoft.AspNetCore.Http.BadHttpRequestException("There is no such thing here.", status);
+#pragma warning disable CS0162
+        yield break;
+#pragma warning restore CS0162
+    }
+
     /// <summary>A payload with characters that must survive JSON and the wire: quotes, backslashes, line breaks, non-ASCII.</summary>
     public static string Payload(long i) => $"item {i}: \"quoted\" \\ line\nbreak\r\n ünïcødé 🚀 data: fake\n\nevent: forged";
 }

@@ -223,7 +223,7 @@ public sealed class HubDeliveryTests(ITestOutputHelper output)
     {
         var (hub, log, _) = CreateHub(static o => o.MaxEventSize = 4_096);
         var topic = hub.Topic("big", Text);
-        var fits = new string('a', 4_096 - SseTopicFrames.MaxIdLineLength - "data: \n\n".Length);
+        var fits = new string('a', 4_096 - SseFrameWriter.MaxIdLineLength - "data: \n\n".Length);
 
         await topic.PublishAsync(fits);
         var refused = await Assert.ThrowsAsync<SseOversizedEventException>(async () => await topic.PublishAsync(fits + "a"));

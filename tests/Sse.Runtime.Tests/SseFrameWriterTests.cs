@@ -235,6 +235,34 @@ public class SseFrameWriterTests
         Assert.Equal(": ping\n\n", await WriteAsync(static w => w.WriteComment("ping"u8)));
     }
 
+    /// <summary>Every frame the server sends comes from the writer: each kind byte for byte, one space after every colon.</summary>
+    [Fact]
+    public async Task EveryReservedFrameAndTheHeartbeat_ByteForByte()
+    {
+        Assert.Equal("event: sse-end\ndata: \n\n", await WriteAsync(static w => w.WriteEnd()));
+        Assert.Equal("event: sse-gap\ndata: {\"missed\":12}\n\n", await WriteAsync(static w => w.WriteGap(12)));
+        Assert.Equal(": heartbeat\n\n", await WriteAsync(static w => w.WriteHeartbeat()));
+        Assert.Equal("event: sse-error\ndata: {\"title\":\"The event stream failed\",\"detail\":\"it broke\"}\n\n", await WriteAsync(static w => w.WriteError("The event stream failed", "it broke")));
+        Assert.Equal("event: sse-reset\ndata: {\"title\":\"Cannot resume\",\"detail\":\"too old\",\"lastEventId\":\"e-5\"}\n\n", await WriteAsync(static w => w.WriteReset("e-5", "too old")));
+        Assert.Equal("event: sse-reset\ndata: {\"title\":\"Cannot resume\",\"detail\":\"not an id\"}\n\n", await WriteAsync(static w => w.WriteReset(null, "not an id")));
+    }
+
+    [Fact]
+    public async Task WriteFrame_ATopicsSharedFrame_GoesAfterWhatIsBuffered_AsIs()
+    {
+        var frame = "id: e-1\ndata: {\"a\":1}\n\n"u8.ToArray();
+
+        var text = await WriteAsync(w =>
+        {
+            w.WriteEvent(PointFormat, new Point(0, 0, "first"), null, null, null);
+            w.WriteFrame(frame);
+            w.WriteGap(2);
+            w.WriteFrame(frame);
+        });
+
+        Assert.Equal("data: {\"X\":0,\"Y\":0,\"Label\":\"first\"}\n\nid: e-1\ndata: {\"a\":1}\n\nevent: sse-gap\ndata: {\"missed\":2}\n\nid: e-1\ndata: {\"a\":1}\n\n", text);
+    }
+
     private static string[] Repeat(Func<int, string> f) => [f(0), f(1), f(2)];
 
     private static async Task<string> WriteAsync(Action<SseFrameWriter> write, System.Text.Encodings.Web.JavaScriptEncoder? encoder = null)

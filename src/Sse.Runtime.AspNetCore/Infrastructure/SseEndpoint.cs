@@ -2,33 +2,28 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
-using System.IO.Pipelines;
 using System.Net.ServerSentEvents;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Sse.Runtime.Infrastructure;
 
 namespace Sse.Runtime.AspNetCore.Infrastructure;
 
 /// <summary>
-/// Runs a generated endpoint: resolves the contract's implementation, calls the method with a token that ends
-/// when the client disconnects or the application stops, and writes each item as an event into the response pipe.
+/// The build-time half of the server pipeline and the entry points of generated endpoints. Mapping an endpoint makes
+/// its <see cref="SseEndpointContext"/> (logger, meters, heartbeats, clock: resolved once, not per request) and its
+/// metadata (the item type for OpenAPI, out of request timeouts and of <c>http.server.request.duration</c>); a request
+/// then runs in the handler of its kind (<see cref="SseStreamHandler"/>, <see cref="SseTopicHandler"/>,
+/// <see cref="SseCommandHandler"/>) over one <see cref="SseResponseSession"/> and one <see cref="SseFrameWriter"/>, and
+/// every failure is answered by <see cref="SseCallFailures"/>.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static partial class SseEndpoint
+public static class SseEndpoint
 {
-    /// <summary>Above this many unflushed bytes a burst is flushed even when more items are ready, so memory stays bounded.</summary>
-    internal const int MaxUnflushedBytes = 64 * 1024;
-
     /// <summary>
     /// Fails at start-up, when a contract's endpoints are mapped, if no implementation of <typeparamref name="TService"/> is
     /// registered; otherwise every request would answer 500.
@@ -73,7 +68,10 @@ public static partial class SseEndpoint
         builder.WithMetadata(new DisableHttpMetricsAttribute());
 #endif
         builder.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), [SseProtocol.EventStreamMediaType]));
-        AddCommonMetadata(builder, tag, bodyType, description);
+
+        // A stream's duration is its client's: ASP.NET Core's request timeouts do not apply (the session also opts out).
+        builder.WithMetadata(new Microsoft.AspNetCore.Http.Timeouts.DisableRequestTimeoutAttribute());
+        AddCommonMetadata(builder, endpoints, tag, bodyType, description);
         return builder;
     }
 
@@ -100,13 +98,17 @@ public static partial class SseEndpoint
             ? new ProducesResponseTypeMetadata(StatusCodes.Status204NoContent, typeof(void), [])
             : new ProducesResponseTypeMetadata(StatusCodes.Status200OK, resultType, ["application/json"]));
         builder.WithMetadata(Problem(StatusCodes.Status500InternalServerError));
-        AddCommonMetadata(builder, tag, bodyType, description);
+        AddCommonMetadata(builder, endpoints, tag, bodyType, description);
         return builder;
     }
 
-    /// <summary>What streams and commands share: 400 problems, the tag, the JSON body (and its 415), the description.</summary>
-    private static void AddCommonMetadata(IEndpointConventionBuilder builder, string? tag, Type? bodyType, SseEndpointDescription? description)
+    /// <summary>
+    /// What streams and commands share: the endpoint's context (its services, resolved now), 400 problems, the tag, the
+    /// JSON body (and its 415), the description.
+    /// </summary>
+    private static void AddCommonMetadata(IEndpointConventionBuilder builder, IEndpointRouteBuilder endpoints, string? tag, Type? bodyType, SseEndpointDescription? description)
     {
+        builder.WithMetadata(new SseEndpointContext(endpoints.ServiceProvider));
         builder.WithMetadata(Problem(StatusCodes.Status400BadRequest));
         if (tag is not null)
         {
@@ -158,7 +160,7 @@ public static partial class SseEndpoint
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(invoke);
-        return StreamCoreAsync(context, endpoint, invoke, static (writer, format, item) => writer.WriteEvent(format, item, format.GetEventType(item)));
+        return SseStreamHandler.RunAsync(context, endpoint, invoke, static (writer, format, item) => writer.WriteEvent(format, item, format.GetEventType(item)));
     }
 
     /// <summary>Streams the items of a contract method whose items are <see cref="SseItem{T}"/>: each item's event type, id and reconnection interval are written as given.</summary>
@@ -174,7 +176,7 @@ public static partial class SseEndpoint
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(invoke);
-        return StreamCoreAsync(context, endpoint, invoke, static (writer, format, item) =>
+        return SseStreamHandler.RunAsync(context, endpoint, invoke, static (writer, format, item) =>
             writer.WriteEvent(format, item.Data, NullIfDefault(item.EventType) ?? format.GetEventType(item.Data), item.EventId ?? IdOf(format, item.Data), item.ReconnectionInterval));
     }
 
@@ -195,228 +197,6 @@ public static partial class SseEndpoint
         }
 
         return id;
-    }
-
-    // CA2012: each MoveNextAsync ValueTask is awaited exactly once; IsCompleted is only peeked at before that.
-#pragma warning disable CA2012
-    private static async Task StreamCoreAsync<TService, TItem, T>(
-        HttpContext context,
-        SseEndpointDescriptor<T> endpoint,
-        Func<TService, CancellationToken, IAsyncEnumerable<TItem>> invoke,
-        Action<SseFrameWriter, SseEventFormat<T>, TItem> write)
-        where TService : notnull
-    {
-        var services = context.RequestServices;
-        var logger = services.GetService<ILoggerFactory>()?.CreateLogger(typeof(SseEndpoint).FullName!) ?? NullLogger.Instance;
-        var service = ResolveService<TService>(services, endpoint.DisplayName);
-        var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-        var heartbeat = HeartbeatInterval(context);
-        using var waiter = heartbeat == Timeout.InfiniteTimeSpan
-            ? null
-            : new SseStreamWaiter(SseHeartbeats.For(services), heartbeat, services.GetService<TimeProvider>() ?? TimeProvider.System);
-
-        // One token for the implementation: the client went away, or the application is stopping.
-        using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
-        var cancellationToken = streamCts.Token;
-
-        IAsyncEnumerator<TItem>? enumerator = null;
-        SseFrameWriter? writer = null;
-        var started = false;
-        var count = 0L;
-        var bytes = 0L;
-        using var activity = SseServerMetrics.ActivitySource.StartActivity("sse.stream", System.Diagnostics.ActivityKind.Internal);
-        activity?.SetTag("sse.stream", endpoint.DisplayName);
-        SseServerMetrics.StreamStarted(endpoint.DisplayName);
-        try
-        {
-            enumerator = invoke(service, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            var pipe = context.Response.BodyWriter;
-            writer = new SseFrameWriter(pipe, endpoint.Format.Encoder);
-
-            var next = enumerator.MoveNextAsync();
-            if (!next.IsCompleted)
-            {
-                // The first item is not ready: send the headers now so the client knows the stream is open.
-                await StartAsync(context).ConfigureAwait(false);
-                started = true;
-            }
-
-            if (!next.IsCompleted && waiter is not null)
-            {
-                await waiter.WaitAsync(next, writer, pipe, streamCts).ConfigureAwait(false);
-            }
-
-            var hasNext = await next.ConfigureAwait(false);
-            if (!started)
-            {
-                // The first item (or the end) came at once; an error before this point was still answered with a 500.
-                await StartAsync(context).ConfigureAwait(false);
-                started = true;
-            }
-
-            while (hasNext)
-            {
-                write(writer, endpoint.Format, enumerator.Current);
-                count++;
-
-                // Flush when the producer has nothing more ready, so a burst shares one flush and a quiet stream
-                // never holds an event back; flush anyway once the unflushed burst grows large.
-                next = enumerator.MoveNextAsync();
-                if (!next.IsCompleted || writer.BufferedBytes > MaxUnflushedBytes)
-                {
-                    // The burst goes into the response in one piece, then out.
-                    bytes += writer.BufferedBytes;
-                    writer.Commit();
-                    waiter?.Wrote();
-                    var flush = await pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    if (flush.IsCompleted || flush.IsCanceled)
-                    {
-                        // The client is gone. The pending MoveNextAsync still has to finish before disposal.
-                        await streamCts.CancelAsync().ConfigureAwait(false);
-                        await ObserveAsync(next).ConfigureAwait(false);
-                        return;
-                    }
-                }
-
-                if (!next.IsCompleted && waiter is not null)
-                {
-                    await waiter.WaitAsync(next, writer, pipe, streamCts).ConfigureAwait(false);
-                }
-
-                hasNext = await next.ConfigureAwait(false);
-            }
-
-            // The iterator completed: the stream ended on purpose, so the client ends too instead of reconnecting.
-            bytes += writer.BufferedBytes;
-            writer.WriteEnd();
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The client disconnected or the application is stopping: a normal end of the stream.
-            Log.StreamCancelled(logger, endpoint.DisplayName, count);
-            return;
-        }
-        catch (SseResumeRejectedException ex) when (writer is not null)
-        {
-            // The implementation cannot resume from the client's Last-Event-ID: say so in-band, so the client re-syncs.
-            Log.ResumeRejected(logger, endpoint.DisplayName, ex.LastEventId, ex.Reason);
-            if (!started && !context.Response.HasStarted)
-            {
-                await StartAsync(context).ConfigureAwait(false);
-            }
-
-            writer.WriteReset(ex.LastEventId, ex.Reason);
-            await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
-            return;
-        }
-        catch (Exception ex) when (ex is SseTopicLogUnavailableException or SseSubscriptionLostException)
-        {
-            // The implementation's topic subscription cannot go on on this server now: the client is to come back and
-            // resume (503 before the first event; after it, the end of the response without the end event).
-            Log.StreamInterrupted(logger, endpoint.DisplayName, count, ex.Message);
-            if (!started && !context.Response.HasStarted)
-            {
-                await WriteUnavailableAsync(context, endpoint.DisplayName, ex as SseTopicLogUnavailableException
-                    ?? new SseTopicLogUnavailableException(ex.Message, ex, TimeSpan.FromSeconds(1))).ConfigureAwait(false);
-            }
-            else
-            {
-                await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
-            }
-
-            return;
-        }
-        catch (BadHttpRequestException ex) when (!started && !context.Response.HasStarted)
-        {
-            // The implementation refused the request before its first event (an unknown room, a bad argument).
-            await SseProblemWriter.WriteAsync(context, ex.StatusCode, "The request was refused", ex.Message).ConfigureAwait(false);
-            return;
-        }
-        catch (Exception ex)
-        {
-            Log.StreamFailed(logger, endpoint.DisplayName, count, ex);
-            if (!started && !context.Response.HasStarted)
-            {
-                await SseProblemWriter.WriteAsync(context, StatusCodes.Status500InternalServerError, "The event stream failed", $"The stream '{endpoint.DisplayName}' failed before its first event.").ConfigureAwait(false);
-            }
-            else if (writer is not null)
-            {
-                // Tell the client in-band, after every event it was already sent, then end the response. (Aborting
-                // the connection instead could discard events Kestrel had accepted but not yet put on the wire.) A
-                // frame whose serialization failed was taken back out of the buffer: only whole frames are sent.
-                writer.WriteError("The event stream failed", $"The stream '{endpoint.DisplayName}' failed after {count} events.");
-                await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
-            }
-
-            return;
-        }
-        finally
-        {
-            if (enumerator is not null)
-            {
-                await DisposeQuietlyAsync(enumerator, logger, endpoint.DisplayName).ConfigureAwait(false);
-            }
-
-            writer?.Dispose();
-            SseServerMetrics.StreamEnded(endpoint.DisplayName, count, bytes);
-        }
-
-        await context.Response.BodyWriter.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-    }
-#pragma warning restore CA2012
-
-    internal static TimeSpan HeartbeatInterval(HttpContext context) =>
-        context.GetEndpoint()?.Metadata.GetMetadata<SseHeartbeatMetadata>()?.Interval
-        ?? context.RequestServices.GetService<IOptions<SseServerOptions>>()?.Value.HeartbeatInterval
-        ?? SseServerOptions.DefaultHeartbeatInterval;
-
-    internal static async Task StartAsync(HttpContext context)
-    {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await response.StartAsync(context.RequestAborted).ConfigureAwait(false);
-        await response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private static async Task FlushQuietlyAsync(PipeWriter pipe)
-    {
-        try
-        {
-            await pipe.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or System.IO.IOException)
-        {
-            // The client left meanwhile; there is no one to tell.
-        }
-    }
-
-    private static async Task ObserveAsync(ValueTask<bool> next)
-    {
-        try
-        {
-            await next.ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // The stream is already over; what the producer does after the client left is not an error to report.
-        }
-    }
-
-    private static async Task DisposeQuietlyAsync<TItem>(IAsyncEnumerator<TItem> enumerator, ILogger logger, string displayName)
-    {
-        try
-        {
-            await enumerator.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            Log.DisposeFailed(logger, displayName, ex);
-        }
     }
 
     internal static TService ResolveService<TService>(IServiceProvider services, string displayName)
@@ -456,53 +236,8 @@ public static partial class SseEndpoint
 
     internal static async Task RejectResumeAsync(HttpContext context, string displayName, string lastEventId, string reason)
     {
-        var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(SseEndpoint).FullName!) ?? NullLogger.Instance;
-        Log.ResumeRejected(logger, displayName, lastEventId, reason);
-        await StartAsync(context).ConfigureAwait(false);
-        using var writer = new SseFrameWriter(context.Response.BodyWriter, encoder: null);
-        writer.WriteReset(lastEventId, reason);
-        await FlushQuietlyAsync(context.Response.BodyWriter).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Answers a request that needs the topic log while it cannot be reached: 503 with <c>Retry-After</c> and a problem
-    /// body, so clients and load balancers retry instead of seeing a failure; logged as a warning, at most every 10 s
-    /// per hub (an outage, not every request of it).
-    /// </summary>
-    internal static Task WriteUnavailableAsync(HttpContext context, string displayName, SseTopicLogUnavailableException exception)
-    {
-        SseServerMetrics.Unavailable();
-        var hub = context.RequestServices.GetService<SseHub>();
-        var suppressed = 0;
-        if (hub is null || hub.Outage.ShouldLog(out suppressed))
-        {
-            var logger = context.RequestServices.GetService<ILoggerFactory>()?.CreateLogger(typeof(SseEndpoint).FullName!) ?? NullLogger.Instance;
-            Log.LogUnavailable(logger, displayName, exception.Message, suppressed);
-        }
-
-        var seconds = (long)Math.Ceiling(exception.RetryAfter.TotalSeconds);
-        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return SseProblemWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable", $"'{displayName}' cannot be served now: the topic log is unavailable. Retry after {seconds} s.");
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(6, LogLevel.Information, "Stream '{Endpoint}' ended after {Count} events without the end event, so its client resumes: {Message}", EventName = "StreamInterrupted")]
-        public static partial void StreamInterrupted(ILogger logger, string endpoint, long count, string message);
-
-        [LoggerMessage(5, LogLevel.Warning, "'{Endpoint}' answered 503: the topic log is unavailable ({Message}). {Suppressed} more such answers since the last warning.", EventName = "LogUnavailable")]
-        public static partial void LogUnavailable(ILogger logger, string endpoint, string message, int suppressed);
-
-        [LoggerMessage(1, LogLevel.Debug, "Stream '{Endpoint}' ended by the client or application shutdown after {Count} events.", EventName = "StreamCancelled")]
-        public static partial void StreamCancelled(ILogger logger, string endpoint, long count);
-
-        [LoggerMessage(2, LogLevel.Error, "Stream '{Endpoint}' failed after {Count} events.", EventName = "StreamFailed")]
-        public static partial void StreamFailed(ILogger logger, string endpoint, long count, Exception exception);
-
-        [LoggerMessage(3, LogLevel.Warning, "Disposing the enumerator of stream '{Endpoint}' failed.", EventName = "DisposeFailed")]
-        public static partial void DisposeFailed(ILogger logger, string endpoint, Exception exception);
-
-        [LoggerMessage(4, LogLevel.Information, "Stream '{Endpoint}' cannot resume after Last-Event-ID '{LastEventId}': {Reason} The client was told to re-synchronise.", EventName = "ResumeRejected")]
-        public static partial void ResumeRejected(ILogger logger, string endpoint, string? lastEventId, string reason);
+        var endpoint = SseEndpointContext.For(context);
+        using var session = new SseResponseSession(context, endpoint, displayName, encoder: null);
+        await SseCallFailures.HandleAsync(context, endpoint, SseCallKind.Stream, displayName, session, new SseResumeRejectedException(lastEventId, reason)).ConfigureAwait(false);
     }
 }

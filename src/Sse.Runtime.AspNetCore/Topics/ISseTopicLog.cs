@@ -91,7 +91,7 @@ public sealed class SseTopicEvent
     /// The event's whole frame on the wire (<c>id:</c>, <c>event:</c>, <c>data:</c> lines and the blank line), built once
     /// and written as is to every subscriber.
     /// </summary>
-    internal byte[] GetFrame(string epoch) => _frame ?? Interlocked.CompareExchange(ref _frame, SseTopicFrames.Build(this, epoch), null) ?? _frame!;
+    internal byte[] GetFrame(string epoch) => _frame ?? Interlocked.CompareExchange(ref _frame, SseFrameWriter.BuildTopicFrame(this, epoch), null) ?? _frame!;
 
     /// <summary>The number of bytes a subscriber's queue holds for this event.</summary>
     internal int Size => Data.Length + 64;

@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics.Metrics;
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -35,17 +36,29 @@ public sealed class SseHub : IDisposable
     /// <param name="log">Where events are kept.</param>
     /// <param name="options">The hub's settings.</param>
     public SseHub(ISseTopicLog log, IOptions<SseHubOptions> options)
+        : this(log, options, meterFactory: null)
+    {
+    }
+
+    /// <summary>Creates the hub over a log, with its instruments on the application's meters.</summary>
+    /// <param name="log">Where events are kept.</param>
+    /// <param name="options">The hub's settings.</param>
+    /// <param name="meterFactory">Makes the hub's meter (<c>Sse.Runtime.AspNetCore</c>), or <see langword="null"/> for a process-wide one.</param>
+    public SseHub(ISseTopicLog log, IOptions<SseHubOptions> options, IMeterFactory? meterFactory)
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(options);
         Log = log;
         _options = options.Value;
+        Metrics = SseServerMetrics.For(meterFactory);
     }
 
     /// <summary>Gets the log the hub keeps events in.</summary>
     public ISseTopicLog Log { get; }
 
     internal SseHubOptions Options => _options;
+
+    internal SseServerMetrics Metrics { get; }
 
     /// <summary>How often this hub's "the log is unavailable" answers are logged.</summary>
     internal SseLogThrottle Outage { get; } = new(TimeSpan.FromSeconds(10));
@@ -94,14 +107,14 @@ public sealed class SseHub : IDisposable
     {
         var content = Serialize(topic, item, format);
         var position = await Log.AppendAsync(topic, content.EventType, content.Data, cancellationToken).ConfigureAwait(false);
-        SseServerMetrics.Published(topic);
-        return SseTopicFrames.Id(Log.Epoch, position);
+        Metrics.Published();
+        return SseTopicIds.Id(Log.Epoch, position);
     }
 
     /// <summary>Gets the id subscribers see for the event at <paramref name="position"/> of a topic (<c>{epoch}-{position}</c>).</summary>
     /// <param name="position">The event's position, as the log assigned it.</param>
     /// <returns>The event id.</returns>
-    public string GetEventId(long position) => SseTopicFrames.Id(Log.Epoch, position);
+    public string GetEventId(long position) => SseTopicIds.Id(Log.Epoch, position);
 
     /// <summary>An item as the log keeps it: its validated event name and its data, serialized once, within <see cref="SseHubOptions.MaxEventSize"/>.</summary>
     internal SseTopicEventContent Serialize<T>(string topic, T item, SseEventFormat<T> format)
@@ -118,11 +131,11 @@ public sealed class SseHub : IDisposable
         }
 
         var data = SerializeData(item, format);
-        var size = SseTopicFrames.MaxLength(eventType, data.Span);
+        var size = SseFrameWriter.MaxTopicFrameLength(eventType, data.Span);
         if (size > _options.MaxEventSize)
         {
             // Kept, it would fail every client that replays it; refused, it fails only its publisher.
-            SseServerMetrics.Refused(topic);
+            Metrics.Refused();
             throw new SseOversizedEventException(topic, size, _options.MaxEventSize);
         }
 
@@ -141,7 +154,7 @@ public sealed class SseHub : IDisposable
         long? after = null;
         if (lastEventId is { Length: > 0 })
         {
-            if (!SseTopicFrames.TryParse(lastEventId, Log.Epoch, out var position))
+            if (!SseTopicIds.TryParse(lastEventId, Log.Epoch, out var position))
             {
                 throw new SseResumeRejectedException(lastEventId, "The id is not one of this topic's current ids (it may be from before a restart).");
             }
@@ -153,7 +166,7 @@ public sealed class SseHub : IDisposable
         var policy = httpContext is null ? SseSlowConsumerPolicy.Disconnect : _options.SlowConsumerPolicy;
         while (true)
         {
-            var channel = _channels.GetOrAdd(topic, static (name, hub) => new SseTopicChannel(hub.Log, hub._options, name), this);
+            var channel = _channels.GetOrAdd(topic, static (name, hub) => new SseTopicChannel(hub.Log, hub._options, hub.Metrics, name), this);
             SseSubscriber? subscriber;
             try
             {
@@ -204,7 +217,7 @@ public sealed class SseHub : IDisposable
                 subscriber.Close(SseSubscriberEnd.Stopped);
             }
 
-            SseServerMetrics.Subscribed(topic, replayed: after is not null);
+            Metrics.Subscribed(replayed: after is not null);
             _options.OnSubscribed?.Invoke(new SseSubscriptionInfo(topic, stream, channel.Count, httpContext));
             return subscriber;
         }
@@ -226,7 +239,7 @@ public sealed class SseHub : IDisposable
         subscriber.Close();
         if (_channels.TryGetValue(subscriber.Topic, out var channel) && channel.Remove(subscriber, out var remaining))
         {
-            SseServerMetrics.Unsubscribed(subscriber.Topic);
+            Metrics.Unsubscribed();
             _options.OnUnsubscribed?.Invoke(new SseSubscriptionInfo(subscriber.Topic, subscriber.Stream, remaining, subscriber.HttpContext));
             if (remaining == 0)
             {
@@ -259,7 +272,7 @@ public sealed class SseHub : IDisposable
                 while (subscriber.TryDequeue(out var topicEvent, out _))
                 {
                     var eventType = topicEvent.EventType ?? SseProtocol.MessageEventType;
-                    lastId = SseTopicFrames.Id(Log.Epoch, topicEvent.Position);
+                    lastId = SseTopicIds.Id(Log.Epoch, topicEvent.Position);
                     if (format.TryDeserialize(eventType, topicEvent.Data.Span, out var item))
                     {
                         yield return new SseItem<T>(item, eventType) { EventId = lastId };

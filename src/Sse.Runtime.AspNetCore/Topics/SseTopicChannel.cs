@@ -44,6 +44,7 @@ internal sealed class SseTopicChannel
 
     private readonly ISseTopicLog _log;
     private readonly SseHubOptions _options;
+    private readonly SseServerMetrics _metrics;
     private readonly string _topic;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly object _membership = new();
@@ -54,10 +55,11 @@ internal sealed class SseTopicChannel
     private int _dispatching;
     private bool _closed;
 
-    public SseTopicChannel(ISseTopicLog log, SseHubOptions options, string topic)
+    public SseTopicChannel(ISseTopicLog log, SseHubOptions options, SseServerMetrics metrics, string topic)
     {
         _log = log;
         _options = options;
+        _metrics = metrics;
         _topic = topic;
     }
 
@@ -251,7 +253,7 @@ internal sealed class SseTopicChannel
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 // The log is unavailable (a database restarting): the next report or poll delivers.
-                SseServerMetrics.LogReadFailed(_topic);
+                _metrics.LogReadFailed();
                 return;
             }
             finally
@@ -297,7 +299,7 @@ internal sealed class SseTopicChannel
                 {
                     if (subscriber.Enqueue(topicEvent))
                     {
-                        SseServerMetrics.FellBehind(_topic, subscriber.Policy);
+                        _metrics.FellBehind(subscriber.Policy);
                     }
                 }
 
@@ -331,7 +333,7 @@ internal sealed class SseTopicChannel
             if (lost && !subscriber.IsClosed)
             {
                 subscriber.Reset(LostReason);
-                SseServerMetrics.Reset(_topic);
+                _metrics.Reset();
             }
         }
     }

@@ -1,0 +1,166 @@
+using System;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Text.Encodings.Web;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Timeouts;
+
+namespace Sse.Runtime.AspNetCore;
+
+/// <summary>
+/// One event-stream response, whatever produces its events (an iterator, a topic): it owns what every stream does the
+/// same way. It opts out of request timeouts (a stream's duration is not a request's), joins the client's and the
+/// application's cancellation in one token, starts the <c>sse.stream</c> activity and the stream meters, sends the
+/// headers with buffering off, holds the one <see cref="SseFrameWriter"/> every frame goes through, flushes and tells
+/// when the client is gone, and registers on the shared heartbeat timer.
+/// </summary>
+internal sealed class SseResponseSession : IDisposable
+{
+    /// <summary>Above this many unflushed bytes a burst is flushed even when more events are ready, so memory stays bounded.</summary>
+    public const int MaxUnflushedBytes = 64 * 1024;
+
+    private readonly HttpContext _context;
+    private readonly SseEndpointContext _endpoint;
+    private readonly string _displayName;
+    private readonly CancellationTokenSource _cancellation;
+    private readonly JavaScriptEncoder? _encoder;
+    private Activity? _activity;
+    private bool _open;
+    private SseFrameWriter? _writer;
+    private SseHeartbeats.Registration? _heartbeats;
+
+    public SseResponseSession(HttpContext context, SseEndpointContext endpoint, string displayName, JavaScriptEncoder? encoder)
+    {
+        _context = context;
+        _endpoint = endpoint;
+        _displayName = displayName;
+        _encoder = encoder;
+
+        // A stream lives as long as its client wants it: ASP.NET Core's request timeouts would cut it (and its client
+        // would reconnect in a loop). The endpoints carry DisableRequestTimeout metadata too; this covers a middleware
+        // that runs before routing.
+        context.Features.Get<IHttpRequestTimeoutFeature>()?.DisableTimeout();
+        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, endpoint.Stopping);
+    }
+
+    /// <summary>
+    /// The stream is on: its <c>sse.stream</c> activity starts (tagged with the method, and the topic for a topic
+    /// stream) and it counts as an open stream until it is disposed. A request refused before this is not a stream.
+    /// </summary>
+    public void Open(string? topic = null)
+    {
+        _activity = SseServerMetrics.ActivitySource.StartActivity("sse.stream", ActivityKind.Internal);
+        _activity?.SetTag("sse.stream", _displayName);
+        if (topic is not null)
+        {
+            _activity?.SetTag("sse.topic", topic);
+        }
+
+        _endpoint.Metrics.StreamStarted(_displayName);
+        _open = true;
+    }
+
+    /// <summary>Gets the stream's token: the client left or the application is stopping.</summary>
+    public CancellationToken Token => _cancellation.Token;
+
+    /// <summary>Gets whether the application is stopping.</summary>
+    public bool Stopping => _endpoint.Stopping.IsCancellationRequested;
+
+    /// <summary>Gets whether the headers were sent.</summary>
+    public bool Started => _writer is not null;
+
+    /// <summary>Gets the response's frame writer (once started).</summary>
+    public SseFrameWriter Writer => _writer ?? throw new InvalidOperationException("The stream has not started.");
+
+    public PipeWriter Pipe => _context.Response.BodyWriter;
+
+    /// <summary>Gets or sets how many events were written.</summary>
+    public long Events { get; set; }
+
+    /// <summary>Gets or sets how many bytes of events were written.</summary>
+    public long Bytes { get; set; }
+
+    /// <summary>Cancels the stream's token (the client is gone): its producer stops.</summary>
+    public Task CancelAsync() => _cancellation.CancelAsync();
+
+    /// <summary>Sends the headers (200, <c>text/event-stream</c>, no caching, no proxy buffering) with buffering off.</summary>
+    public async ValueTask StartAsync()
+    {
+        if (_writer is not null)
+        {
+            return;
+        }
+
+        var response = _context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = SseProtocol.EventStreamMediaType;
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        _context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        _writer = new SseFrameWriter(response.BodyWriter, _encoder);
+        await response.StartAsync(_context.RequestAborted).ConfigureAwait(false);
+        await response.BodyWriter.FlushAsync(_context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Puts the stream on the shared heartbeat timer of its interval (none when heartbeats are off).</summary>
+    public void RegisterHeartbeats(Action onDue)
+    {
+        var interval = _endpoint.HeartbeatInterval(_context);
+        if (interval != Timeout.InfiniteTimeSpan)
+        {
+            _heartbeats = _endpoint.Heartbeats.Register(interval, onDue);
+        }
+    }
+
+    /// <summary>Gets whether the endpoint has heartbeats (its interval is not infinite).</summary>
+    public bool HeartbeatsEnabled => _endpoint.HeartbeatInterval(_context) != Timeout.InfiniteTimeSpan;
+
+    /// <summary>Writes the heartbeat comment (the caller flushes).</summary>
+    public void WriteHeartbeat()
+    {
+        Writer.WriteHeartbeat();
+        _endpoint.Metrics.Heartbeat();
+    }
+
+    /// <summary>Records that the stream wrote, so its next heartbeat is a whole interval away.</summary>
+    public void Wrote() => _heartbeats?.Wrote(_endpoint.TimeProvider.GetTimestamp());
+
+    /// <summary>Commits what the writer buffered and flushes; <see langword="false"/> when the client is gone (or the flush was canceled).</summary>
+    public async ValueTask<bool> FlushAsync()
+    {
+        _writer?.Commit();
+        Wrote();
+        var flush = await Pipe.FlushAsync(Token).ConfigureAwait(false);
+        return !(flush.IsCompleted || flush.IsCanceled);
+    }
+
+    /// <summary>Flushes what is left, when the client may already be gone (there is no one to tell then).</summary>
+    public async ValueTask FlushQuietlyAsync()
+    {
+        _writer?.Commit();
+        try
+        {
+            await Pipe.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or System.IO.IOException)
+        {
+            // The client left meanwhile.
+        }
+    }
+
+    public void Dispose()
+    {
+        _heartbeats?.Dispose();
+        _writer?.Dispose();
+        if (_open)
+        {
+            _endpoint.Metrics.StreamEnded(_displayName, Events, Bytes);
+        }
+
+        _activity?.Dispose();
+        _cancellation.Dispose();
+    }
+}
