@@ -1,36 +1,50 @@
+using System;
 using System.Collections.Generic;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Sse.Runtime;
 
 /// <summary>
-/// The client's <see cref="System.Diagnostics.Metrics"/> instruments, on the meter <c>Sse.Runtime</c>:
-/// <c>sse.client.reconnects</c> (reconnection attempts) and <c>sse.client.disconnects</c> (connections lost or refused),
-/// each tagged with <c>sse.stream</c> (<c>StockFeed.Prices</c>) and <c>sse.reason</c>.
+/// The client's <see cref="System.Diagnostics.Metrics"/> instruments, on the meter <c>Sse.Runtime</c> made by the
+/// application's <see cref="IMeterFactory"/> (<see cref="SseClientOptions.MeterFactory"/>; a process-wide meter when there
+/// is none): <c>sse.client.reconnects</c> (reconnection attempts) and <c>sse.client.disconnects</c> (connections lost or
+/// refused), each tagged with <c>sse.stream</c> (<c>StockFeed.Prices</c>) and <c>sse.reason</c>.
 /// </summary>
-internal static class SseClientMetrics
+internal sealed class SseClientMetrics
 {
     public const string MeterName = "Sse.Runtime";
 
-    private static readonly Meter Meter = new(MeterName, typeof(SseClientMetrics).Assembly.GetName().Version?.ToString());
+    private static readonly string? Version = typeof(SseClientMetrics).Assembly.GetName().Version?.ToString();
+    private static readonly ConditionalWeakTable<IMeterFactory, SseClientMetrics> PerFactory = new();
+    private static readonly Lazy<SseClientMetrics> Unhosted = new(static () => new SseClientMetrics(new Meter(MeterName, Version)));
 
-    private static readonly Counter<long> Reconnects = Meter.CreateCounter<long>("sse.client.reconnects", unit: "{attempt}", description: "Reconnection attempts of server-sent-event streams.");
+    private readonly Counter<long> _reconnects;
+    private readonly Counter<long> _disconnects;
 
-    private static readonly Counter<long> Disconnects = Meter.CreateCounter<long>("sse.client.disconnects", unit: "{connection}", description: "Connections of server-sent-event streams lost or refused.");
-
-    public static void Reconnect(string stream, SseDisconnectReason reason)
+    private SseClientMetrics(Meter meter)
     {
-        if (Reconnects.Enabled)
+        _reconnects = meter.CreateCounter<long>("sse.client.reconnects", unit: "{attempt}", description: "Reconnection attempts of server-sent-event streams.");
+        _disconnects = meter.CreateCounter<long>("sse.client.disconnects", unit: "{connection}", description: "Connections of server-sent-event streams lost or refused.");
+    }
+
+    /// <summary>The instruments on <paramref name="factory"/>'s meter, one set per factory.</summary>
+    public static SseClientMetrics For(IMeterFactory? factory) =>
+        factory is null ? Unhosted.Value : PerFactory.GetValue(factory, static f => new SseClientMetrics(f.Create(new MeterOptions(MeterName) { Version = Version })));
+
+    public void Reconnect(string stream, SseDisconnectReason reason)
+    {
+        if (_reconnects.Enabled)
         {
-            Reconnects.Add(1, new KeyValuePair<string, object?>("sse.stream", stream), new KeyValuePair<string, object?>("sse.reason", ReasonTag(reason)));
+            _reconnects.Add(1, new KeyValuePair<string, object?>("sse.stream", stream), new KeyValuePair<string, object?>("sse.reason", ReasonTag(reason)));
         }
     }
 
-    public static void Disconnect(string stream, SseDisconnectReason reason)
+    public void Disconnect(string stream, SseDisconnectReason reason)
     {
-        if (Disconnects.Enabled)
+        if (_disconnects.Enabled)
         {
-            Disconnects.Add(1, new KeyValuePair<string, object?>("sse.stream", stream), new KeyValuePair<string, object?>("sse.reason", ReasonTag(reason)));
+            _disconnects.Add(1, new KeyValuePair<string, object?>("sse.stream", stream), new KeyValuePair<string, object?>("sse.reason", ReasonTag(reason)));
         }
     }
 

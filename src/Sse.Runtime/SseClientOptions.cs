@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.Metrics;
 using System.Threading;
 using Microsoft.Extensions.Logging;
 
@@ -37,6 +38,13 @@ public sealed class SseClientOptions
     /// <see cref="ILoggerFactory"/> when left <see langword="null"/>.
     /// </summary>
     public ILogger? Logger { get; set; }
+
+    /// <summary>
+    /// Gets or sets what makes the client's meter (<c>Sse.Runtime</c>: <c>sse.client.reconnects</c>,
+    /// <c>sse.client.disconnects</c>), so that each application, and each test, has its own. <c>Add{Name}Client</c> sets it
+    /// from the application's <see cref="IMeterFactory"/> when left <see langword="null"/>; otherwise one process-wide meter is used.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>Gets the options every client uses unless given others.</summary>
     internal static SseClientOptions Default { get; } = new();

@@ -23,6 +23,7 @@ internal sealed class SseSession<T> : IAsyncDisposable
     private readonly SseEventFormat<T> _format;
     private readonly SseClientOptions _options;
     private readonly SseReconnectPolicy _policy;
+    private readonly SseClientMetrics _metrics;
     private readonly CancellationToken _cancellationToken;
     private readonly bool _mayReconnect;
 
@@ -39,6 +40,7 @@ internal sealed class SseSession<T> : IAsyncDisposable
         _format = format;
         _options = options;
         _policy = new SseReconnectPolicy(options);
+        _metrics = SseClientMetrics.For(options.MeterFactory);
         _cancellationToken = cancellationToken;
         _lastEventId = request.LastEventId;
         _mayReconnect = request.IsResumable ? options.Reconnect : options.RestartNonResumableStreams;
@@ -232,7 +234,7 @@ internal sealed class SseSession<T> : IAsyncDisposable
     private void OnLost(SseDisconnectReason reason, Exception? error)
     {
         var willReconnect = _mayReconnect && _policy.CanAttempt;
-        SseClientMetrics.Disconnect(_request.StreamName, reason);
+        _metrics.Disconnect(_request.StreamName, reason);
         _options.OnDisconnected?.Invoke(new SseDisconnectedContext(_request.StreamName, reason, error, _eventCount, _lastEventId, willReconnect));
         if (_options.Logger is { } logger)
         {
@@ -250,7 +252,7 @@ internal sealed class SseSession<T> : IAsyncDisposable
             throw new SseConnectionLostException(_request.StreamName, reason, _eventCount, _lastEventId, _policy.Attempts, why, error);
         }
 
-        SseClientMetrics.Reconnect(_request.StreamName, reason);
+        _metrics.Reconnect(_request.StreamName, reason);
     }
 
     /// <summary>The server dropped events for this subscriber (it fell behind): the stream goes on, and the loss is reported.</summary>

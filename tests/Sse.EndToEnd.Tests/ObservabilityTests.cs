@@ -13,22 +13,17 @@ using Xunit;
 
 namespace Sse.EndToEnd.Tests;
 
-/// <summary>Alone, after the parallel tests: the meter and activity source are process-wide, so nothing else may add to them meanwhile.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ObservabilityCollection
-{
-    public const string Name = "Observability";
-}
-
-/// <summary>The server's meter and activities, and how long streams stay out of ASP.NET Core's request-duration metric.</summary>
-[Collection(ObservabilityCollection.Name)]
+/// <summary>
+/// The server's meter and activities, and how long streams stay out of ASP.NET Core's request-duration metric. The
+/// meters are the fixture host's own (from its IMeterFactory), so these run in parallel with every other test.
+/// </summary>
 public sealed class ObservabilityTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Fact]
     public async Task TopicStream_IsMeasured_WithOneActivityPerStream_AndNoRequestDuration()
     {
         var room = "metrics-" + Guid.NewGuid().ToString("N")[..8];
-        using var measurements = new Measurements("Sse.Runtime.AspNetCore", "Microsoft.AspNetCore.Hosting");
+        using var measurements = new Measurements(server.App.Services.GetRequiredService<IMeterFactory>(), "Sse.Runtime.AspNetCore", "Microsoft.AspNetCore.Hosting");
         var activities = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
@@ -80,7 +75,7 @@ public sealed class ObservabilityTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task IteratorStream_IsMeasured()
     {
-        using var measurements = new Measurements("Sse.Runtime.AspNetCore");
+        using var measurements = new Measurements(server.App.Services.GetRequiredService<IMeterFactory>(), "Sse.Runtime.AspNetCore");
         var items = new List<Counted>();
         await foreach (var item in server.Client.Items(5))
         {
@@ -115,17 +110,17 @@ public sealed class ObservabilityTests(ServerFixture server) : IClassFixture<Ser
         }
     }
 
-    /// <summary>Every measurement of the named meters while it lives.</summary>
+    /// <summary>Every measurement of the named meters of one application (made by its meter factory) while it lives.</summary>
     private sealed class Measurements : IDisposable
     {
         private readonly MeterListener _listener = new();
         private readonly ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)> _all = new();
 
-        public Measurements(params string[] meters)
+        public Measurements(IMeterFactory factory, params string[] meters)
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (meters.Contains(instrument.Meter.Name))
+                if (ReferenceEquals(instrument.Meter.Scope, factory) && meters.Contains(instrument.Meter.Name))
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }

@@ -122,4 +122,17 @@ public sealed class PipelineTests
         Assert.Equal(1, secondPublished.GetMeasurementSnapshot().Sum(static m => m.Value));
         Assert.Contains(firstStreams.GetMeasurementSnapshot(), static m => m.Value == 1 && Equals(m.Tags["sse.stream"], "TestFeed.Count"));
     }
+
+    [Fact]
+    public async Task GeneratedClients_MeasureOnTheirApplicationsMeterFactory()
+    {
+        var services = new ServiceCollection();
+        services.AddMetrics();
+        services.AddTestFeedClient(static http => http.BaseAddress = new Uri("http://127.0.0.1:1"));
+        await using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<SseClientOptions>>().Get(TestFeedClientServiceCollectionExtensions.ClientName);
+
+        Assert.Same(provider.GetRequiredService<IMeterFactory>(), options.MeterFactory);
+    }
 }

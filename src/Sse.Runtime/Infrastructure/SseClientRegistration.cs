@@ -60,7 +60,10 @@ public static class SseClientRegistration
         }
 
         services.AddOptions<SseClientOptions>(name).PostConfigure<IServiceProvider>(static (options, serviceProvider) =>
-            options.Logger ??= serviceProvider.GetService<ILoggerFactory>()?.CreateLogger(SseClientLog.Category));
+        {
+            options.Logger ??= serviceProvider.GetService<ILoggerFactory>()?.CreateLogger(SseClientLog.Category);
+            options.MeterFactory ??= serviceProvider.GetService<System.Diagnostics.Metrics.IMeterFactory>();
+        });
 
         return builder;
     }
