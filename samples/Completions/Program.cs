@@ -6,7 +6,6 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Completions;
-using System.IO;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -14,7 +13,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
 using Sse.Contracts;
 
@@ -26,6 +24,10 @@ using Sse.Contracts;
 //   curl -N http://127.0.0.1:5000/api/complete -H 'content-type: application/json' -d '{"text":"Why SSE?"}'
 var ask = AskedPrompt(args);
 var builder = WebApplication.CreateSlimBuilder(args);
+
+// Static web assets of referenced packages (the TypeScript runtime) from their build output in every environment, as
+// Development does by itself; a published app serves them from its wwwroot.
+builder.WebHost.UseStaticWebAssets();
 builder.WebHost.UseUrls(ask is null ? builder.Configuration["urls"] ?? "http://127.0.0.1:5000" : "http://127.0.0.1:0");
 if (ask is not null)
 {
@@ -36,13 +38,9 @@ builder.Services.AddSingleton<ICompletions, EchoModel>();
 var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
-// The page's TypeScript runtime (@sse-contracts/client): one compiled copy for every sample page, in
-// samples/shared/sse-client (npm run build:samples). An app of your own bundles it or copies it into wwwroot.
-app.UseStaticFiles(new StaticFileOptions
-{
-    FileProvider = new PhysicalFileProvider(Path.GetFullPath(Path.Combine(app.Environment.ContentRootPath, "../shared/sse-client"))),
-    RequestPath = "/js/sse-client",
-});
+// The page's TypeScript runtime (@sse-contracts/client) is a static web asset of the server package, served at
+// /_content/Sse.Runtime.AspNetCore/sse-client/index.js by MapStaticAssets, under dotnet run and after dotnet publish.
+app.MapStaticAssets();
 app.MapCompletions();
 
 if (ask is null)

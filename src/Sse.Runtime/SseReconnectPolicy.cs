@@ -3,20 +3,24 @@ using System;
 namespace Sse.Runtime;
 
 /// <summary>
-/// When to reconnect: exponential backoff with full jitter. Attempt n waits a random time in [0, min(max, base × 2^(n−1))],
-/// where the base is the server's <c>retry:</c> when it sent one, otherwise <see cref="SseClientOptions.InitialReconnectDelay"/>;
-/// a <c>Retry-After</c> from the server is a lower bound. The attempt count starts again once a reconnected stream
-/// delivers an event, and stops the stream at <see cref="SseClientOptions.MaxReconnectAttempts"/>.
+/// When to reconnect. Spec: the client waits "the event source's reconnection time" and "optionally" longer (backoff),
+/// so no reconnect comes sooner than it: the reconnection time R is the server's last <c>retry:</c>, else
+/// <see cref="SseClientOptions.InitialReconnectDelay"/>; the floor F is R, or the server's <c>Retry-After</c> when that
+/// is longer; attempt n waits F plus a random jitter of up to max(min(<see cref="SseClientOptions.MaxReconnectDelay"/>,
+/// R·2ⁿ) − F, R), so the ceiling doubles with each attempt up to the cap and clients that lost the same server spread
+/// out (never all at once, even behind a long <c>Retry-After</c>). The attempt count starts again once a reconnected
+/// stream delivers an event, and stops the stream at <see cref="SseClientOptions.MaxReconnectAttempts"/>. The
+/// TypeScript client computes the same delay (<c>tests/Shared/session-behaviour.json</c> holds both to it).
 /// </summary>
 internal sealed class SseReconnectPolicy
 {
     private readonly SseClientOptions _options;
-    private readonly Random _random;
+    private readonly Func<double> _random;
 
-    public SseReconnectPolicy(SseClientOptions options, Random? random = null)
+    public SseReconnectPolicy(SseClientOptions options, Func<double>? random = null)
     {
         _options = options;
-        _random = random ?? Random.Shared;
+        _random = random ?? Random.Shared.NextDouble;
     }
 
     /// <summary>Gets the number of attempts made in a row since the stream last delivered an event.</summary>
@@ -33,19 +37,25 @@ internal sealed class SseReconnectPolicy
     public TimeSpan NextDelay(TimeSpan? retryAfter)
     {
         Attempts++;
-        var baseDelay = ServerRetry ?? _options.InitialReconnectDelay;
-        var cap = _options.MaxReconnectDelay;
+        return Delay(ServerRetry ?? _options.InitialReconnectDelay, _options.MaxReconnectDelay, retryAfter, Attempts, _random());
+    }
 
-        // base × 2^(n−1), in ticks with saturation, then capped.
-        var ceilingTicks = baseDelay.Ticks;
-        for (var i = 1; i < Attempts && ceilingTicks < cap.Ticks; i++)
+    /// <summary>The delay of attempt <paramref name="attempt"/> (from 1) for a random value in [0, 1).</summary>
+    internal static TimeSpan Delay(TimeSpan reconnectionTime, TimeSpan maxDelay, TimeSpan? retryAfter, int attempt, double random)
+    {
+        var r = Math.Max(0, reconnectionTime.Ticks);
+        var floor = retryAfter is { Ticks: > 0 } after ? Math.Max(r, after.Ticks) : r;
+
+        // R·2ⁿ, with saturation, then capped.
+        var ceiling = r;
+        for (var i = 0; i < attempt && ceiling < maxDelay.Ticks; i++)
         {
-            ceilingTicks = ceilingTicks > long.MaxValue / 2 ? long.MaxValue : ceilingTicks * 2;
+            ceiling = ceiling > long.MaxValue / 2 ? long.MaxValue : ceiling * 2;
         }
 
-        ceilingTicks = Math.Min(ceilingTicks, cap.Ticks);
-        var delay = TimeSpan.FromTicks((long)(_random.NextDouble() * ceilingTicks));
-        return retryAfter is { } floor && floor > delay ? floor : delay;
+        ceiling = Math.Min(ceiling, maxDelay.Ticks);
+        var jitter = Math.Max(ceiling - floor, r);
+        return TimeSpan.FromTicks(floor + (long)(random * jitter));
     }
 
     /// <summary>The stream delivered an event: the next loss starts counting from one again.</summary>

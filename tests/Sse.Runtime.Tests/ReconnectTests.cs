@@ -139,10 +139,13 @@ public class ReconnectTests
         time.Advance(TimeSpan.FromMilliseconds(999));
         await Task.Delay(50);
         Assert.False(reading.IsCompleted, "The client reconnected before the server's Retry-After.");
-        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        // At least the Retry-After, with a jitter of up to the reconnection time above it.
+        var delay = Assert.Single(delays);
+        Assert.InRange(delay, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(1010));
+        time.Advance(delay - TimeSpan.FromMilliseconds(999));
 
         Assert.Equal(["a"], await reading);
-        Assert.Equal(TimeSpan.FromSeconds(1), Assert.Single(delays));
     }
 
     [Fact]
@@ -391,33 +394,33 @@ public class ReconnectTests
     }
 
     [Fact]
-    public void Backoff_FullJitterUnderADoublingCap()
+    public void Backoff_NeverSoonerThanTheReconnectionTime_JitterAboveIt_UnderADoublingCap()
     {
         var options = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(100), MaxReconnectDelay = TimeSpan.FromMilliseconds(1000) };
-        var caps = new[] { 100, 200, 400, 800, 1000, 1000 };
+        var ceilings = new[] { 200, 400, 800, 1000, 1000, 1000 };
         for (var seed = 0; seed < 50; seed++)
         {
-            var policy = new SseReconnectPolicy(options, new Random(seed));
-            foreach (var cap in caps)
+            var random = new Random(seed);
+            var policy = new SseReconnectPolicy(options, random.NextDouble);
+            foreach (var ceiling in ceilings)
             {
-                var delay = policy.NextDelay(retryAfter: null);
-                Assert.InRange(delay, TimeSpan.Zero, TimeSpan.FromMilliseconds(cap));
+                Assert.InRange(policy.NextDelay(retryAfter: null), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(ceiling));
             }
         }
 
-        // Full jitter: over many draws the delays spread across the whole range, not bunched at the cap.
-        var spread = Enumerable.Range(0, 200).Select(seed => new SseReconnectPolicy(options, new Random(seed)).NextDelay(null).TotalMilliseconds).ToList();
-        Assert.True(spread.Min() < 20 && spread.Max() > 80, $"min {spread.Min()} max {spread.Max()}");
+        // The jitter spreads clients over the whole range above the floor, not bunched at either end.
+        var spread = Enumerable.Range(0, 200).Select(seed => new SseReconnectPolicy(options, new Random(seed).NextDouble).NextDelay(null).TotalMilliseconds).ToList();
+        Assert.True(spread.Min() < 110 && spread.Max() > 190, $"min {spread.Min()} max {spread.Max()}");
     }
 
     [Fact]
-    public void Backoff_ServerRetryReplacesTheInitialDelay_RetryAfterIsAFloor()
+    public void Backoff_ServerRetryReplacesTheInitialDelay_RetryAfterIsAFloor_WithJitterAboveIt()
     {
         var options = new SseClientOptions { InitialReconnectDelay = TimeSpan.FromSeconds(10), MaxReconnectDelay = TimeSpan.FromSeconds(60) };
-        var policy = new SseReconnectPolicy(options, new Random(1)) { ServerRetry = TimeSpan.FromMilliseconds(50) };
+        var policy = new SseReconnectPolicy(options, new Random(1).NextDouble) { ServerRetry = TimeSpan.FromMilliseconds(50) };
 
-        Assert.InRange(policy.NextDelay(null), TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
-        Assert.True(policy.NextDelay(TimeSpan.FromSeconds(3)) >= TimeSpan.FromSeconds(3));
+        Assert.InRange(policy.NextDelay(null), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100));
+        Assert.InRange(policy.NextDelay(TimeSpan.FromSeconds(3)), TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3.05));
         policy.Reset();
         Assert.Equal(0, policy.Attempts);
     }

@@ -67,11 +67,11 @@ public sealed class TypeScriptClientTests
         var fresh = Path.Combine(Path.GetTempPath(), "sse-pages-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            (await ProcessRunner.RunAsync(Tools.Require("node", Install), ["scripts/build-samples.mjs", fresh], Package, TimeSpan.FromMinutes(5))).EnsureSuccess("build-samples.mjs");
-            // The shared runtime copy, and each page's own scripts.
+            (await ProcessRunner.RunAsync(Tools.Require("node", Install), ["scripts/build-web.mjs", fresh], Package, TimeSpan.FromMinutes(5))).EnsureSuccess("build-web.mjs");
+            // The runtime as the server package's static web asset, and each page's own scripts.
             foreach (var (built, checkedIn) in new[]
             {
-                (Path.Combine(fresh, "shared", "sse-client"), RepoPaths.File("samples/shared/sse-client")),
+                (Path.Combine(fresh, "sse-client"), RepoPaths.File("src/Sse.Runtime.AspNetCore/wwwroot/sse-client")),
                 (Path.Combine(fresh, "Chat.Server", "js"), RepoPaths.File("samples/Chat/Chat.Server/wwwroot/js")),
                 (Path.Combine(fresh, "Completions", "js"), RepoPaths.File("samples/Completions/wwwroot/js")),
             })
@@ -82,7 +82,7 @@ public sealed class TypeScriptClientTests
                 {
                     Assert.True(
                         File.ReadAllText(Path.Combine(built, file)) == File.ReadAllText(Path.Combine(checkedIn, file)),
-                        $"{Path.GetRelativePath(RepoPaths.Root, Path.Combine(checkedIn, file))} is stale: run `npm run build:samples` in clients/typescript and commit the result.");
+                        $"{Path.GetRelativePath(RepoPaths.Root, Path.Combine(checkedIn, file))} is stale: run `npm run build:web` in clients/typescript and commit the result.");
                 }
             }
         }

@@ -1,3 +1,5 @@
+import type { SseDisconnectReason } from "./protocol.js";
+
 /** Errors a generated client throws; each says what went wrong and carries the facts. */
 
 /** The base of every error of this package. */
@@ -51,8 +53,12 @@ export class SseResumeRejectedError extends SseError {
   }
 }
 
-/** Why a connection was lost. */
-export type SseDisconnectReason = "connection-error" | "end-of-stream" | "idle-timeout" | "server-error";
+/** One event grew past the client's limit (`maxEventBytes`): a hostile or broken server; the stream is abandoned. */
+export class SseEventTooLargeError extends SseError {
+  constructor(readonly maxEventBytes: number) {
+    super(`An event exceeded the maximum event size of ${maxEventBytes} bytes (maxEventBytes); the stream was closed instead of buffering it.`);
+  }
+}
 
 /** The connection was lost and the stream could not (or may not) be resumed. */
 export class SseConnectionLostError extends SseError {

@@ -1,4 +1,5 @@
-export { SseEventParser, SseEventTooLargeError, MAX_RETRY_MS, type SseEvent } from "./parser.js";
+export { SseEventParser, MAX_RETRY_MS, type SseEvent } from "./parser.js";
+export { ReservedEvents, LastEventIdHeader, LastEventIdQuery, Defaults, reconnectDelayMs, type SseDisconnectReason } from "./protocol.js";
 export {
   SseError,
   SseHttpError,
@@ -8,7 +9,7 @@ export {
   SseResumeRejectedError,
   SseConnectionLostError,
   SseIdleTimeoutError,
-  type SseDisconnectReason,
+  SseEventTooLargeError,
 } from "./errors.js";
 export type { SseClientOptions, SseConnectedContext, SseDisconnectedContext, SseReconnectingContext, SseGapContext } from "./options.js";
 export { routeValue, query, headerValues, headerText, resolve, type SseRequest } from "./request.js";

@@ -1,4 +1,4 @@
-import type { SseDisconnectReason } from "./errors.js";
+import { Defaults, type SseDisconnectReason } from "./protocol.js";
 import { headerText } from "./request.js";
 
 /** What a connection that opened looked like. */
@@ -48,16 +48,19 @@ export interface SseClientOptions {
   readonly reconnect?: boolean;
   /** Whether a stream the server cannot resume starts over after a lost connection instead of failing (default false; it may repeat items). */
   readonly restartNonResumableStreams?: boolean;
-  /** The first reconnection delay, before jitter (default 1,000 ms); a `retry:` from the server replaces it. */
+  /**
+   * The reconnection time until the server sends a `retry:` (default 1,000 ms): no reconnect comes sooner, and the
+   * jitter (up to double, then doubling per attempt up to `maxReconnectDelayMs`) goes above it.
+   */
   readonly initialReconnectDelayMs?: number;
-  /** The longest reconnection delay (default 30,000 ms). */
+  /** The cap of the backoff above the reconnection time (default 30,000 ms); a longer `retry:` or `Retry-After` still wins. */
   readonly maxReconnectDelayMs?: number;
   /** The most reconnections in a row without an event (default unlimited). */
   readonly maxReconnectAttempts?: number;
   /** How long nothing, not even a heartbeat, may arrive before the connection counts as lost (default 45,000 ms; 0 for none). */
   readonly idleTimeoutMs?: number;
-  /** The largest event, in characters (default 1 Mi). */
-  readonly maxEventChars?: number;
+  /** The largest event, in bytes of the wire format: field names, values and line ends (default 1 MiB, as the .NET client). */
+  readonly maxEventBytes?: number;
   /**
    * Whether the end of a response without the server's `sse-end` event is a lost connection (default true, as the
    * generated endpoints announce their end); false for servers that do not (then the end of a response is the end).
@@ -79,7 +82,7 @@ export interface ResolvedOptions {
   readonly maxReconnectDelayMs: number;
   readonly maxReconnectAttempts: number;
   readonly idleTimeoutMs: number;
-  readonly maxEventChars: number;
+  readonly maxEventBytes: number;
   readonly requireEndEvent: boolean;
   readonly random: () => number;
 }
@@ -89,11 +92,11 @@ export function resolveOptions(options: SseClientOptions): ResolvedOptions {
     fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
     reconnect: options.reconnect ?? true,
     restartNonResumableStreams: options.restartNonResumableStreams ?? false,
-    initialReconnectDelayMs: options.initialReconnectDelayMs ?? 1_000,
-    maxReconnectDelayMs: options.maxReconnectDelayMs ?? 30_000,
+    initialReconnectDelayMs: options.initialReconnectDelayMs ?? Defaults.initialReconnectDelayMs,
+    maxReconnectDelayMs: options.maxReconnectDelayMs ?? Defaults.maxReconnectDelayMs,
     maxReconnectAttempts: options.maxReconnectAttempts ?? Number.POSITIVE_INFINITY,
-    idleTimeoutMs: options.idleTimeoutMs ?? 45_000,
-    maxEventChars: options.maxEventChars ?? 1024 * 1024,
+    idleTimeoutMs: options.idleTimeoutMs ?? Defaults.idleTimeoutMs,
+    maxEventBytes: options.maxEventBytes ?? Defaults.maxEventBytes,
     requireEndEvent: options.requireEndEvent ?? true,
     random: options.random ?? Math.random,
   };

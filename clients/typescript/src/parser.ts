@@ -19,12 +19,29 @@ export interface SseEvent {
 /** The longest reconnection time a `retry` field can set: 2^31−1 ms; larger values are clamped to it. */
 export const MAX_RETRY_MS = 2_147_483_647;
 
-/** Thrown when one event grows past the reader's limit (a hostile or broken server). */
-export class SseEventTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`An event exceeded ${limit} characters; the stream was abandoned.`);
-    this.name = "SseEventTooLargeError";
+import { SseEventTooLargeError } from "./errors.js";
+import { Defaults } from "./protocol.js";
+
+export { SseEventTooLargeError } from "./errors.js";
+
+/** UTF-8 bytes of `text` (a surrogate pair is 4, as it was on the wire). */
+function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) {
+      if (c < 0x800) {
+        bytes += 1;
+      } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+        bytes += 2;
+        i++;
+      } else {
+        bytes += 2;
+      }
+    }
   }
+
+  return bytes;
 }
 
 export class SseEventParser {
@@ -37,7 +54,8 @@ export class SseEventParser {
   private eventType = "";
   private idBuffer: string;
   private retry: number | undefined;
-  private blockChars = 0;
+  private blockBytes = 0;
+  private pendingBytes = 0;
 
   /** The spec's "last event ID string": what a reconnect sends as `Last-Event-ID`. */
   lastEventId: string;
@@ -45,7 +63,8 @@ export class SseEventParser {
   /** The reconnection time the stream set last, whether or not an event followed it. */
   reconnectionTime: number | undefined;
 
-  constructor(lastEventId = "", private readonly maxEventChars = 4 * 1024 * 1024) {
+  /** @param maxEventBytes The largest event, in bytes of the wire format (field names, values and line ends). */
+  constructor(lastEventId = "", private readonly maxEventBytes: number = Defaults.maxEventBytes) {
     this.idBuffer = lastEventId;
     this.lastEventId = lastEventId;
   }
@@ -59,6 +78,7 @@ export class SseEventParser {
   end(): void {
     this.decoder.decode();
     this.pending = "";
+    this.pendingBytes = 0;
   }
 
   private lines(text: string): SseEvent[] {
@@ -78,12 +98,17 @@ export class SseEventParser {
         continue;
       }
 
-      const line = this.pending + text.slice(start, i);
+      const tail = text.slice(start, i);
+      const line = this.pending + tail;
+      const lineBytes = this.pendingBytes + utf8Length(tail);
       this.pending = "";
+      this.pendingBytes = 0;
+      let terminator = 1;
       if (c === 13) {
         if (i + 1 < text.length) {
           if (text.charCodeAt(i + 1) === 10) {
             i++;
+            terminator = 2;
           }
         } else {
           this.skipLeadingLf = true; // A CR at the end of a chunk: its LF may come next.
@@ -91,28 +116,31 @@ export class SseEventParser {
       }
 
       start = i + 1;
-      const event = this.line(line);
+      const event = this.line(line, lineBytes + terminator);
       if (event) {
         events.push(event);
       }
     }
 
-    this.pending += text.slice(start);
-    if (this.blockChars + this.pending.length > this.maxEventChars) {
-      throw new SseEventTooLargeError(this.maxEventChars);
+    const rest = text.slice(start);
+    this.pending += rest;
+    this.pendingBytes += utf8Length(rest);
+    if (this.blockBytes + this.pendingBytes > this.maxEventBytes) {
+      throw new SseEventTooLargeError(this.maxEventBytes); // A line that never ends.
     }
 
     return events;
   }
 
-  private line(line: string): SseEvent | undefined {
-    if (line.length === 0) {
-      return this.dispatch();
+  /** One line, `bytes` long with its line end; every line of an event counts toward its size, its blank line too (as in .NET). */
+  private line(line: string, bytes: number): SseEvent | undefined {
+    this.blockBytes += bytes;
+    if (this.blockBytes > this.maxEventBytes) {
+      throw new SseEventTooLargeError(this.maxEventBytes);
     }
 
-    this.blockChars += line.length + 1;
-    if (this.blockChars > this.maxEventChars) {
-      throw new SseEventTooLargeError(this.maxEventChars);
+    if (line.length === 0) {
+      return this.dispatch();
     }
 
     if (line.charCodeAt(0) === 58) {
@@ -163,7 +191,7 @@ export class SseEventParser {
     this.hasData = false;
     this.eventType = "";
     this.retry = undefined;
-    this.blockChars = 0;
+    this.blockBytes = 0;
     if (!hasData) {
       return undefined;
     }

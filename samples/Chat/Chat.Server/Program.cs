@@ -6,12 +6,10 @@ using System.Threading.Tasks;
 using Chat;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using System.IO;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
 using Sse.Contracts;
 using Sse.Runtime.AspNetCore;
 
@@ -21,6 +19,10 @@ using Sse.Runtime.AspNetCore;
 // dotnet run --project samples/Chat/Chat.Server -- --urls http://127.0.0.1:5000
 // then open http://127.0.0.1:5000/ in two browser windows, or run the console client.
 var builder = WebApplication.CreateSlimBuilder(args);
+
+// Static web assets of referenced packages (the TypeScript runtime) from their build output in every environment, as
+// Development does by itself; a published app serves them from its wwwroot.
+builder.WebHost.UseStaticWebAssets();
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:5000");
 
 // Sign-in is a development stand-in: POST /login with a name gets a cookie, no password. Any ASP.NET Core
@@ -46,13 +48,9 @@ builder.Services.AddScoped<IChat, ChatService>();
 var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
-// The page's TypeScript runtime (@sse-contracts/client): one compiled copy for every sample page, in
-// samples/shared/sse-client (npm run build:samples). An app of your own bundles it or copies it into wwwroot.
-app.UseStaticFiles(new StaticFileOptions
-{
-    FileProvider = new PhysicalFileProvider(Path.GetFullPath(Path.Combine(app.Environment.ContentRootPath, "../../shared/sse-client"))),
-    RequestPath = "/js/sse-client",
-});
+// The page's TypeScript runtime (@sse-contracts/client) is a static web asset of the server package, served at
+// /_content/Sse.Runtime.AspNetCore/sse-client/index.js by MapStaticAssets, under dotnet run and after dotnet publish.
+app.MapStaticAssets();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapPost("/login", static async (HttpContext context) =>

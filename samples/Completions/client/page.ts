@@ -1,6 +1,6 @@
 // The Completions page, on the client generated from the contract (client/completions.ts): a POST starts the stream
 // (which EventSource cannot do), and its events arrive typed, tokens then one "done".
-// Compiled to wwwroot/js by `npm run build:samples` in clients/typescript.
+// Compiled to wwwroot/js by `npm run build:web` in clients/typescript.
 import { SseHttpError } from "@sse-contracts/client";
 import { CompletionsClient } from "./completions.js";
 

@@ -1,6 +1,6 @@
 // The Chat page, on the client generated from the contract (client/chat.ts): typed streams over fetch, so the page
 // gets reconnect-and-resume, the end and "cannot resume" signals and typed errors, not raw EventSource strings.
-// Compiled to wwwroot/js by `npm run build:samples` in clients/typescript.
+// Compiled to wwwroot/js by `npm run build:web` in clients/typescript.
 import { SseHttpError } from "@sse-contracts/client";
 import { ChatClient, type ChatMessage } from "./chat.js";
 

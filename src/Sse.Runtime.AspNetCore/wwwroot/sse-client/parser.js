@@ -5,17 +5,31 @@
  */
 /** The longest reconnection time a `retry` field can set: 2^31−1 ms; larger values are clamped to it. */
 export const MAX_RETRY_MS = 2_147_483_647;
-/** Thrown when one event grows past the reader's limit (a hostile or broken server). */
-export class SseEventTooLargeError extends Error {
-    limit;
-    constructor(limit) {
-        super(`An event exceeded ${limit} characters; the stream was abandoned.`);
-        this.limit = limit;
-        this.name = "SseEventTooLargeError";
+import { SseEventTooLargeError } from "./errors.js";
+import { Defaults } from "./protocol.js";
+export { SseEventTooLargeError } from "./errors.js";
+/** UTF-8 bytes of `text` (a surrogate pair is 4, as it was on the wire). */
+function utf8Length(text) {
+    let bytes = text.length;
+    for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) {
+            if (c < 0x800) {
+                bytes += 1;
+            }
+            else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+                bytes += 2;
+                i++;
+            }
+            else {
+                bytes += 2;
+            }
+        }
     }
+    return bytes;
 }
 export class SseEventParser {
-    maxEventChars;
+    maxEventBytes;
     // The BOM is stripped by the decoder (once, at the start), as the spec's UTF-8 decode does.
     decoder = new TextDecoder("utf-8");
     pending = "";
@@ -25,13 +39,15 @@ export class SseEventParser {
     eventType = "";
     idBuffer;
     retry;
-    blockChars = 0;
+    blockBytes = 0;
+    pendingBytes = 0;
     /** The spec's "last event ID string": what a reconnect sends as `Last-Event-ID`. */
     lastEventId;
     /** The reconnection time the stream set last, whether or not an event followed it. */
     reconnectionTime;
-    constructor(lastEventId = "", maxEventChars = 4 * 1024 * 1024) {
-        this.maxEventChars = maxEventChars;
+    /** @param maxEventBytes The largest event, in bytes of the wire format (field names, values and line ends). */
+    constructor(lastEventId = "", maxEventBytes = Defaults.maxEventBytes) {
+        this.maxEventBytes = maxEventBytes;
         this.idBuffer = lastEventId;
         this.lastEventId = lastEventId;
     }
@@ -43,6 +59,7 @@ export class SseEventParser {
     end() {
         this.decoder.decode();
         this.pending = "";
+        this.pendingBytes = 0;
     }
     lines(text) {
         const events = [];
@@ -59,12 +76,17 @@ export class SseEventParser {
             if (c !== 10 && c !== 13) {
                 continue;
             }
-            const line = this.pending + text.slice(start, i);
+            const tail = text.slice(start, i);
+            const line = this.pending + tail;
+            const lineBytes = this.pendingBytes + utf8Length(tail);
             this.pending = "";
+            this.pendingBytes = 0;
+            let terminator = 1;
             if (c === 13) {
                 if (i + 1 < text.length) {
                     if (text.charCodeAt(i + 1) === 10) {
                         i++;
+                        terminator = 2;
                     }
                 }
                 else {
@@ -72,24 +94,27 @@ export class SseEventParser {
                 }
             }
             start = i + 1;
-            const event = this.line(line);
+            const event = this.line(line, lineBytes + terminator);
             if (event) {
                 events.push(event);
             }
         }
-        this.pending += text.slice(start);
-        if (this.blockChars + this.pending.length > this.maxEventChars) {
-            throw new SseEventTooLargeError(this.maxEventChars);
+        const rest = text.slice(start);
+        this.pending += rest;
+        this.pendingBytes += utf8Length(rest);
+        if (this.blockBytes + this.pendingBytes > this.maxEventBytes) {
+            throw new SseEventTooLargeError(this.maxEventBytes); // A line that never ends.
         }
         return events;
     }
-    line(line) {
+    /** One line, `bytes` long with its line end; every line of an event counts toward its size, its blank line too (as in .NET). */
+    line(line, bytes) {
+        this.blockBytes += bytes;
+        if (this.blockBytes > this.maxEventBytes) {
+            throw new SseEventTooLargeError(this.maxEventBytes);
+        }
         if (line.length === 0) {
             return this.dispatch();
-        }
-        this.blockChars += line.length + 1;
-        if (this.blockChars > this.maxEventChars) {
-            throw new SseEventTooLargeError(this.maxEventChars);
         }
         if (line.charCodeAt(0) === 58) {
             return undefined; // A comment.
@@ -135,11 +160,10 @@ export class SseEventParser {
         this.hasData = false;
         this.eventType = "";
         this.retry = undefined;
-        this.blockChars = 0;
+        this.blockBytes = 0;
         if (!hasData) {
             return undefined;
         }
         return retry === undefined ? { type, data, lastEventId: this.lastEventId } : { type, data, lastEventId: this.lastEventId, retry };
     }
 }
-//# sourceMappingURL=parser.js.map

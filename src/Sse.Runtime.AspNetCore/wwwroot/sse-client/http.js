@@ -31,4 +31,3 @@ export function retryAfter(value) {
     const date = Date.parse(value);
     return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
-//# sourceMappingURL=http.js.map

@@ -66,6 +66,14 @@ export class SseResumeRejectedError extends SseError {
         this.reason = reason;
     }
 }
+/** One event grew past the client's limit (`maxEventBytes`): a hostile or broken server; the stream is abandoned. */
+export class SseEventTooLargeError extends SseError {
+    maxEventBytes;
+    constructor(maxEventBytes) {
+        super(`An event exceeded the maximum event size of ${maxEventBytes} bytes (maxEventBytes); the stream was closed instead of buffering it.`);
+        this.maxEventBytes = maxEventBytes;
+    }
+}
 /** The connection was lost and the stream could not (or may not) be resumed. */
 export class SseConnectionLostError extends SseError {
     stream;
@@ -90,4 +98,3 @@ export class SseIdleTimeoutError extends SseError {
         this.idleTimeoutMs = idleTimeoutMs;
     }
 }
-//# sourceMappingURL=errors.js.map

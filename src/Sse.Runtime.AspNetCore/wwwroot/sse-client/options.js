@@ -1,14 +1,15 @@
+import { Defaults } from "./protocol.js";
 import { headerText } from "./request.js";
 export function resolveOptions(options) {
     return {
         fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
         reconnect: options.reconnect ?? true,
         restartNonResumableStreams: options.restartNonResumableStreams ?? false,
-        initialReconnectDelayMs: options.initialReconnectDelayMs ?? 1_000,
-        maxReconnectDelayMs: options.maxReconnectDelayMs ?? 30_000,
+        initialReconnectDelayMs: options.initialReconnectDelayMs ?? Defaults.initialReconnectDelayMs,
+        maxReconnectDelayMs: options.maxReconnectDelayMs ?? Defaults.maxReconnectDelayMs,
         maxReconnectAttempts: options.maxReconnectAttempts ?? Number.POSITIVE_INFINITY,
-        idleTimeoutMs: options.idleTimeoutMs ?? 45_000,
-        maxEventChars: options.maxEventChars ?? 1024 * 1024,
+        idleTimeoutMs: options.idleTimeoutMs ?? Defaults.idleTimeoutMs,
+        maxEventBytes: options.maxEventBytes ?? Defaults.maxEventBytes,
         requireEndEvent: options.requireEndEvent ?? true,
         random: options.random ?? Math.random,
     };
@@ -22,4 +23,3 @@ export async function headersFor(options, own) {
     }
     return { ...headers, ...own };
 }
-//# sourceMappingURL=options.js.map

@@ -61,4 +61,3 @@ export function headerText(name, text) {
 export function resolve(baseUrl, path) {
     return baseUrl.replace(/\/+$/, "") + path;
 }
-//# sourceMappingURL=request.js.map

@@ -2,12 +2,13 @@ import { SseConnectionLostError, SseContentTypeError, SseError, SseIdleTimeoutEr
 import { httpError } from "./http.js";
 import { headersFor, resolveOptions } from "./options.js";
 import { SseEventParser } from "./parser.js";
+import { LastEventIdHeader, ReservedEvents, reconnectDelayMs } from "./protocol.js";
 import { headerText, resolve } from "./request.js";
-const Reserved = { end: "sse-end", error: "sse-error", reset: "sse-reset", gap: "sse-gap" };
 /**
  * Reads a stream with fetch: the items in order, across reconnections. A resumable stream reconnects after a lost
- * connection (backoff with full jitter, the server's `retry:` and `Retry-After`) and sends the last id it received as
- * `Last-Event-ID`; the consumer sees one continuous sequence. It ends on the server's `sse-end` event or a 204.
+ * connection (never sooner than the reconnection time or `Retry-After`, with jitter above it: `reconnectDelayMs`) and
+ * sends the last id it received as `Last-Event-ID`; the consumer sees one continuous sequence. It ends on the server's
+ * `sse-end` event or a 204. The rules are the .NET client's (`tests/Shared/session-behaviour.json`).
  */
 export async function* readItems(baseUrl, request, read, clientOptions = {}, signal) {
     const options = resolveOptions(clientOptions);
@@ -36,6 +37,7 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
             }
         };
         let lost;
+        let responded = false;
         try {
             const headers = await headersFor(clientOptions, request.headers);
             headers["Accept"] = "text/event-stream";
@@ -43,7 +45,7 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
                 headers["Content-Type"] = "application/json";
             }
             if (lastEventId !== undefined) {
-                headers["Last-Event-ID"] = headerText("Last-Event-ID", lastEventId); // as browsers send it: UTF-8
+                headers[LastEventIdHeader] = headerText(LastEventIdHeader, lastEventId); // as browsers send it: UTF-8
             }
             sentLastEventId = lastEventId;
             touch();
@@ -55,13 +57,14 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
                 cache: "no-store",
                 credentials: clientOptions.credentials ?? "same-origin",
             });
+            responded = true;
             if (response.status === 204) {
                 return; // Nothing (more) to stream.
             }
             if (response.status !== 200) {
                 const error = await httpError(response, url);
                 if (response.status >= 500 || response.status === 408 || response.status === 429) {
-                    lost = { reason: "server-error", error, retryAfterMs: error.retryAfterMs };
+                    lost = { reason: "retryable-status", error, retryAfterMs: error.retryAfterMs };
                 }
                 else {
                     throw error;
@@ -74,27 +77,37 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
                     throw new SseContentTypeError(url, contentType);
                 }
                 clientOptions.onConnected?.({ stream: request.name, url, status: response.status, attempt: attempts, lastEventId });
-                const parser = new SseEventParser(lastEventId ?? "", options.maxEventChars);
+                const parser = new SseEventParser(lastEventId ?? "", options.maxEventBytes);
                 const reader = response.body.getReader();
+                // Consecutive sse-gap events are one gap, reported before the next item (or the end), as the .NET client does.
+                let missed = 0;
+                const reportGap = () => {
+                    if (missed > 0) {
+                        clientOptions.onGap?.({ stream: request.name, missed, lastEventId });
+                        missed = 0;
+                    }
+                };
                 try {
                     while (true) {
                         const { value, done } = await reader.read();
                         touch();
                         if (done) {
                             parser.end();
+                            reportGap();
                             break;
                         }
                         for (const event of parser.push(value)) {
                             lastEventId = event.lastEventId === "" ? undefined : event.lastEventId;
                             switch (event.type) {
-                                case Reserved.end:
+                                case ReservedEvents.end:
+                                    reportGap();
                                     return;
-                                case Reserved.error:
+                                case ReservedEvents.error:
                                     throw new SseStreamFailedError(detailOf(event.data));
-                                case Reserved.reset:
+                                case ReservedEvents.reset:
                                     throw new SseResumeRejectedError(sentLastEventId, detailOf(event.data));
-                                case Reserved.gap:
-                                    clientOptions.onGap?.({ stream: request.name, missed: missedOf(event.data), lastEventId });
+                                case ReservedEvents.gap:
+                                    missed += missedOf(event.data);
                                     continue;
                             }
                             let item;
@@ -109,6 +122,7 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
                             }
                             eventCount++;
                             attempts = 0;
+                            reportGap();
                             yield { data: item, eventType: event.type, eventId: lastEventId };
                         }
                         serverRetryMs = parser.reconnectionTime ?? serverRetryMs;
@@ -132,10 +146,13 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
             if ((error instanceof SseError && !(error instanceof SseIdleTimeoutError)) || error instanceof RangeError) {
                 throw error;
             }
+            // As the .NET client says it: no response yet is a failed connect (an idle timeout before the headers too).
             const idle = connection.signal.reason instanceof SseIdleTimeoutError;
-            lost = idle
-                ? { reason: "idle-timeout", error: connection.signal.reason }
-                : { reason: "connection-error", error };
+            lost = !responded
+                ? { reason: "connect-failed", error: idle ? connection.signal.reason : error }
+                : idle
+                    ? { reason: "idle-timeout", error: connection.signal.reason }
+                    : { reason: "connection-error", error };
         }
         finally {
             clearTimeout(idleTimer);
@@ -150,9 +167,7 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
             throw new SseConnectionLostError(request.name, lost.reason, eventCount, lastEventId, attempts, why, lost.error);
         }
         attempts++;
-        const base = serverRetryMs ?? options.initialReconnectDelayMs;
-        const ceiling = Math.min(options.maxReconnectDelayMs, base * 2 ** Math.min(attempts - 1, 30));
-        const delayMs = lost.retryAfterMs ?? Math.floor(options.random() * ceiling);
+        const delayMs = reconnectDelayMs(serverRetryMs ?? options.initialReconnectDelayMs, options.maxReconnectDelayMs, lost.retryAfterMs, attempts, options.random());
         clientOptions.onReconnecting?.({ stream: request.name, attempt: attempts, delayMs, lastEventId });
         await sleep(delayMs, signal);
         if (!request.resumable) {
@@ -183,13 +198,14 @@ function detailOf(data) {
         return data;
     }
 }
+/** The `missed` count of an `sse-gap` event; at least one, whatever the data says (a gap of unknown size is still a gap). */
 function missedOf(data) {
     try {
         const gap = JSON.parse(data);
-        return typeof gap.missed === "number" ? gap.missed : 0;
+        return typeof gap.missed === "number" && Number.isInteger(gap.missed) && gap.missed > 0 ? gap.missed : 1;
     }
     catch {
-        return 0;
+        return 1;
     }
 }
 function sleep(ms, signal) {
@@ -209,4 +225,3 @@ function sleep(ms, signal) {
         signal?.addEventListener("abort", onAbort, { once: true });
     });
 }
-//# sourceMappingURL=stream.js.map

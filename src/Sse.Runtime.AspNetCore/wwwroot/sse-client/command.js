@@ -31,4 +31,3 @@ export async function sendCommand(baseUrl, request, clientOptions = {}, signal) 
     }
     return (await response.json());
 }
-//# sourceMappingURL=command.js.map

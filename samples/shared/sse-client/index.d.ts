@@ -1,6 +1,0 @@
-export { SseEventParser, SseEventTooLargeError, MAX_RETRY_MS, type SseEvent } from "./parser.js";
-export { SseError, SseHttpError, SseContentTypeError, SsePayloadError, SseStreamFailedError, SseResumeRejectedError, SseConnectionLostError, SseIdleTimeoutError, type SseDisconnectReason, } from "./errors.js";
-export type { SseClientOptions, SseConnectedContext, SseDisconnectedContext, SseReconnectingContext, SseGapContext } from "./options.js";
-export { routeValue, query, headerValues, headerText, resolve, type SseRequest } from "./request.js";
-export { readItems, readStream, json, text, type EventReader, type SseItem } from "./stream.js";
-export { sendCommand } from "./command.js";
