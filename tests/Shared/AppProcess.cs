@@ -27,12 +27,13 @@ internal sealed partial class AppProcess : IAsyncDisposable
     private readonly string _name;
     private int _openStreams = 2;
 
-    private AppProcess(string project, IEnumerable<string> arguments, bool direct = false)
+    private AppProcess(string project, IEnumerable<string> arguments, bool direct = false, string? assembly = null)
     {
         _name = project;
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = RepoPaths.Root,
+            // A published app's content root (its wwwroot) is where it runs.
+            WorkingDirectory = assembly is null ? RepoPaths.Root : System.IO.Path.GetDirectoryName(assembly)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
@@ -41,7 +42,7 @@ internal sealed partial class AppProcess : IAsyncDisposable
             StandardErrorEncoding = Encoding.UTF8,
         };
         // `dotnet run` starts the app as a child of its own; a test that signals the app (SIGTERM, SIGSTOP) runs it directly.
-        foreach (var argument in direct ? [BuiltAssembly(project)] : (string[])["run", "--no-build", "-c", Configuration, "--project", project, "--"])
+        foreach (var argument in assembly is not null ? [assembly] : direct ? [BuiltAssembly(project)] : (string[])["run", "--no-build", "-c", Configuration, "--project", project, "--"])
         {
             start.ArgumentList.Add(argument);
         }
@@ -99,6 +100,23 @@ internal sealed partial class AppProcess : IAsyncDisposable
     public static async Task<AppProcess> StartBuiltServerAsync(string project, params string[] arguments)
     {
         var app = new AppProcess(project, ["--urls", "http://127.0.0.1:0", .. arguments], direct: true);
+        try
+        {
+            var listening = await app.WaitForLineAsync(static line => line.Contains("Now listening on: http://", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            app.Address = new Uri(ListeningOn().Match(listening).Groups[1].Value);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a published app (<c>dotnet out/App.dll</c>, in its folder, as a deployment runs it) and waits until it listens.</summary>
+    public static async Task<AppProcess> StartPublishedAsync(string assembly, params string[] arguments)
+    {
+        var app = new AppProcess(System.IO.Path.GetFileName(assembly), ["--urls", "http://127.0.0.1:0", .. arguments], assembly: assembly);
         try
         {
             var listening = await app.WaitForLineAsync(static line => line.Contains("Now listening on: http://", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
