@@ -94,8 +94,12 @@ internal sealed class TcpBalancer : IAsyncDisposable
     {
         try
         {
-            client.Client.LingerState = new LingerOption(true, 0);
-            client.Client.Close(0);
+            // A connection that ended meanwhile has no socket any more.
+            if (client.Client is { } socket)
+            {
+                socket.LingerState = new LingerOption(true, 0);
+                socket.Close(0);
+            }
         }
         catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
         {
