@@ -55,37 +55,42 @@ public sealed class SseContractAnalyzer : DiagnosticAnalyzer
     {
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.EnableConcurrentExecution();
-        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
         context.RegisterSymbolAction(AnalyzeGeneratedNameTaken, SymbolKind.NamedType);
         context.RegisterCompilationStartAction(static start =>
         {
-            // A class implementing a contract from another assembly, in a server project that does not generate that
-            // contract's endpoints: MapXxx() would be a bare CS1061, so say what is missing where it can be seen.
-            if (!Capabilities.From(start.Compilation).HasServerRuntime)
+            // The types the rules recognise, found once per compilation (and shared with the generator's parse).
+            var known = KnownSymbols.For(start.Compilation);
+            if (known.SseStreamAttribute is null)
             {
-                return;
+                return; // Sse.Contracts is not referenced: nothing here is a contract.
             }
 
-            var requested = ServerRequests(start.Compilation);
-            start.RegisterSymbolAction(symbol => AnalyzeImplementation(symbol, requested), SymbolKind.NamedType);
+            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, known), SymbolKind.NamedType);
+
+            // A class implementing a contract from another assembly, in a server project that does not generate that
+            // contract's endpoints: MapXxx() would be a bare CS1061, so say what is missing where it can be seen.
+            if (Capabilities.From(start.Compilation).HasServerRuntime)
+            {
+                var requested = ServerRequests(start.Compilation, known);
+                start.RegisterSymbolAction(symbol => AnalyzeImplementation(symbol, requested, known), SymbolKind.NamedType);
+            }
         });
-        context.RegisterCompilationAction(AnalyzeAssemblyAttributes);
+        context.RegisterCompilationAction(static compilation => AnalyzeAssemblyAttributes(compilation, KnownSymbols.For(compilation.Compilation)));
     }
 
     /// <summary>[assembly: SseClient/SseServer(typeof(T))]: T must be a contract, and its rules hold from this project.</summary>
-    private static void AnalyzeAssemblyAttributes(CompilationAnalysisContext context)
+    private static void AnalyzeAssemblyAttributes(CompilationAnalysisContext context, KnownSymbols known)
     {
         foreach (var attribute in context.Compilation.Assembly.GetAttributes())
         {
-            var name = attribute.AttributeClass?.ToDisplayString();
-            if (name is not (ContractRequestParser.ClientAttributeName or ContractRequestParser.ServerAttributeName))
+            if (!KnownSymbols.Is(attribute, known.SseClientAttribute) && !KnownSymbols.Is(attribute, known.SseServerAttribute))
             {
                 continue;
             }
 
             var location = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken).GetLocation();
             var named = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as ITypeSymbol : null;
-            if (named is not INamedTypeSymbol { TypeKind: TypeKind.Interface } contract || ContractRequestParser.FindStreamAttribute(contract) is not { } streamAttribute)
+            if (named is not INamedTypeSymbol { TypeKind: TypeKind.Interface } contract || KnownSymbols.Find(contract, known.SseStreamAttribute) is not { } streamAttribute)
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NotAContract, location, named?.ToDisplayString() ?? "null", attribute.AttributeClass!.Name.Replace("Attribute", string.Empty)));
                 continue;
@@ -98,7 +103,7 @@ public sealed class SseContractAnalyzer : DiagnosticAnalyzer
 
             // Every rule about the referenced contract is reported at the attribute that asked for it.
             var sink = DiagnosticSink.ForAnalyzer(location);
-            ContractParser.Parse(contract, streamAttribute, sink, context.CancellationToken, (context.Compilation, location));
+            ContractParser.Parse(contract, streamAttribute, known, sink, context.CancellationToken, (context.Compilation, location));
             foreach (var diagnostic in sink.Diagnostics)
             {
                 context.ReportDiagnostic(diagnostic);
@@ -145,22 +150,22 @@ public sealed class SseContractAnalyzer : DiagnosticAnalyzer
     private static bool IsGenerated(SyntaxTree tree) =>
         tree.FilePath.Replace('\\', '/').Contains("/" + typeof(SseGenerator).FullName + "/");
 
-    private static void AnalyzeType(SymbolAnalysisContext context)
+    private static void AnalyzeType(SymbolAnalysisContext context, KnownSymbols known)
     {
-        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Interface } type || ContractRequestParser.FindStreamAttribute(type) is not { } attribute)
+        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Interface } type || KnownSymbols.Find(type, known.SseStreamAttribute) is not { } attribute)
         {
             return;
         }
 
         var sink = DiagnosticSink.ForAnalyzer();
-        ContractParser.Parse(type, attribute, sink, context.CancellationToken);
+        ContractParser.Parse(type, attribute, known, sink, context.CancellationToken);
         foreach (var diagnostic in sink.Diagnostics)
         {
             context.ReportDiagnostic(diagnostic);
         }
     }
 
-    private static void AnalyzeImplementation(SymbolAnalysisContext context, ImmutableHashSet<ISymbol> requested)
+    private static void AnalyzeImplementation(SymbolAnalysisContext context, ImmutableHashSet<ISymbol> requested, KnownSymbols known)
     {
         if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type)
         {
@@ -171,7 +176,7 @@ public sealed class SseContractAnalyzer : DiagnosticAnalyzer
         {
             if (SymbolEqualityComparer.Default.Equals(implemented.ContainingAssembly, context.Compilation.Assembly)
                 || requested.Contains(implemented)
-                || ContractRequestParser.FindStreamAttribute(implemented) is null)
+                || !KnownSymbols.Has(implemented, known.SseStreamAttribute))
             {
                 continue;
             }
@@ -194,12 +199,12 @@ public sealed class SseContractAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>The contracts named by <c>[assembly: SseServer(typeof(T))]</c>.</summary>
-    private static ImmutableHashSet<ISymbol> ServerRequests(Compilation compilation)
+    private static ImmutableHashSet<ISymbol> ServerRequests(Compilation compilation, KnownSymbols known)
     {
         var builder = ImmutableHashSet.CreateBuilder<ISymbol>(SymbolEqualityComparer.Default);
         foreach (var attribute in compilation.Assembly.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() == ContractRequestParser.ServerAttributeName
+            if (KnownSymbols.Is(attribute, known.SseServerAttribute)
                 && attribute.ConstructorArguments.Length == 1
                 && attribute.ConstructorArguments[0].Value is INamedTypeSymbol contract)
             {

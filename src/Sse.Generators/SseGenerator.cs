@@ -62,27 +62,35 @@ public sealed class SseGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(referenced, static (spc, contract) => Emit(spc, contract));
 
         // The TypeScript client, when the project asks for it (SseTypeScriptOutput): carried in the assembly's
-        // metadata, and written to that folder after the build by the package's targets.
+        // metadata, and written to that folder after the build by the package's targets. A contract declared here gets
+        // it even where no runtime is referenced (a contracts library); one from a referenced assembly only where a
+        // part of it is asked for.
         var typeScript = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) => TypeScriptSettings.From(options.GlobalOptions))
             .WithTrackingName(TrackingNames.TypeScriptSettings);
-        // A contract declared here gets it even where no runtime is referenced (a contracts library); one from a
-        // referenced assembly only where a part of it is asked for.
-        context.RegisterSourceOutput(contracts.Combine(typeScript), static (spc, input) => EmitTypeScript(spc, input.Left, input.Right));
-        context.RegisterSourceOutput(
-            referenced.Where(static contract => contract.Parts != GeneratedParts.None).Combine(typeScript),
-            static (spc, input) => EmitTypeScript(spc, input.Left, input.Right));
+        RegisterTypeScript(context, contracts, typeScript);
+        RegisterTypeScript(context, referenced.Where(static contract => contract.Parts != GeneratedParts.None), typeScript);
     }
 
-    private static void EmitTypeScript(SourceProductionContext context, ContractModel contract, TypeScriptSettings settings)
+    /// <summary>
+    /// The TypeScript branch: its own parse of the contract's types (from the compilation, so only projects that ask
+    /// for TypeScript pay for it), then one carrier per contract, emitted again only when its TypeScript changes.
+    /// </summary>
+    private static void RegisterTypeScript(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ContractModel> contracts, IncrementalValueProvider<TypeScriptSettings> settings)
     {
-        if (!settings.Enabled || contract.TypeScript is null)
-        {
-            return;
-        }
-
-        var source = TypeScriptEmitter.Emit(contract, settings.RuntimeModule);
-        context.AddSource(contract.HintNameStem + ".TypeScript.g.cs", TypeScriptCarrierEmitter.Emit(TypeScriptEmitter.FileName(contract), source));
+        var clients = contracts
+            .Combine(settings)
+            .Where(static input => input.Right.Enabled)
+            .Combine(context.CompilationProvider)
+            .Select(static (input, ct) => TypeScriptParser.Parse(input.Left.Left, input.Right, ct) is { } types
+                ? new TypeScriptClient(input.Left.Left, types, input.Left.Right.RuntimeModule)
+                : null)
+            .WithTrackingName(TrackingNames.TypeScriptClients)
+            .Where(static client => client is not null)
+            .Select(static (client, _) => client!);
+        context.RegisterSourceOutput(clients, static (spc, client) => spc.AddSource(
+            client.Contract.HintNameStem + ".TypeScript.g.cs",
+            TypeScriptCarrierEmitter.Emit(client.Types.FileName, TypeScriptEmitter.Emit(client.Contract, client.Types, client.RuntimeModule))));
     }
 
     private static void Emit(SourceProductionContext context, ContractModel contract)

@@ -11,4 +11,5 @@ internal static class TrackingNames
     public const string LocalContracts = nameof(LocalContracts);
     public const string ReferencedContracts = nameof(ReferencedContracts);
     public const string TypeScriptSettings = nameof(TypeScriptSettings);
+    public const string TypeScriptClients = nameof(TypeScriptClients);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
@@ -109,6 +110,56 @@ public class IncrementalTests
         Assert.Contains(result.GeneratedTrees, static t => t.ToString().Contains("case \"resumed\":", StringComparison.Ordinal));
     }
 
+    /// <summary>The item type with one more property: the C# the generator writes does not depend on it, its TypeScript does.</summary>
+    private static CSharpCompilation WithItemPropertyAdded(CSharpCompilation compilation)
+    {
+        var tree = compilation.SyntaxTrees.Single();
+        var newSource = tree.ToString().Replace("decimal Price,", "decimal Price, decimal Change,", StringComparison.Ordinal);
+        Assert.NotEqual(tree.ToString(), newSource);
+        return compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(newSource, GeneratorHarness.ParseOptions, path: tree.FilePath));
+    }
+
+    [Fact]
+    public void EditItemProperty_WithoutTypeScript_DoesNotRerunTheCSharpOutputs()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(TestSources.Basic);
+        var driver = GeneratorHarness.CreateDriver(withJsonGenerator: false).RunGenerators(compilation);
+        var result = driver.RunGenerators(WithItemPropertyAdded(compilation)).GetRunResult().Results.Single();
+
+        // The contract is parsed again (its file changed) into an equal model, so nothing downstream runs again.
+        var contracts = result.TrackedSteps[TrackingNames.Contracts].SelectMany(static s => s.Outputs).ToList();
+        Assert.NotEmpty(contracts);
+        Assert.All(contracts, static o => Assert.Equal(IncrementalStepRunReason.Unchanged, o.Reason));
+        var sourceOutputs = result.TrackedOutputSteps.SelectMany(static s => s.Value).SelectMany(static s => s.Outputs).ToList();
+        Assert.NotEmpty(sourceOutputs);
+        Assert.All(sourceOutputs, static o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"An output was {o.Reason}"));
+
+        // Nor does any TypeScript work happen where no TypeScript is asked for.
+        Assert.False(result.TrackedSteps.TryGetValue(TrackingNames.TypeScriptClients, out var typeScript) && typeScript.SelectMany(static s => s.Outputs).Any());
+    }
+
+    [Fact]
+    public void EditItemProperty_WithTypeScript_RegeneratesTheTypeScriptOnly()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(TestSources.Basic);
+        var driver = GeneratorHarness.CreateDriver(withJsonGenerator: false, buildProperties: new Dictionary<string, string> { ["SseTypeScriptOutput"] = "client" }).RunGenerators(compilation);
+        Assert.DoesNotContain(driver.GetRunResult().GeneratedTrees, static t => t.ToString().Contains("Change: number", StringComparison.Ordinal));
+
+        var run = driver.RunGenerators(WithItemPropertyAdded(compilation)).GetRunResult();
+        var result = run.Results.Single();
+
+        var typeScript = result.TrackedSteps[TrackingNames.TypeScriptClients].SelectMany(static s => s.Outputs).ToList();
+        Assert.Contains(typeScript, static o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains(run.GeneratedTrees, static t => t.FilePath.EndsWith(".TypeScript.g.cs", StringComparison.Ordinal) && t.ToString().Contains("Change: number", StringComparison.Ordinal));
+
+        // The C# outputs (those fed by the contracts' parts, not the TypeScript branch) are kept as they were.
+        var csharp = result.TrackedOutputSteps.SelectMany(static s => s.Value)
+            .Where(static step => step.Inputs.Any(static i => i.Source.Name == TrackingNames.LocalContracts))
+            .SelectMany(static s => s.Outputs).ToList();
+        Assert.NotEmpty(csharp);
+        Assert.All(csharp, static o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"A C# output was {o.Reason}"));
+    }
+
     [Fact]
     public void PipelineOutputs_HoldNoRoslynObjects()
     {
@@ -176,7 +227,7 @@ public class IncrementalTests
         var contract = compilation.GetSymbolsWithName(static n => n.StartsWith('I'), SymbolFilter.Type).OfType<INamedTypeSymbol>()
             .Single(static t => t.GetAttributes().Any(static a => a.AttributeClass?.Name == "SseStreamAttribute"));
         var sink = DiagnosticSink.ForAnalyzer();
-        var model = ContractParser.Parse(contract, contract.GetAttributes().Single(), sink, default);
+        var model = ContractParser.Parse(contract, contract.GetAttributes().Single(), KnownSymbols.For(compilation), sink, default);
         Assert.Empty(sink.Diagnostics);
         return model!;
     }

@@ -43,5 +43,5 @@ public class RouteTemplateTests
     [InlineData("GetHTTPStatus", "get-http-status")]
     [InlineData("Top10Items", "top10-items")]
     public void KebabCase_DefaultRoute(string method, string expected) =>
-        Assert.Equal(expected, ContractParser.KebabCase(method));
+        Assert.Equal(expected, Sse.Generators.Common.Naming.KebabCase(method));
 }

@@ -121,6 +121,91 @@ public class TypeScriptTests
         Assert.Contains("readings(level: Level, tag?: string | null, init?:", ts, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void PolymorphicStream_AbstractBaseListedInTheContext_UnionHasOnlyTheEventsSent()
+    {
+        // "Every streamed type is listed here": the abstract base too. It is never sent as itself, so no "message" member.
+        const string Source = TestSources.Usings + """
+            namespace Demo.Market;
+
+            [JsonDerivedType(typeof(Traded), "traded")]
+            [JsonDerivedType(typeof(Halted), "halted")]
+            public abstract record MarketEvent([property: SseEventId] long Seq);
+            [SseEvent("traded")] public sealed record Traded(long Seq, decimal Price) : MarketEvent(Seq);
+            [SseEvent("halted")] public sealed record Halted(long Seq, string Reason) : MarketEvent(Seq);
+
+            [SseStream("/market", JsonContext = typeof(MarketJson))]
+            public interface IMarket
+            {
+                [SseGet("/events")]
+                IAsyncEnumerable<MarketEvent> Events(CancellationToken cancellationToken = default);
+            }
+
+            [JsonSerializable(typeof(MarketEvent))]
+            [JsonSerializable(typeof(Traded))]
+            [JsonSerializable(typeof(Halted))]
+            internal sealed partial class MarketJson : JsonSerializerContext;
+            """;
+        var (files, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Source), AskForTypeScript);
+        Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
+        var (_, ts) = Carried(files.Single(static f => f.Key.EndsWith(".TypeScript.g.cs", StringComparison.Ordinal)).Value);
+
+        Assert.Contains("export type MarketEventsEvent =", ts, StringComparison.Ordinal);
+        Assert.Contains("| { readonly event: \"traded\"; readonly data: Traded;", ts, StringComparison.Ordinal);
+        Assert.Contains("| { readonly event: \"halted\"; readonly data: Halted;", ts, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"message\"", ts, StringComparison.Ordinal); // Neither in the union nor in the reader's cases.
+    }
+
+    [Theory]
+    [InlineData("IHTTPFeed", "http-feed.ts", "/http-feed/get-items")]
+    [InlineData("IStockFeed", "stock-feed.ts", "/stock-feed/get-items")]
+    [InlineData("IOAuth2Events", "o-auth2-events.ts", "/o-auth2-events/get-items")]
+    public void FileNameAndDefaultRoute_ShareOneKebabCase(string interfaceName, string file, string route)
+    {
+        // Acronyms split the same way in the file name as in the routes, so a contract is one name everywhere.
+        var contract = interfaceName[1..];
+        var source = TestSources.Usings + $$"""
+            namespace Demo.Naming;
+            public sealed record Row(int Value);
+            [SseStream("/{{Sse.Generators.Common.Naming.KebabCase(contract)}}", JsonContext = typeof(NamingJson))]
+            public interface {{interfaceName}}
+            {
+                IAsyncEnumerable<Row> GetItems(CancellationToken cancellationToken = default);
+            }
+            [JsonSerializable(typeof(Row))] internal sealed partial class NamingJson : JsonSerializerContext;
+            """;
+        var (files, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(source), AskForTypeScript);
+        Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
+        var (name, ts) = Carried(files.Single(static f => f.Key.EndsWith(".TypeScript.g.cs", StringComparison.Ordinal)).Value);
+
+        Assert.Equal(file, name);
+        Assert.Contains($"path: `{route}`", ts, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Imports_AreWhatTheClientCalls_NotWordsInItsComments()
+    {
+        // A summary that reads like calls of the runtime's functions imports none of them (noUnusedLocals would fail).
+        const string Source = TestSources.Usings + """
+            namespace Demo.Imports;
+            public sealed record Row(int Value);
+            [SseStream("/rows", JsonContext = typeof(RowsJson))]
+            public interface IRows
+            {
+                /// <summary>Rows; see query(x), headerValues(y), text(z), and sendCommand(w).</summary>
+                [SseGet("/all")]
+                IAsyncEnumerable<Row> All(CancellationToken cancellationToken = default);
+            }
+            [JsonSerializable(typeof(Row))] internal sealed partial class RowsJson : JsonSerializerContext;
+            """;
+        var (files, output, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Source), AskForTypeScript);
+        Assert.Empty(GeneratorHarness.CompileDiagnostics(output));
+        var (_, ts) = Carried(files.Single(static f => f.Key.EndsWith(".TypeScript.g.cs", StringComparison.Ordinal)).Value);
+
+        var import = ts.Split('\n').Single(static l => l.StartsWith("import ", StringComparison.Ordinal));
+        Assert.Equal("import { json, readStream, type SseClientOptions } from \"@sse-contracts/client\";", import);
+    }
+
     /// <summary>The file name and TypeScript source a generated carrier holds.</summary>
     internal static (string File, string Source) Carried(string carrier)
     {

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Sse.Generators.Common;
 
-/// <summary>Prints TypeScript: shared by the parser (enum values) and the emitter.</summary>
+/// <summary>Prints TypeScript literals, property names and members, for the emitters.</summary>
 internal static class TypeScriptCode
 {
     /// <summary>A TypeScript string literal.</summary>

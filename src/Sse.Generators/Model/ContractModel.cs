@@ -12,8 +12,9 @@ namespace Sse.Generators.Model;
 /// <param name="RoutePrefix">The normalized route prefix, <c>/stocks</c>, or empty.</param>
 /// <param name="JsonContextFullName">The <c>global::</c>-qualified JSON context type.</param>
 /// <param name="Methods">The contract's methods.</param>
+/// <param name="MetadataName">The interface's metadata name (<c>Ns.Outer+IFeed</c>), to find it again in a compilation.</param>
+/// <param name="JsonContextMetadataName">The JSON context's metadata name.</param>
 /// <param name="Parts">Which parts this compilation generates; decided by the pipeline from the runtimes referenced and what was asked for.</param>
-/// <param name="TypeScript">The TypeScript types of the contract, for a TypeScript client.</param>
 internal sealed record ContractModel(
     string Namespace,
     string InterfaceName,
@@ -23,8 +24,9 @@ internal sealed record ContractModel(
     string RoutePrefix,
     string JsonContextFullName,
     EquatableArray<MethodModel> Methods,
-    GeneratedParts Parts = GeneratedParts.None,
-    TypeScriptModel? TypeScript = null)
+    string MetadataName,
+    string JsonContextMetadataName,
+    GeneratedParts Parts = GeneratedParts.None)
 {
     /// <summary>Whether any method is a topic subscription, so the contract has a publisher.</summary>
     public bool HasTopics => Any(MethodRole.Topic);

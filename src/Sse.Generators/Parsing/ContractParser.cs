@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Sse.Generators.Diagnostics;
@@ -18,17 +17,18 @@ internal static class ContractParser
 
     public static ContractModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
         context.TargetSymbol is INamedTypeSymbol contract && context.Attributes.Length > 0
-            ? Parse(contract, context.Attributes[0], DiagnosticSink.ForGenerator(), cancellationToken)
+            ? Parse(contract, context.Attributes[0], KnownSymbols.For(context.SemanticModel.Compilation), DiagnosticSink.ForGenerator(), cancellationToken)
             : null;
 
     /// <summary>Parses a contract.</summary>
     /// <param name="contract">The interface.</param>
     /// <param name="streamAttribute">Its <c>[SseStream]</c>.</param>
+    /// <param name="known">The types the rules recognise, of the compilation generating the contract's code.</param>
     /// <param name="sink">Where rules report.</param>
     /// <param name="cancellationToken">Cancels parsing.</param>
     /// <param name="consumer">For a contract from a referenced assembly: the compilation generating its code, and where it asked.</param>
     /// <returns>The model, or <see langword="null"/> when the contract has an error.</returns>
-    public static ContractModel? Parse(INamedTypeSymbol contract, AttributeData streamAttribute, DiagnosticSink sink, CancellationToken cancellationToken, (Compilation Compilation, Location? Location)? consumer = null)
+    public static ContractModel? Parse(INamedTypeSymbol contract, AttributeData streamAttribute, KnownSymbols known, DiagnosticSink sink, CancellationToken cancellationToken, (Compilation Compilation, Location? Location)? consumer = null)
     {
         var location = consumer?.Location ?? contract.Locations.FirstOrDefault();
         var contractName = contract.Name;
@@ -55,7 +55,7 @@ internal static class ContractParser
         }
 
         var prefix = streamAttribute.ConstructorArguments.Length > 0 && streamAttribute.ConstructorArguments[0].Value is string p ? p : string.Empty;
-        var jsonContext = ReadJsonContext(contract, streamAttribute, sink, cancellationToken);
+        var jsonContext = ReadJsonContext(contract, streamAttribute, known, sink, cancellationToken);
         if (jsonContext is not null && consumer is { } user && !user.Compilation.IsSymbolAccessibleWithin(jsonContext, user.Compilation.Assembly))
         {
             sink.Report(DiagnosticDescriptors.JsonContextInaccessible, location, contractName, TypeNames.Short(jsonContext));
@@ -63,7 +63,6 @@ internal static class ContractParser
         }
 
         var methods = new List<MethodModel>();
-        var symbols = new List<IMethodSymbol>();
         var routes = new Dictionary<string, MethodModel>();
         var names = new HashSet<string>(System.StringComparer.Ordinal);
         var derivedTypes = new DerivedTypeIndex();
@@ -93,7 +92,7 @@ internal static class ContractParser
                 continue;
             }
 
-            var model = MethodParser.Parse(contract, method, prefix, jsonContext, derivedTypes, sink, cancellationToken);
+            var model = MethodParser.Parse(contract, method, prefix, jsonContext, derivedTypes, known, sink, cancellationToken);
             if (model is null)
             {
                 continue;
@@ -108,7 +107,6 @@ internal static class ContractParser
 
             routes.Add(key, model);
             methods.Add(model);
-            symbols.Add(method);
         }
 
         if (sink.ErrorCount != errorsBefore || accessibility is null || jsonContext is null)
@@ -126,10 +124,11 @@ internal static class ContractParser
             RouteTemplate.Normalize(prefix),
             TypeNames.Full(jsonContext),
             methods.ToEquatableArray(),
-            TypeScript: TypeScriptParser.Parse(ContractName(contractName), symbols, methods, jsonContext, derivedTypes));
+            TypeNames.Metadata(contract),
+            TypeNames.Metadata(jsonContext));
     }
 
-    private static INamedTypeSymbol? ReadJsonContext(INamedTypeSymbol contract, AttributeData attribute, DiagnosticSink sink, CancellationToken cancellationToken)
+    private static INamedTypeSymbol? ReadJsonContext(INamedTypeSymbol contract, AttributeData attribute, KnownSymbols known, DiagnosticSink sink, CancellationToken cancellationToken)
     {
         var location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? contract.Locations.FirstOrDefault();
         foreach (var named in attribute.NamedArguments)
@@ -139,7 +138,7 @@ internal static class ContractParser
                 continue;
             }
 
-            if (named.Value.Value is INamedTypeSymbol context && JsonContextReader.IsJsonContext(context))
+            if (named.Value.Value is INamedTypeSymbol context && JsonContextReader.IsJsonContext(context, known))
             {
                 return context;
             }
@@ -177,31 +176,4 @@ internal static class ContractParser
     /// <summary><c>IStockFeed</c> gives <c>StockFeed</c>; a name without the <c>I</c> convention is kept.</summary>
     internal static string ContractName(string interfaceName) =>
         interfaceName.Length > 1 && interfaceName[0] == 'I' && char.IsUpper(interfaceName[1]) ? interfaceName.Substring(1) : interfaceName;
-
-    /// <summary>The documented default route of a method without <c>[SseGet]</c> or <c>[SsePost]</c>: <c>GetPrices</c> gives <c>get-prices</c>.</summary>
-    internal static string KebabCase(string name)
-    {
-        var builder = new StringBuilder(name.Length + 4);
-        for (var i = 0; i < name.Length; i++)
-        {
-            var c = name[i];
-            if (char.IsUpper(c))
-            {
-                var previousIsLower = i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]));
-                var nextIsLower = i + 1 < name.Length && char.IsLower(name[i + 1]);
-                if (i > 0 && (previousIsLower || (nextIsLower && char.IsUpper(name[i - 1]))))
-                {
-                    builder.Append('-');
-                }
-
-                builder.Append(char.ToLowerInvariant(c));
-            }
-            else
-            {
-                builder.Append(c);
-            }
-        }
-
-        return builder.ToString();
-    }
 }

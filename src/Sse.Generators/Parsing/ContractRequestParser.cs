@@ -20,12 +20,13 @@ internal static class ContractRequestParser
     public static ContractRequests Parse(GeneratorAttributeSyntaxContext context, GeneratedParts parts, CancellationToken cancellationToken)
     {
         var compilation = context.SemanticModel.Compilation;
+        var known = KnownSymbols.For(compilation);
         var referenced = new List<ContractModel>();
         var local = new List<string>();
         foreach (var attribute in context.Attributes)
         {
             if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not INamedTypeSymbol { TypeKind: TypeKind.Interface } contract
-                || FindStreamAttribute(contract) is not { } streamAttribute)
+                || KnownSymbols.Find(contract, known.SseStreamAttribute) is not { } streamAttribute)
             {
                 continue; // SSE009, reported by the analyzer.
             }
@@ -42,7 +43,7 @@ internal static class ContractRequestParser
             }
 
             var location = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
-            if (ContractParser.Parse(contract, streamAttribute, DiagnosticSink.ForGenerator(), cancellationToken, (compilation, location)) is { } model)
+            if (ContractParser.Parse(contract, streamAttribute, known, DiagnosticSink.ForGenerator(), cancellationToken, (compilation, location)) is { } model)
             {
                 referenced.Add(model with { Parts = parts });
             }
@@ -82,19 +83,5 @@ internal static class ContractRequestParser
         }
 
         return new ContractRequests(merged.ToEquatableArray(), local.ToEquatableArray());
-    }
-
-    /// <summary>The contract's <c>[SseStream]</c>, or <see langword="null"/> when the type is not a contract.</summary>
-    public static AttributeData? FindStreamAttribute(INamedTypeSymbol type)
-    {
-        foreach (var candidate in type.GetAttributes())
-        {
-            if (candidate.AttributeClass?.ToDisplayString() == ContractParser.StreamAttributeName)
-            {
-                return candidate;
-            }
-        }
-
-        return null;
     }
 }

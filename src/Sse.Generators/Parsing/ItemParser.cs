@@ -13,16 +13,13 @@ namespace Sse.Generators.Parsing;
 /// </summary>
 internal static class ItemParser
 {
-    private const string EventAttributeName = "Sse.Contracts.SseEventAttribute";
-    private const string EventIdAttributeName = "Sse.Contracts.SseEventIdAttribute";
-
-    public static ItemModel? Parse(ITypeSymbol itemType, INamedTypeSymbol? jsonContext, string methodDisplayName, DiagnosticSink sink, DerivedTypeIndex derivedTypes)
+    public static ItemModel? Parse(ITypeSymbol itemType, INamedTypeSymbol? jsonContext, string methodDisplayName, KnownSymbols known, DiagnosticSink sink, DerivedTypeIndex derivedTypes)
     {
         var isText = itemType.SpecialType == SpecialType.System_String;
         var errorsBefore = sink.ErrorCount;
-        var eventType = ReadEventName(itemType, sink);
-        var eventId = isText ? null : ReadEventId(itemType, sink);
-        var derived = isText ? new List<(INamedTypeSymbol Type, string Name)>() : FindDerivedEvents(itemType, derivedTypes, sink);
+        var eventType = ReadEventName(itemType, known, sink);
+        var eventId = isText ? null : ReadEventId(itemType, known, sink);
+        var derived = isText ? new List<(INamedTypeSymbol Type, string Name)>() : FindDerivedEvents(itemType, derivedTypes, known, sink);
 
         // Names must tell the types apart: the base's own name and each derived type's.
         var owners = new Dictionary<string, ITypeSymbol>(System.StringComparer.Ordinal);
@@ -48,7 +45,7 @@ internal static class ItemParser
         if (jsonContext is not null && !isText)
         {
             // An abstract base is never serialized itself, so only its derived types need metadata.
-            property = JsonContextReader.FindTypeInfoProperty(jsonContext, itemType);
+            property = JsonContextReader.FindTypeInfoProperty(jsonContext, itemType, known);
             if (property is null && !(itemType.IsAbstract && derived.Count > 0))
             {
                 sink.Report(DiagnosticDescriptors.ItemTypeNotInJsonContext, jsonContext.Locations.FirstOrDefault(), TypeNames.Short(jsonContext), TypeNames.Short(itemType), methodDisplayName);
@@ -56,14 +53,14 @@ internal static class ItemParser
 
             foreach (var (type, name) in derived)
             {
-                var derivedProperty = JsonContextReader.FindTypeInfoProperty(jsonContext, type);
+                var derivedProperty = JsonContextReader.FindTypeInfoProperty(jsonContext, type, known);
                 if (derivedProperty is null)
                 {
                     sink.Report(DiagnosticDescriptors.ItemTypeNotInJsonContext, jsonContext.Locations.FirstOrDefault(), TypeNames.Short(jsonContext), TypeNames.Short(type), methodDisplayName);
                     continue;
                 }
 
-                derivedModels.Add(new DerivedEventModel(TypeNames.Full(type), name, derivedProperty, ReadEventId(type, sink)));
+                derivedModels.Add(new DerivedEventModel(TypeNames.Full(type), name, derivedProperty, ReadEventId(type, known, sink)));
             }
         }
 
@@ -83,14 +80,14 @@ internal static class ItemParser
     }
 
     /// <summary>Derived types of <paramref name="baseType"/> in its own assembly that carry <c>[SseEvent]</c>, most derived first.</summary>
-    private static List<(INamedTypeSymbol Type, string Name)> FindDerivedEvents(ITypeSymbol baseType, DerivedTypeIndex derivedTypes, DiagnosticSink sink)
+    private static List<(INamedTypeSymbol Type, string Name)> FindDerivedEvents(ITypeSymbol baseType, DerivedTypeIndex derivedTypes, KnownSymbols known, DiagnosticSink sink)
     {
         var result = new List<(INamedTypeSymbol Type, string Name, int Depth)>();
         if (baseType is INamedTypeSymbol { TypeKind: TypeKind.Class, IsSealed: false })
         {
             foreach (var (type, depth) in derivedTypes.DerivedFrom(baseType))
             {
-                if (ReadEventName(type, sink) is { } name)
+                if (ReadEventName(type, known, sink) is { } name)
                 {
                     result.Add((type, name, depth));
                 }
@@ -101,11 +98,11 @@ internal static class ItemParser
         return result.OrderByDescending(static r => r.Depth).ThenBy(static r => r.Name, System.StringComparer.Ordinal).Select(static r => (r.Type, r.Name)).ToList();
     }
 
-    private static string? ReadEventName(ITypeSymbol type, DiagnosticSink sink)
+    private static string? ReadEventName(ITypeSymbol type, KnownSymbols known, DiagnosticSink sink)
     {
         foreach (var attribute in type.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() != EventAttributeName)
+            if (!KnownSymbols.Is(attribute, known.SseEventAttribute))
             {
                 continue;
             }
@@ -127,7 +124,7 @@ internal static class ItemParser
     /// The item type's <c>[SseEventId]</c> property (declared on it or a base type): at most one, of a type with a
     /// sensible text form, a <see cref="string"/> or an <c>IFormattable</c> (numbers, <c>Guid</c>, dates, enums).
     /// </summary>
-    private static EventIdModel? ReadEventId(ITypeSymbol type, DiagnosticSink sink)
+    private static EventIdModel? ReadEventId(ITypeSymbol type, KnownSymbols known, DiagnosticSink sink)
     {
         IPropertySymbol? found = null;
         for (var current = type; current is not null; current = current.BaseType)
@@ -135,7 +132,7 @@ internal static class ItemParser
             foreach (var member in current.GetMembers())
             {
                 if (member is not IPropertySymbol { IsStatic: false } property
-                    || !property.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == EventIdAttributeName))
+                    || !KnownSymbols.Has(property, known.SseEventIdAttribute))
                 {
                     continue;
                 }
@@ -171,9 +168,9 @@ internal static class ItemParser
             return new EventIdModel(CSharpCode.Identifier(found.Name), EventIdKind.String, IsNullable: true);
         }
 
-        if (valueType.AllInterfaces.Any(static i => i.ToDisplayString() == "System.IFormattable"))
+        if (KnownSymbols.Implements(valueType, known.Formattable))
         {
-            var utf8 = !isNullable && valueType.AllInterfaces.Any(static i => i.ToDisplayString() == "System.IUtf8SpanFormattable")
+            var utf8 = !isNullable && KnownSymbols.Implements(valueType, known.Utf8SpanFormattable)
                 ? TypeNames.Full(valueType)
                 : null;
             return new EventIdModel(CSharpCode.Identifier(found.Name), EventIdKind.Formattable, isNullable, utf8);

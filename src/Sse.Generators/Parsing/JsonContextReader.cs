@@ -9,14 +9,11 @@ namespace Sse.Generators.Parsing;
 /// </summary>
 internal static class JsonContextReader
 {
-    public const string ContextBaseName = "System.Text.Json.Serialization.JsonSerializerContext";
-    private const string SerializableAttributeName = "System.Text.Json.Serialization.JsonSerializableAttribute";
-
-    public static bool IsJsonContext(ITypeSymbol type)
+    public static bool IsJsonContext(ITypeSymbol type, KnownSymbols known)
     {
         for (var current = type.BaseType; current is not null; current = current.BaseType)
         {
-            if (current.ToDisplayString() == ContextBaseName)
+            if (KnownSymbols.Is(current, known.JsonSerializerContext))
             {
                 return true;
             }
@@ -26,11 +23,11 @@ internal static class JsonContextReader
     }
 
     /// <summary>The <c>JsonTypeInfo</c> property for <paramref name="type"/>, or <see langword="null"/> when the context does not list it.</summary>
-    public static string? FindTypeInfoProperty(INamedTypeSymbol context, ITypeSymbol type)
+    public static string? FindTypeInfoProperty(INamedTypeSymbol context, ITypeSymbol type, KnownSymbols known)
     {
         foreach (var attribute in context.GetAttributes())
         {
-            if (attribute.AttributeClass?.ToDisplayString() != SerializableAttributeName
+            if (!KnownSymbols.Is(attribute, known.JsonSerializableAttribute)
                 || attribute.ConstructorArguments.Length != 1
                 || attribute.ConstructorArguments[0].Value is not ITypeSymbol listed
                 || !SymbolEqualityComparer.Default.Equals(listed.WithNullableAnnotation(NullableAnnotation.None), type.WithNullableAnnotation(NullableAnnotation.None)))

@@ -7,176 +7,66 @@ using Sse.Generators.Model;
 
 namespace Sse.Generators.Parsing;
 
-/// <summary>Turns one contract method into a <see cref="MethodModel"/>: its HTTP method, route, parameters and item type.</summary>
+/// <summary>
+/// Turns one contract method into a <see cref="MethodModel"/>, in stages: its HTTP attribute, its shape (a stream, a
+/// topic or a command, from what it returns), its route and parameters joined, then what it streams or answers.
+/// </summary>
 internal static class MethodParser
 {
-    private const string GetAttributeName = "Sse.Contracts.SseGetAttribute";
-    private const string PostAttributeName = "Sse.Contracts.SsePostAttribute";
-    private const string AsyncEnumerableName = "System.Collections.Generic.IAsyncEnumerable<T>";
-    private const string SseItemName = "System.Net.ServerSentEvents.SseItem<T>";
-    private const string TaskName = "System.Threading.Tasks.Task";
-    private const string TaskOfTName = "System.Threading.Tasks.Task<TResult>";
+    /// <summary>What every stage knows about the method being parsed.</summary>
+    private sealed record Scope(IMethodSymbol Method, string Display, Location? Location, KnownSymbols Known, INamedTypeSymbol? JsonContext, DiagnosticSink Sink, CancellationToken CancellationToken);
+
+    /// <summary>What a method returns: its role, and its item or result type.</summary>
+    private sealed record Shape(MethodRole Kind, ITypeSymbol? ItemType, ITypeSymbol? ResultType, bool ReturnsSseItem, AttributeData? TopicAttribute);
 
     /// <summary>Parses a method; <see langword="null"/> when the method itself has an error (whatever earlier methods had).</summary>
-    public static MethodModel? Parse(INamedTypeSymbol contract, IMethodSymbol method, string prefix, INamedTypeSymbol? jsonContext, DerivedTypeIndex derivedTypes, DiagnosticSink sink, CancellationToken cancellationToken)
+    public static MethodModel? Parse(INamedTypeSymbol contract, IMethodSymbol method, string prefix, INamedTypeSymbol? jsonContext, DerivedTypeIndex derivedTypes, KnownSymbols known, DiagnosticSink sink, CancellationToken cancellationToken)
     {
-        var display = contract.Name + "." + method.Name;
-        var location = method.Locations.FirstOrDefault();
+        var scope = new Scope(method, contract.Name + "." + method.Name, method.Locations.FirstOrDefault(), known, jsonContext, sink, cancellationToken);
         var errorsBefore = sink.ErrorCount;
         if (method.IsGenericMethod)
         {
             // Nothing else about a generic method can be judged: its types are not known.
-            sink.Report(DiagnosticDescriptors.GenericNotSupported, location, display);
+            sink.Report(DiagnosticDescriptors.GenericNotSupported, scope.Location, scope.Display);
             return null;
         }
 
-        AttributeData? get = null, post = null;
-        foreach (var attribute in method.GetAttributes())
+        if (!ReadHttpAttribute(scope, out var httpAttribute, out var isPost) || ReadShape(scope) is not { } shape)
         {
-            switch (attribute.AttributeClass?.ToDisplayString())
-            {
-                case GetAttributeName: get = attribute; break;
-                case PostAttributeName: post = attribute; break;
-            }
-        }
-
-        if (get is not null && post is not null)
-        {
-            sink.Report(DiagnosticDescriptors.ConflictingHttpAttributes, location, display);
-            return null;
-        }
-
-        // A stream returns IAsyncEnumerable<T> (a topic stream has [SseTopic] too); a command returns Task or Task<T>.
-        var topicAttribute = TopicParser.Find(method);
-        var returnType = method.ReturnType as INamedTypeSymbol;
-        var returnDefinition = returnType?.OriginalDefinition.ToDisplayString();
-        MethodRole kind;
-        ITypeSymbol? itemType = null;
-        ITypeSymbol? resultType = null;
-        var returnsSseItem = false;
-        if (returnType is { IsGenericType: true } && returnDefinition == AsyncEnumerableName)
-        {
-            kind = topicAttribute is null ? MethodRole.Stream : MethodRole.Topic;
-            var element = returnType.TypeArguments[0];
-            returnsSseItem = element is INamedTypeSymbol { IsGenericType: true } wrapper && wrapper.OriginalDefinition.ToDisplayString() == SseItemName;
-            itemType = returnsSseItem ? ((INamedTypeSymbol)element).TypeArguments[0] : element;
-        }
-        else if (returnType is not null && (returnType.ToDisplayString() == TaskName || returnDefinition == TaskOfTName))
-        {
-            kind = MethodRole.Command;
-            resultType = returnType.IsGenericType ? returnType.TypeArguments[0] : null;
-            if (topicAttribute is not null)
-            {
-                sink.Report(DiagnosticDescriptors.NotATopicMethod, location, display, "it is a command (it returns Task); a topic method streams IAsyncEnumerable<T>");
-                return null;
-            }
-        }
-        else
-        {
-            sink.Report(DiagnosticDescriptors.MustReturnAsyncEnumerable, location, display);
-            return null;
-        }
-
-        if (kind == MethodRole.Topic && returnsSseItem)
-        {
-            sink.Report(DiagnosticDescriptors.NotATopicMethod, location, display, "it returns SseItem<T>, but the hub names and numbers topic events itself; stream the item type");
             return null;
         }
 
         // A command without [SseGet] is a POST; a stream without [SsePost] is a GET.
-        var httpAttribute = get ?? post;
-        var httpMethod = post is not null || (kind == MethodRole.Command && get is null) ? "POST" : "GET";
+        var httpMethod = isPost || (shape.Kind == MethodRole.Command && httpAttribute is null) ? "POST" : "GET";
         var route = httpAttribute is null
-            ? "/" + ContractParser.KebabCase(method.Name)
+            ? "/" + Common.Naming.KebabCase(method.Name)
             : httpAttribute.ConstructorArguments.Length > 0 && httpAttribute.ConstructorArguments[0].Value is string r ? r : string.Empty;
-        var routeLocation = httpAttribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location;
-
+        var routeLocation = httpAttribute?.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? scope.Location;
         var fullRoute = RouteTemplate.Combine(prefix, route);
         if (!RouteTemplate.TryParse(fullRoute, out var routeParts, out var routeError))
         {
-            sink.Report(DiagnosticDescriptors.InvalidRouteTemplate, routeLocation, route, display, routeError);
+            sink.Report(DiagnosticDescriptors.InvalidRouteTemplate, routeLocation, route, scope.Display, routeError);
             return null;
         }
 
-        var routeNames = new HashSet<string>(routeParts.Where(static part => part.IsParameter).Select(static part => part.Text), System.StringComparer.OrdinalIgnoreCase);
-        var parameters = new List<ParameterModel>();
-        var context = new ParameterClassifier.MethodContext(display, routeNames, httpMethod == "POST", jsonContext, sink);
-        foreach (var parameter in method.Parameters)
-        {
-            if (ParameterClassifier.Classify(parameter, context) is { } model)
-            {
-                parameters.Add(model);
-            }
-        }
-
-        // Join the route and the parameters once, here: each parameter part names the parameter it binds, and each
-        // route parameter carries its part's spelling and shape.
-        for (var i = 0; i < routeParts.Count; i++)
-        {
-            var part = routeParts[i];
-            if (!part.IsParameter)
-            {
-                continue;
-            }
-
-            var index = parameters.FindIndex(p => p.Source == ParameterSource.Route && string.Equals(p.WireName, part.Text, System.StringComparison.OrdinalIgnoreCase));
-            if (index < 0)
-            {
-                if (!method.Parameters.Any(p => string.Equals(p.Name, part.Text, System.StringComparison.OrdinalIgnoreCase)))
-                {
-                    sink.Report(DiagnosticDescriptors.UnknownRouteParameter, routeLocation, display, part.Text);
-                }
-
-                continue;
-            }
-
-            routeParts[i] = part with { ParameterName = parameters[index].Name };
-            parameters[index] = parameters[index] with { WireName = part.Text, IsCatchAll = part.IsCatchAll };
-        }
-
+        var parameters = BindParameters(scope, routeParts, httpMethod == "POST", routeLocation);
         ItemModel? item = null;
         TopicModel? topic = null;
         CommandResultModel? result = null;
-        if (kind == MethodRole.Command)
+        if (shape.Kind == MethodRole.Command)
         {
-            if (parameters.FirstOrDefault(static p => p.Source == ParameterSource.LastEventId) is { } lastEventId)
-            {
-                sink.Report(DiagnosticDescriptors.CommandParameterNotSupported, location, lastEventId.Name.TrimStart('@'), display, "[LastEventId]");
-            }
-
-            if (resultType is not null && jsonContext is not null)
-            {
-                if (JsonContextReader.FindTypeInfoProperty(jsonContext, resultType) is { } property)
-                {
-                    result = new CommandResultModel(TypeNames.Full(resultType), property, !resultType.IsValueType && resultType.NullableAnnotation == NullableAnnotation.Annotated);
-                }
-                else
-                {
-                    sink.Report(DiagnosticDescriptors.ItemTypeNotInJsonContext, jsonContext.Locations.FirstOrDefault(), TypeNames.Short(jsonContext), TypeNames.Short(resultType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)), display);
-                }
-            }
+            result = ReadCommand(scope, shape, parameters);
         }
         else
         {
-            item = ItemParser.Parse(itemType!, jsonContext, display, sink, derivedTypes);
-            if (kind == MethodRole.Topic)
+            item = ItemParser.Parse(shape.ItemType!, jsonContext, scope.Display, known, sink, derivedTypes);
+            if (shape.Kind == MethodRole.Topic)
             {
-                if (parameters.Any(static p => p.Source == ParameterSource.Body))
-                {
-                    sink.Report(DiagnosticDescriptors.NotATopicMethod, location, display, "it has a request body; a subscription names its topic with route, query or header values");
-                }
-                else if (parameters.Any(static p => p.Source == ParameterSource.LastEventId))
-                {
-                    sink.Report(DiagnosticDescriptors.NotATopicMethod, location, display, "it has a [LastEventId] parameter, but the hub resumes topic streams itself");
-                }
-                else
-                {
-                    topic = TopicParser.Parse(topicAttribute!, display, parameters, sink, topicAttribute!.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? location);
-                }
+                topic = ReadTopic(scope, shape, parameters);
             }
         }
 
-        if ((kind != MethodRole.Command && item is null) || sink.ErrorCount != errorsBefore)
+        if ((shape.Kind != MethodRole.Command && item is null) || sink.ErrorCount != errorsBefore)
         {
             return null;
         }
@@ -189,11 +79,148 @@ internal static class MethodParser
             routeParts.ToEquatableArray(),
             TypeNames.Full(method.ReturnType),
             item,
-            returnsSseItem,
+            shape.ReturnsSseItem,
             parameters.ToEquatableArray(),
             DocumentationReader.Read(method, cancellationToken),
-            kind,
+            shape.Kind,
             topic,
             result);
+    }
+
+    /// <summary>Stage 1: <c>[SseGet]</c> or <c>[SsePost]</c>, not both.</summary>
+    private static bool ReadHttpAttribute(Scope scope, out AttributeData? httpAttribute, out bool isPost)
+    {
+        var get = KnownSymbols.Find(scope.Method, scope.Known.SseGetAttribute);
+        var post = KnownSymbols.Find(scope.Method, scope.Known.SsePostAttribute);
+        httpAttribute = get ?? post;
+        isPost = post is not null;
+        if (get is not null && post is not null)
+        {
+            scope.Sink.Report(DiagnosticDescriptors.ConflictingHttpAttributes, scope.Location, scope.Display);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Stage 2: a stream returns <c>IAsyncEnumerable&lt;T&gt;</c> (of <c>SseItem&lt;T&gt;</c> to name each event itself;
+    /// with <c>[SseTopic]</c> it is a topic's); a command returns <c>Task</c> or <c>Task&lt;T&gt;</c>.
+    /// </summary>
+    private static Shape? ReadShape(Scope scope)
+    {
+        var known = scope.Known;
+        var topicAttribute = KnownSymbols.Find(scope.Method, known.SseTopicAttribute);
+        var returnType = scope.Method.ReturnType as INamedTypeSymbol;
+        if (returnType is { IsGenericType: true } && KnownSymbols.Is(returnType, known.AsyncEnumerable))
+        {
+            var element = returnType.TypeArguments[0];
+            var returnsSseItem = element is INamedTypeSymbol { IsGenericType: true } && KnownSymbols.Is(element, known.SseItem);
+            if (topicAttribute is not null && returnsSseItem)
+            {
+                scope.Sink.Report(DiagnosticDescriptors.NotATopicMethod, scope.Location, scope.Display, "it returns SseItem<T>, but the hub names and numbers topic events itself; stream the item type");
+                return null;
+            }
+
+            return new Shape(topicAttribute is null ? MethodRole.Stream : MethodRole.Topic, returnsSseItem ? ((INamedTypeSymbol)element).TypeArguments[0] : element, null, returnsSseItem, topicAttribute);
+        }
+
+        if (returnType is not null && (KnownSymbols.Is(returnType, known.Task) || KnownSymbols.Is(returnType, known.TaskOfT)))
+        {
+            if (topicAttribute is not null)
+            {
+                scope.Sink.Report(DiagnosticDescriptors.NotATopicMethod, scope.Location, scope.Display, "it is a command (it returns Task); a topic method streams IAsyncEnumerable<T>");
+                return null;
+            }
+
+            return new Shape(MethodRole.Command, null, returnType.IsGenericType ? returnType.TypeArguments[0] : null, ReturnsSseItem: false, null);
+        }
+
+        scope.Sink.Report(DiagnosticDescriptors.MustReturnAsyncEnumerable, scope.Location, scope.Display);
+        return null;
+    }
+
+    /// <summary>
+    /// Stage 3: each parameter classified, then the route and the parameters joined once: each route part names the
+    /// parameter it binds, and each route parameter carries its part's spelling and shape.
+    /// </summary>
+    private static List<ParameterModel> BindParameters(Scope scope, List<RoutePart> routeParts, bool isPost, Location? routeLocation)
+    {
+        var routeNames = new HashSet<string>(routeParts.Where(static part => part.IsParameter).Select(static part => part.Text), System.StringComparer.OrdinalIgnoreCase);
+        var parameters = new List<ParameterModel>();
+        var context = new ParameterClassifier.MethodContext(scope.Display, routeNames, isPost, scope.JsonContext, scope.Known, scope.Sink);
+        foreach (var parameter in scope.Method.Parameters)
+        {
+            if (ParameterClassifier.Classify(parameter, context) is { } model)
+            {
+                parameters.Add(model);
+            }
+        }
+
+        for (var i = 0; i < routeParts.Count; i++)
+        {
+            var part = routeParts[i];
+            if (!part.IsParameter)
+            {
+                continue;
+            }
+
+            var index = parameters.FindIndex(p => p.Source == ParameterSource.Route && string.Equals(p.WireName, part.Text, System.StringComparison.OrdinalIgnoreCase));
+            if (index < 0)
+            {
+                if (!scope.Method.Parameters.Any(p => string.Equals(p.Name, part.Text, System.StringComparison.OrdinalIgnoreCase)))
+                {
+                    scope.Sink.Report(DiagnosticDescriptors.UnknownRouteParameter, routeLocation, scope.Display, part.Text);
+                }
+
+                continue;
+            }
+
+            routeParts[i] = part with { ParameterName = parameters[index].Name };
+            parameters[index] = parameters[index] with { WireName = part.Text, IsCatchAll = part.IsCatchAll };
+        }
+
+        return parameters;
+    }
+
+    /// <summary>Stage 4, a command: no <c>[LastEventId]</c>; its result type listed in the JSON context.</summary>
+    private static CommandResultModel? ReadCommand(Scope scope, Shape shape, List<ParameterModel> parameters)
+    {
+        if (parameters.FirstOrDefault(static p => p.Source == ParameterSource.LastEventId) is { } lastEventId)
+        {
+            scope.Sink.Report(DiagnosticDescriptors.CommandParameterNotSupported, scope.Location, lastEventId.Name.TrimStart('@'), scope.Display, "[LastEventId]");
+        }
+
+        if (shape.ResultType is not { } resultType || scope.JsonContext is not { } jsonContext)
+        {
+            return null;
+        }
+
+        if (JsonContextReader.FindTypeInfoProperty(jsonContext, resultType, scope.Known) is { } property)
+        {
+            return new CommandResultModel(TypeNames.Full(resultType), property, !resultType.IsValueType && resultType.NullableAnnotation == NullableAnnotation.Annotated);
+        }
+
+        scope.Sink.Report(DiagnosticDescriptors.ItemTypeNotInJsonContext, jsonContext.Locations.FirstOrDefault(), TypeNames.Short(jsonContext), TypeNames.Short(resultType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)), scope.Display);
+        return null;
+    }
+
+    /// <summary>Stage 4, a topic stream: no body, no <c>[LastEventId]</c> (the hub resumes it); its template.</summary>
+    private static TopicModel? ReadTopic(Scope scope, Shape shape, List<ParameterModel> parameters)
+    {
+        if (parameters.Any(static p => p.Source == ParameterSource.Body))
+        {
+            scope.Sink.Report(DiagnosticDescriptors.NotATopicMethod, scope.Location, scope.Display, "it has a request body; a subscription names its topic with route, query or header values");
+            return null;
+        }
+
+        if (parameters.Any(static p => p.Source == ParameterSource.LastEventId))
+        {
+            scope.Sink.Report(DiagnosticDescriptors.NotATopicMethod, scope.Location, scope.Display, "it has a [LastEventId] parameter, but the hub resumes topic streams itself");
+            return null;
+        }
+
+        var attribute = shape.TopicAttribute!;
+        return TopicParser.Parse(attribute, scope.Display, parameters, scope.Sink, attribute.ApplicationSyntaxReference?.GetSyntax(scope.CancellationToken).GetLocation() ?? scope.Location);
     }
 }

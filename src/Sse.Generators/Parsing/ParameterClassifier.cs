@@ -11,24 +11,13 @@ namespace Sse.Generators.Parsing;
 /// <summary>Decides where each parameter of a contract method travels and how its value is formatted and parsed.</summary>
 internal static class ParameterClassifier
 {
-    private const string CancellationTokenName = "System.Threading.CancellationToken";
-    private const string HeaderAttributeName = "Sse.Contracts.SseHeaderAttribute";
-    private const string LastEventIdAttributeName = "Sse.Contracts.LastEventIdAttribute";
     private const string LastEventIdHeader = "Last-Event-ID";
 
-    /// <summary>The simple types, beyond the special types, that bind from the route and query (all IParsable and IFormattable).</summary>
-    private static readonly HashSet<string> ParsableTypes = new(StringComparer.Ordinal)
-    {
-        "System.Guid",
-        "System.DateTimeOffset",
-        "System.DateOnly",
-        "System.TimeOnly",
-        "System.TimeSpan",
-    };
-
     /// <summary>Everything classification needs to know about the method a parameter belongs to.</summary>
-    public sealed class MethodContext(string displayName, ICollection<string> routeParameters, bool isPost, INamedTypeSymbol? jsonContext, DiagnosticSink sink)
+    public sealed class MethodContext(string displayName, ICollection<string> routeParameters, bool isPost, INamedTypeSymbol? jsonContext, KnownSymbols known, DiagnosticSink sink)
     {
+        public KnownSymbols Known { get; } = known;
+
         public string DisplayName { get; } = displayName;
 
         public ICollection<string> RouteParameters { get; } = routeParameters;
@@ -57,7 +46,8 @@ internal static class ParameterClassifier
         var typeFullName = TypeNames.Full(type);
         var defaultValue = TypeNames.DefaultValue(parameter);
 
-        if (type.ToDisplayString() == CancellationTokenName)
+        var known = method.Known;
+        if (KnownSymbols.Is(type, known.CancellationToken))
         {
             return new ParameterModel(name, parameter.Name, typeFullName, typeFullName, TypeNames.Short(type), ParameterSource.CancellationToken, ValueKind.None, IsNullable: false, defaultValue, IsCatchAll: false);
         }
@@ -66,12 +56,12 @@ internal static class ParameterClassifier
         var isNullableValue = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
         var valueType = isNullableValue ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
         var isNullable = isNullableValue || (!type.IsValueType && type.NullableAnnotation == NullableAnnotation.Annotated);
-        var kind = KindOf(valueType);
+        var kind = KindOf(valueType, known);
 
-        if (attributes.Any(static a => a.AttributeClass?.ToDisplayString() == LastEventIdAttributeName))
+        if (KnownSymbols.Has(parameter, known.LastEventIdAttribute))
         {
             // The id a server wrote and a client sends back: text, or a number or Guid the server parses.
-            if (valueType.SpecialType is not (SpecialType.System_String or SpecialType.System_Int64) && valueType.ToDisplayString() != "System.Guid")
+            if (valueType.SpecialType is not (SpecialType.System_String or SpecialType.System_Int64) && !KnownSymbols.Is(valueType, known.Guid))
             {
                 sink.Report(DiagnosticDescriptors.LastEventIdNotString, location, parameter.Name, method.DisplayName, TypeNames.Short(type));
                 return null;
@@ -81,7 +71,7 @@ internal static class ParameterClassifier
             return new ParameterModel(name, LastEventIdHeader, typeFullName, TypeNames.Full(valueType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)), TypeNames.Short(type), ParameterSource.LastEventId, kind, isNullable || !type.IsValueType, defaultValue ?? (type.IsValueType && !isNullableValue ? "default" : null), IsCatchAll: false);
         }
 
-        var header = attributes.FirstOrDefault(static a => a.AttributeClass?.ToDisplayString() == HeaderAttributeName);
+        var header = KnownSymbols.Find(parameter, known.SseHeaderAttribute);
 
         if (header is not null)
         {
@@ -117,7 +107,7 @@ internal static class ParameterClassifier
             return Simple(ParameterSource.Query, parameter.Name);
         }
 
-        if (type is IArrayTypeSymbol { Rank: 1 } array && array.ElementType.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T && KindOf(array.ElementType) is var elementKind && elementKind != ValueKind.None)
+        if (type is IArrayTypeSymbol { Rank: 1 } array && array.ElementType.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T && KindOf(array.ElementType, known) is var elementKind && elementKind != ValueKind.None)
         {
             return new ParameterModel(name, parameter.Name, typeFullName, TypeNames.Full(array.ElementType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)), TypeNames.Short(type), ParameterSource.Query, elementKind, isNullable, defaultValue, IsCatchAll: false, IsArray: true);
         }
@@ -139,7 +129,7 @@ internal static class ParameterClassifier
         string? property = null;
         if (method.JsonContext is not null)
         {
-            property = JsonContextReader.FindTypeInfoProperty(method.JsonContext, type);
+            property = JsonContextReader.FindTypeInfoProperty(method.JsonContext, type, method.Known);
             if (property is null)
             {
                 sink.Report(DiagnosticDescriptors.ItemTypeNotInJsonContext, location, TypeNames.Short(method.JsonContext), TypeNames.Short(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)), method.DisplayName);
@@ -166,7 +156,8 @@ internal static class ParameterClassifier
     private static bool IsTokenChar(char c) =>
         c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' || "!#$%&'*+-.^_`|~".IndexOf(c) >= 0;
 
-    private static ValueKind KindOf(ITypeSymbol type)
+    /// <summary>How a value of <paramref name="type"/> travels in a route, query or header (all IParsable and IFormattable).</summary>
+    private static ValueKind KindOf(ITypeSymbol type, KnownSymbols known)
     {
         switch (type.SpecialType)
         {
@@ -195,6 +186,9 @@ internal static class ParameterClassifier
             return ValueKind.Enum;
         }
 
-        return ParsableTypes.Contains(type.ToDisplayString()) ? ValueKind.Parsable : ValueKind.None;
+        return KnownSymbols.Is(type, known.Guid) || KnownSymbols.Is(type, known.DateTimeOffset) || KnownSymbols.Is(type, known.DateOnly)
+            || KnownSymbols.Is(type, known.TimeOnly) || KnownSymbols.Is(type, known.TimeSpan)
+            ? ValueKind.Parsable
+            : ValueKind.None;
     }
 }

@@ -10,12 +10,8 @@ namespace Sse.Generators.Parsing;
 /// <summary>Reads <c>[SseTopic("rooms/{room}")]</c>: the template's parts, each placeholder bound to a parameter or the user.</summary>
 internal static class TopicParser
 {
-    public const string TopicAttributeName = "Sse.Contracts.SseTopicAttribute";
     private const string UserPlaceholder = "user";
     private const string DefaultUserClaim = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier";
-
-    public static AttributeData? Find(IMethodSymbol method) =>
-        method.GetAttributes().FirstOrDefault(static a => a.AttributeClass?.ToDisplayString() == TopicAttributeName);
 
     /// <summary>Parses the template of a topic method whose parameters are already classified.</summary>
     public static TopicModel? Parse(AttributeData attribute, string display, IReadOnlyList<ParameterModel> parameters, DiagnosticSink sink, Location? location)

@@ -19,6 +19,18 @@ internal static class TypeNames
 
     public static string Short(ITypeSymbol type) => type.ToDisplayString(Display);
 
+    /// <summary>The metadata name <see cref="Compilation.GetTypeByMetadataName"/> finds: <c>Ns.Outer+Inner`1</c>.</summary>
+    public static string Metadata(INamedTypeSymbol type)
+    {
+        var name = type.MetadataName;
+        for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            name = outer.MetadataName + "+" + name;
+        }
+
+        return type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name;
+    }
+
     /// <summary>The C# literal of a parameter's default value, or <see langword="null"/> when it has none.</summary>
     public static string? DefaultValue(IParameterSymbol parameter)
     {
