@@ -11,7 +11,7 @@ public static class SseOpenApiOptionsExtensions
 {
     /// <summary>
     /// Adds ASP.NET Core's OpenAPI document (<c>AddOpenApi</c>) with the generated endpoints described as their contracts
-    /// say (see <see cref="AddServerSentEvents"/>). Serve it with <c>app.MapOpenApi()</c>.
+    /// say (see <see cref="AddSseContracts"/>). Serve it with <c>app.MapOpenApi()</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="documentName">The document's name (<c>/openapi/{documentName}.json</c>).</param>
@@ -22,7 +22,7 @@ public static class SseOpenApiOptionsExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOpenApi(documentName, options =>
         {
-            options.AddServerSentEvents();
+            options.AddSseContracts();
             configure?.Invoke(options);
         });
         return services.AddSseApiDescriptions();
@@ -31,7 +31,7 @@ public static class SseOpenApiOptionsExtensions
     /// <summary>
     /// Lists the generated endpoints in ASP.NET Core's API explorer, which OpenAPI documents are made from (they bind
     /// the request themselves, so the explorer cannot see into them). <see cref="AddSseOpenApi"/> calls it; call it
-    /// yourself with your own <c>AddOpenApi(o => o.AddServerSentEvents())</c>.
+    /// yourself with your own <c>AddOpenApi(o => o.AddSseContracts())</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <returns>The service collection.</returns>
@@ -46,12 +46,12 @@ public static class SseOpenApiOptionsExtensions
     /// Describes every generated endpoint as its contract says: a stream answers <c>text/event-stream</c> whose events
     /// are described one by one (their name, id and the JSON schema of their data) under the <c>x-itemSchema</c>
     /// extension, in the shape of OpenAPI 3.2's <c>itemSchema</c>; route, query and header parameters with their types;
-    /// and the problem responses. Use it as <c>builder.Services.AddOpenApi(o => o.AddServerSentEvents())</c> together with
+    /// and the problem responses. Use it as <c>builder.Services.AddOpenApi(o => o.AddSseContracts())</c> together with
     /// <see cref="AddSseApiDescriptions"/>, or call <see cref="AddSseOpenApi"/>, which does both.
     /// </summary>
     /// <param name="options">The OpenAPI options.</param>
     /// <returns>The options.</returns>
-    public static OpenApiOptions AddServerSentEvents(this OpenApiOptions options)
+    public static OpenApiOptions AddSseContracts(this OpenApiOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.AddOperationTransformer(new SseOperationTransformer());

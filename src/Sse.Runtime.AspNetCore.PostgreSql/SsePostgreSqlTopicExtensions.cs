@@ -24,7 +24,7 @@ public static class SsePostgreSqlTopicExtensions
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var hub = topic.Hub ?? throw new ArgumentException("The topic is empty (default); get it from the generated publisher.", nameof(topic));
-        var log = hub.Log as PostgreSqlSseTopicLog
+        var log = hub.TopicLog as PostgreSqlSseTopicLog
             ?? throw new InvalidOperationException("Publishing inside a PostgreSQL transaction needs the hub's topics in PostgreSQL: register them with services.AddSsePostgreSql(connectionString).");
         var content = topic.Serialize(item);
         var position = await log.AppendAsync(transaction, topic.Name, content.EventType, content.Data, cancellationToken).ConfigureAwait(false);

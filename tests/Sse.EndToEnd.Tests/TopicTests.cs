@@ -130,7 +130,7 @@ public sealed class TopicTests(ServerFixture server) : IClassFixture<ServerFixtu
         if (id.Length == 0)
         {
             // An id of this epoch, far past anything the topic has.
-            id = server.Hub.Log.Epoch + "-999999999";
+            id = server.Hub.TopicLog.Epoch + "-999999999";
         }
 
         request.Headers.TryAddWithoutValidation("Last-Event-ID", id);

@@ -6,7 +6,7 @@ namespace Sse.Generators.Emitting;
 /// <summary>Parameter binding: each parameter read from its source, parsed, and answered with 400 (or 415) when invalid.</summary>
 internal static partial class ServerEmitter
 {
-    private static void WriteBinding(SourceWriter writer, ContractModel contract, ParameterModel parameter, NameAllocator locals, bool isAsync, string descriptor)
+    private static void WriteBinding(SourceWriter writer, ContractModel contract, ParameterModel parameter, NameAllocator locals, bool isAsync, string description)
     {
         var plainName = parameter.Name.TrimStart('@');
         var name = CSharpCode.Literal(plainName);
@@ -80,7 +80,7 @@ internal static partial class ServerEmitter
         // A Last-Event-ID that is not an id of the parameter's type cannot be resumed from: the cannot-resume event, never a 400,
         // since a browser resends whatever id it saw last.
         var invalid = parameter.Source == ParameterSource.LastEventId
-            ? $"{ServerEmitter.Infrastructure}.SseEndpoint.RejectResumeAsync(httpContext, {descriptor}, {raw}, {CSharpCode.Literal($"it is not a valid {parameter.DisplayType.TrimEnd('?')}.")})"
+            ? $"{ServerEmitter.Infrastructure}.SseEndpoint.RejectResumeAsync(httpContext, {description}, {raw}, {CSharpCode.Literal($"it is not a valid {parameter.DisplayType.TrimEnd('?')}.")})"
             : $"{Binder}.WriteInvalidAsync(httpContext, {name}, {CSharpCode.Literal(source)}, {CSharpCode.Literal(parameter.DisplayType)}, {raw})";
         if (parameter.IsRequired)
         {

@@ -8,11 +8,14 @@ internal static partial class ServerEmitter
 {
     private const string Runtime = "global::Sse.Runtime.AspNetCore";
 
-    private static void WriteDescription(SourceWriter writer, MethodModel method, string field)
+    private const string Descriptions = Infrastructure + ".SseDescriptions";
+
+    private static void WriteDescription(SourceWriter writer, ContractModel contract, MethodModel method, string field)
     {
-        writer.WriteLine($"internal static readonly {Runtime}.SseEndpointDescription {field} = new(");
+        writer.WriteLine($"internal static readonly {Runtime}.SseEndpointDescription {field} = {Descriptions}.Endpoint(");
         using (writer.Indent())
         {
+            writer.WriteLine($"{CSharpCode.Literal(EmitterCommon.DisplayName(contract, method))},");
             if (method.Item is { } item)
             {
                 writer.WriteLine($"new {Runtime}.SseEventDescription[]");
@@ -22,19 +25,19 @@ internal static partial class ServerEmitter
                     // An SseItem<T> stream names its events item by item: only the data's type is known.
                     if (method.ReturnsSseItem)
                     {
-                        writer.WriteLine($"new(null, typeof({item.TypeFullName}), HasId: true),");
+                        writer.WriteLine($"{Descriptions}.Event(null, typeof({item.TypeFullName}), hasId: true),");
                     }
                     else
                     {
                         foreach (var derived in item.Derived)
                         {
-                            writer.WriteLine($"new({CSharpCode.Literal(derived.EventType)}, typeof({derived.TypeFullName}), HasId: {Bool(derived.EventId is not null)}),");
+                            writer.WriteLine($"{Descriptions}.Event({CSharpCode.Literal(derived.EventType)}, typeof({derived.TypeFullName}), hasId: {Bool(derived.EventId is not null)}),");
                         }
 
-                        if (!item.IsPolymorphic || item.JsonTypeInfoProperty is not null)
+                        if (item.SendsItself)
                         {
                             var eventType = item.EventType is null ? "null" : CSharpCode.Literal(item.EventType);
-                            writer.WriteLine($"new({eventType}, typeof({item.TypeFullName}), HasId: {Bool(item.EventId is not null || method.Kind == MethodRole.Topic)}),");
+                            writer.WriteLine($"{Descriptions}.Event({eventType}, typeof({item.TypeFullName}), hasId: {Bool(item.EventId is not null || method.Kind == MethodRole.Topic)}),");
                         }
                     }
                 }
@@ -61,7 +64,7 @@ internal static partial class ServerEmitter
                     };
                     if (location is not null)
                     {
-                        writer.WriteLine($"new({CSharpCode.Literal(parameter.WireName)}, {Runtime}.SseParameterLocation.{location}, typeof({parameter.ValueTypeFullName}), IsRequired: {Bool(parameter.IsRequired && parameter.Source != ParameterSource.LastEventId)}, IsArray: {Bool(parameter.IsArray)}),");
+                        writer.WriteLine($"{Descriptions}.Parameter({CSharpCode.Literal(parameter.WireName)}, {Runtime}.SseParameterLocation.{location}, typeof({parameter.ValueTypeFullName}), isRequired: {Bool(parameter.IsRequired && parameter.Source != ParameterSource.LastEventId)}, isArray: {Bool(parameter.IsArray)}),");
                     }
                 }
             }

@@ -8,7 +8,7 @@ namespace Sse.Generators.Emitting;
 internal static partial class ServerEmitter
 {
     /// <summary>The topic's name from the bound values (and the user's claim), then the subscription.</summary>
-    private static void WriteTopicSubscription(SourceWriter writer, MethodModel method, string descriptor, NameAllocator locals, bool isAsync)
+    private static void WriteTopicSubscription(SourceWriter writer, MethodModel method, string description, NameAllocator locals, bool isAsync)
     {
         var topic = method.Topic!;
         string? user = null;
@@ -30,7 +30,7 @@ internal static partial class ServerEmitter
         writer.WriteLine($"var {name} = {TopicNameExpression(topic, user)};");
         writer.WriteCall(
             $"{(isAsync ? "await " : "return ")}{Infrastructure}.SseTopicEndpoint.SubscribeAsync",
-            ["httpContext", descriptor, name],
+            ["httpContext", description, name],
             isAsync ? ".ConfigureAwait(false);" : ";");
     }
 

@@ -21,7 +21,7 @@ internal static partial class ServerEmitter
         EmitterCommon.WriteHeader(writer);
         var handlersClass = contract.Name + "EndpointHandlers";
         var members = new NameAllocator();
-        var handlers = contract.Methods.Select(method => (Method: method, Handler: members.Allocate(method.Name), Descriptor: members.Allocate(method.Name + "Endpoint"), Description: members.Allocate(method.Name + "Description"))).ToList();
+        var handlers = contract.Methods.Select(method => (Method: method, Handler: members.Allocate(method.Name), Description: members.Allocate(method.Name + "Description"))).ToList();
 
         using (EmitterCommon.OpenNamespace(writer, contract))
         {
@@ -31,7 +31,7 @@ internal static partial class ServerEmitter
             using (writer.Block("file static class " + handlersClass))
             {
                 var first = true;
-                foreach (var (method, handler, descriptor, description) in handlers)
+                foreach (var (method, handler, description) in handlers)
                 {
                     if (!first)
                     {
@@ -39,17 +39,9 @@ internal static partial class ServerEmitter
                     }
 
                     first = false;
-                    WriteDescription(writer, method, description);
+                    WriteDescription(writer, contract, method, description);
                     writer.WriteLine();
-                    if (method.Item is { } item)
-                    {
-                        writer.WriteCall(
-                            $"private static readonly {Infrastructure}.SseEndpointDescriptor<{item.TypeFullName}> {descriptor} = new",
-                            [CSharpCode.Literal(EmitterCommon.DisplayName(contract, method)), $"{EmitterCommon.EventFormatsClass(contract)}.{EmitterCommon.FormatField(method)}"]);
-                        writer.WriteLine();
-                    }
-
-                    WriteHandler(writer, contract, method, handler, descriptor);
+                    WriteHandler(writer, contract, method, handler, description);
                 }
             }
 
@@ -63,7 +55,7 @@ internal static partial class ServerEmitter
         return writer.ToString();
     }
 
-    private static void WriteExtensions(SourceWriter writer, ContractModel contract, string handlersClass, List<(MethodModel Method, string Handler, string Descriptor, string Description)> handlers)
+    private static void WriteExtensions(SourceWriter writer, ContractModel contract, string handlersClass, List<(MethodModel Method, string Handler, string Description)> handlers)
     {
         writer.WriteLine($"""
             /// <summary>Maps the server-sent-events endpoints of <see cref="{contract.InterfaceFullName}"/>.</summary>
@@ -74,7 +66,7 @@ internal static partial class ServerEmitter
             writer.WriteLine("/// <summary>");
             writer.WriteLine($"/// Maps every method of <see cref=\"{contract.InterfaceFullName}\"/> as an endpoint:");
             writer.WriteLine("/// <list type=\"bullet\">");
-            foreach (var (method, _, _, _) in handlers)
+            foreach (var (method, _, _) in handlers)
             {
                 var what = method.Kind switch
                 {
@@ -120,7 +112,7 @@ internal static partial class ServerEmitter
                 }
 
                 writer.WriteLine($"var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, {CSharpCode.Literal(contract.RoutePrefix)});");
-                foreach (var (method, handler, _, description) in handlers)
+                foreach (var (method, handler, description) in handlers)
                 {
                     var arguments = new List<string>
                     {
@@ -158,7 +150,7 @@ internal static partial class ServerEmitter
         }
     }
 
-    private static void WriteHandler(SourceWriter writer, ContractModel contract, MethodModel method, string handler, string descriptor)
+    private static void WriteHandler(SourceWriter writer, ContractModel contract, MethodModel method, string handler, string description)
     {
         var locals = new NameAllocator();
         locals.Reserve("httpContext");
@@ -175,7 +167,7 @@ internal static partial class ServerEmitter
         {
             foreach (var parameter in bound)
             {
-                WriteBinding(writer, contract, parameter, locals, isAsync, descriptor);
+                WriteBinding(writer, contract, parameter, locals, isAsync, description);
                 writer.WriteLine();
             }
 
@@ -186,25 +178,25 @@ internal static partial class ServerEmitter
             switch (method.Kind)
             {
                 case MethodRole.Topic:
-                    WriteTopicSubscription(writer, method, descriptor, locals, isAsync);
+                    WriteTopicSubscription(writer, method, description, locals, isAsync);
                     break;
                 case MethodRole.Command when method.Result is { } result:
                     writer.WriteCall(
                         $"{returnOrAwait}{Infrastructure}.SseCommandEndpoint.InvokeAsync<{contract.InterfaceFullName}, {result.TypeFullName}>",
-                        ["httpContext", CSharpCode.Literal(EmitterCommon.DisplayName(contract, method)), result.TypeInfo(contract.JsonContextFullName), call],
+                        ["httpContext", description, result.TypeInfo(contract.JsonContextFullName), call],
                         end);
                     break;
                 case MethodRole.Command:
                     writer.WriteCall(
                         $"{returnOrAwait}{Infrastructure}.SseCommandEndpoint.InvokeAsync<{contract.InterfaceFullName}>",
-                        ["httpContext", CSharpCode.Literal(EmitterCommon.DisplayName(contract, method)), call],
+                        ["httpContext", description, call],
                         end);
                     break;
                 default:
                     var stream = method.ReturnsSseItem ? "StreamItemsAsync" : "StreamAsync";
                     writer.WriteCall(
                         $"{returnOrAwait}{Infrastructure}.SseEndpoint.{stream}<{contract.InterfaceFullName}, {method.StreamItem.TypeFullName}>",
-                        ["httpContext", descriptor, call],
+                        ["httpContext", description, $"{EmitterCommon.EventFormatsClass(contract)}.{EmitterCommon.FormatField(method)}", call],
                         end);
                     break;
             }

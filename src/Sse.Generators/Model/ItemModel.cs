@@ -8,6 +8,10 @@ namespace Sse.Generators.Model;
 /// <param name="EventId">The item's <c>[SseEventId]</c> property, or <see langword="null"/>.</param>
 /// <param name="IsText">Whether items are plain text (<see cref="string"/>), written as is rather than as JSON.</param>
 /// <param name="Derived">For a polymorphic item type: its derived types with an <c>[SseEvent]</c> name, most derived first.</param>
+/// <param name="AlwaysDerived">
+/// Whether every item is one of <paramref name="Derived"/>: the item type is abstract (or an interface) and no concrete
+/// type of its assembly derives from it without an <c>[SseEvent]</c> name, its own or an ancestor's.
+/// </param>
 internal sealed record ItemModel(
     string TypeFullName,
     string DisplayName,
@@ -15,9 +19,17 @@ internal sealed record ItemModel(
     string? EventType,
     EventIdModel? EventId,
     bool IsText,
-    EquatableArray<DerivedEventModel> Derived = default)
+    EquatableArray<DerivedEventModel> Derived = default,
+    bool AlwaysDerived = false)
 {
     public bool IsPolymorphic => Derived.Count > 0;
+
+    /// <summary>
+    /// Whether an item can be sent as the item type itself (its own event): always for a plain item; for a polymorphic
+    /// one only when its JSON context lists it and some item can be of no named derived type (an abstract base listed there
+    /// whose concrete types all have names is never sent as itself).
+    /// </summary>
+    public bool SendsItself => !IsPolymorphic || (JsonTypeInfoProperty is not null && !AlwaysDerived);
 }
 
 /// <summary>A derived type of a polymorphic item type, streamed under its own event name.</summary>

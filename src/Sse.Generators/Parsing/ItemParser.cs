@@ -76,7 +76,8 @@ internal static class ItemParser
             eventType,
             eventId,
             isText,
-            derivedModels.ToEquatableArray());
+            derivedModels.ToEquatableArray(),
+            AlwaysDerived: derived.Count > 0 && (itemType.IsAbstract || itemType.TypeKind == TypeKind.Interface) && !HasUnnamedConcreteType(itemType, derivedTypes, known));
     }
 
     /// <summary>Derived types of <paramref name="baseType"/> in its own assembly that carry <c>[SseEvent]</c>, most derived first.</summary>
@@ -96,6 +97,31 @@ internal static class ItemParser
 
         // Most derived first, so a type switch matches a derived type before its base.
         return result.OrderByDescending(static r => r.Depth).ThenBy(static r => r.Name, System.StringComparer.Ordinal).Select(static r => (r.Type, r.Name)).ToList();
+    }
+
+    /// <summary>Whether a concrete type of the base's assembly derives from it with no <c>[SseEvent]</c> on the way: it is sent as the base.</summary>
+    private static bool HasUnnamedConcreteType(ITypeSymbol baseType, DerivedTypeIndex derivedTypes, KnownSymbols known)
+    {
+        foreach (var (type, _) in derivedTypes.DerivedFrom(baseType))
+        {
+            if (type.IsAbstract)
+            {
+                continue;
+            }
+
+            var named = false;
+            for (ITypeSymbol? current = type; current is not null && !SymbolEqualityComparer.Default.Equals(current, baseType) && !named; current = current.BaseType)
+            {
+                named = KnownSymbols.Has(current, known.SseEventAttribute);
+            }
+
+            if (!named)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? ReadEventName(ITypeSymbol type, KnownSymbols known, DiagnosticSink sink)

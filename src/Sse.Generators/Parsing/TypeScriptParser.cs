@@ -59,7 +59,7 @@ internal static class TypeScriptParser
 
                 // The item type's own event, unless it is only ever one of its derived types: an abstract base (or an
                 // interface) listed in the JSON context is still never sent as itself.
-                if (!item.IsPolymorphic || (item.JsonTypeInfoProperty is not null && !itemType.IsAbstract))
+                if (item.SendsItself)
                 {
                     var data = item.IsText ? TsType.String : mapper.Map(itemType.WithNullableAnnotation(NullableAnnotation.NotAnnotated));
                     events.Add(new TsEvent(item.EventType ?? "message", data, IsUnnamed: item.EventType is null));

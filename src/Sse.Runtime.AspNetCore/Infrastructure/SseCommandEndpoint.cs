@@ -21,31 +21,33 @@ public static class SseCommandEndpoint
     /// <summary>Runs a command with no result.</summary>
     /// <typeparam name="TService">The contract interface, resolved from the request's services.</typeparam>
     /// <param name="context">The request.</param>
-    /// <param name="displayName">The command's name, <c>Chat.Send</c>.</param>
+    /// <param name="endpoint">The command's description (its name, <c>Chat.Send</c>).</param>
     /// <param name="invoke">Calls the contract method with its bound arguments and the request's cancellation token.</param>
     /// <returns>A task that completes when the response is written.</returns>
-    public static Task InvokeAsync<TService>(HttpContext context, string displayName, Func<TService, CancellationToken, Task> invoke)
+    public static Task InvokeAsync<TService>(HttpContext context, SseEndpointDescription endpoint, Func<TService, CancellationToken, Task> invoke)
         where TService : notnull
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(invoke);
-        return SseCommandHandler.RunAsync(context, displayName, invoke);
+        return SseCommandHandler.RunAsync(context, endpoint.Name, invoke);
     }
 
     /// <summary>Runs a command with a result.</summary>
     /// <typeparam name="TService">The contract interface, resolved from the request's services.</typeparam>
     /// <typeparam name="TResult">The result type.</typeparam>
     /// <param name="context">The request.</param>
-    /// <param name="displayName">The command's name, <c>Chat.History</c>.</param>
+    /// <param name="endpoint">The command's description (its name, <c>Chat.History</c>).</param>
     /// <param name="typeInfo">The result's JSON metadata.</param>
     /// <param name="invoke">Calls the contract method with its bound arguments and the request's cancellation token.</param>
     /// <returns>A task that completes when the response is written.</returns>
-    public static Task InvokeAsync<TService, TResult>(HttpContext context, string displayName, JsonTypeInfo<TResult> typeInfo, Func<TService, CancellationToken, Task<TResult>> invoke)
+    public static Task InvokeAsync<TService, TResult>(HttpContext context, SseEndpointDescription endpoint, JsonTypeInfo<TResult> typeInfo, Func<TService, CancellationToken, Task<TResult>> invoke)
         where TService : notnull
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentNullException.ThrowIfNull(typeInfo);
         ArgumentNullException.ThrowIfNull(invoke);
-        return SseCommandHandler.RunAsync(context, displayName, typeInfo, invoke);
+        return SseCommandHandler.RunAsync(context, endpoint.Name, typeInfo, invoke);
     }
 }

@@ -151,32 +151,36 @@ public static class SseEndpoint
     /// <typeparam name="TService">The contract interface, resolved from the request's services.</typeparam>
     /// <typeparam name="T">The item type.</typeparam>
     /// <param name="context">The request.</param>
-    /// <param name="endpoint">The endpoint's descriptor.</param>
+    /// <param name="endpoint">The endpoint's description.</param>
+    /// <param name="format">How its items become events.</param>
     /// <param name="invoke">Calls the contract method with its bound arguments and the stream's cancellation token.</param>
     /// <returns>A task that completes when the stream ends.</returns>
-    public static Task StreamAsync<TService, T>(HttpContext context, SseEndpointDescriptor<T> endpoint, Func<TService, CancellationToken, IAsyncEnumerable<T>> invoke)
+    public static Task StreamAsync<TService, T>(HttpContext context, SseEndpointDescription endpoint, SseEventFormat<T> format, Func<TService, CancellationToken, IAsyncEnumerable<T>> invoke)
         where TService : notnull
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(format);
         ArgumentNullException.ThrowIfNull(invoke);
-        return SseStreamHandler.RunAsync(context, endpoint, invoke, static (writer, format, item) => writer.WriteEvent(format, item, format.GetEventType(item)));
+        return SseStreamHandler.RunAsync(context, endpoint.Name, format, invoke, static (writer, format, item) => writer.WriteEvent(format, item, format.GetEventType(item)));
     }
 
     /// <summary>Streams the items of a contract method whose items are <see cref="SseItem{T}"/>: each item's event type, id and reconnection interval are written as given.</summary>
     /// <typeparam name="TService">The contract interface, resolved from the request's services.</typeparam>
     /// <typeparam name="T">The item's data type.</typeparam>
     /// <param name="context">The request.</param>
-    /// <param name="endpoint">The endpoint's descriptor; its format serializes the data.</param>
+    /// <param name="endpoint">The endpoint's description.</param>
+    /// <param name="format">How the data becomes JSON (or text).</param>
     /// <param name="invoke">Calls the contract method with its bound arguments and the stream's cancellation token.</param>
     /// <returns>A task that completes when the stream ends.</returns>
-    public static Task StreamItemsAsync<TService, T>(HttpContext context, SseEndpointDescriptor<T> endpoint, Func<TService, CancellationToken, IAsyncEnumerable<SseItem<T>>> invoke)
+    public static Task StreamItemsAsync<TService, T>(HttpContext context, SseEndpointDescription endpoint, SseEventFormat<T> format, Func<TService, CancellationToken, IAsyncEnumerable<SseItem<T>>> invoke)
         where TService : notnull
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(format);
         ArgumentNullException.ThrowIfNull(invoke);
-        return SseStreamHandler.RunAsync(context, endpoint, invoke, static (writer, format, item) =>
+        return SseStreamHandler.RunAsync(context, endpoint.Name, format, invoke, static (writer, format, item) =>
             writer.WriteEvent(format, item.Data, NullIfDefault(item.EventType) ?? format.GetEventType(item.Data), item.EventId ?? IdOf(format, item.Data), item.ReconnectionInterval));
     }
 
@@ -221,17 +225,16 @@ public static class SseEndpoint
     /// Answers a request whose Last-Event-ID the endpoint cannot resume from (it is not an id of the parameter's type):
     /// a 200 event stream holding only the <c>sse-reset</c> event, never a 500, since a browser resends whatever id it saw last.
     /// </summary>
-    /// <typeparam name="T">The item type.</typeparam>
     /// <param name="context">The request.</param>
-    /// <param name="endpoint">The endpoint's descriptor.</param>
+    /// <param name="endpoint">The endpoint's description.</param>
     /// <param name="lastEventId">The id received.</param>
     /// <param name="reason">Why it cannot be resumed from.</param>
     /// <returns>A task that completes when the response is written.</returns>
-    public static Task RejectResumeAsync<T>(HttpContext context, SseEndpointDescriptor<T> endpoint, string lastEventId, string reason)
+    public static Task RejectResumeAsync(HttpContext context, SseEndpointDescription endpoint, string lastEventId, string reason)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(endpoint);
-        return RejectResumeAsync(context, endpoint.DisplayName, lastEventId, reason);
+        return RejectResumeAsync(context, endpoint.Name, lastEventId, reason);
     }
 
     internal static async Task RejectResumeAsync(HttpContext context, string displayName, string lastEventId, string reason)

@@ -15,17 +15,17 @@ namespace Sse.Runtime.AspNetCore.Infrastructure;
 public static class SseTopicEndpoint
 {
     /// <summary>Streams a topic to the request.</summary>
-    /// <typeparam name="T">The item type.</typeparam>
     /// <param name="context">The request.</param>
-    /// <param name="endpoint">The endpoint's descriptor.</param>
+    /// <param name="endpoint">The endpoint's description.</param>
     /// <param name="topic">The topic's name, built from the request by the generated code.</param>
     /// <returns>A task that completes when the stream ends.</returns>
-    public static Task SubscribeAsync<T>(HttpContext context, SseEndpointDescriptor<T> endpoint, string topic)
+    /// <remarks>The topic's events are frames already, made once by the publisher for every subscriber.</remarks>
+    public static Task SubscribeAsync(HttpContext context, SseEndpointDescription endpoint, string topic)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentException.ThrowIfNullOrEmpty(topic);
-        return SseTopicHandler.RunAsync(context, endpoint, topic);
+        return SseTopicHandler.RunAsync(context, endpoint.Name, topic);
     }
 
     /// <summary>

@@ -21,14 +21,15 @@ internal static partial class SseStreamHandler
 #pragma warning disable CA2012
     public static async Task RunAsync<TService, TItem, T>(
         HttpContext context,
-        SseEndpointDescriptor<T> descriptor,
+        string displayName,
+        SseEventFormat<T> format,
         Func<TService, CancellationToken, IAsyncEnumerable<TItem>> invoke,
         Action<SseFrameWriter, SseEventFormat<T>, TItem> write)
         where TService : notnull
     {
         var endpoint = SseEndpointContext.For(context);
-        var service = SseEndpoint.ResolveService<TService>(context.RequestServices, descriptor.DisplayName);
-        using var session = new SseResponseSession(context, endpoint, descriptor.DisplayName, descriptor.Format.Encoder);
+        var service = SseEndpoint.ResolveService<TService>(context.RequestServices, displayName);
+        using var session = new SseResponseSession(context, endpoint, displayName, format.Encoder);
         session.Open();
         var waiter = SseStreamWaiter.For(session);
         IAsyncEnumerator<TItem>? enumerator = null;
@@ -53,7 +54,7 @@ internal static partial class SseStreamHandler
             var writer = session.Writer;
             while (hasNext)
             {
-                write(writer, descriptor.Format, enumerator.Current);
+                write(writer, format, enumerator.Current);
                 session.Events++;
                 next = enumerator.MoveNextAsync();
                 if (!next.IsCompleted || writer.BufferedBytes > SseResponseSession.MaxUnflushedBytes)
@@ -85,17 +86,17 @@ internal static partial class SseStreamHandler
         catch (OperationCanceledException) when (session.Token.IsCancellationRequested)
         {
             // The client disconnected or the application is stopping: a normal end of the stream.
-            Log.StreamCancelled(endpoint.Logger(SseCallKind.Stream), descriptor.DisplayName, session.Events);
+            Log.StreamCancelled(endpoint.Logger(SseCallKind.Stream), displayName, session.Events);
         }
         catch (Exception ex)
         {
-            await SseCallFailures.HandleAsync(context, endpoint, SseCallKind.Stream, descriptor.DisplayName, session, ex).ConfigureAwait(false);
+            await SseCallFailures.HandleAsync(context, endpoint, SseCallKind.Stream, displayName, session, ex).ConfigureAwait(false);
         }
         finally
         {
             if (enumerator is not null)
             {
-                await DisposeQuietlyAsync(enumerator, endpoint, descriptor.DisplayName).ConfigureAwait(false);
+                await DisposeQuietlyAsync(enumerator, endpoint, displayName).ConfigureAwait(false);
             }
         }
     }

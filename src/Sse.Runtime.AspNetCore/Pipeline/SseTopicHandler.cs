@@ -16,9 +16,8 @@ namespace Sse.Runtime.AspNetCore;
 /// </summary>
 internal static partial class SseTopicHandler
 {
-    public static async Task RunAsync<T>(HttpContext context, SseEndpointDescriptor<T> descriptor, string topic)
+    public static async Task RunAsync(HttpContext context, string displayName, string topic)
     {
-        var displayName = descriptor.DisplayName;
         var endpoint = SseEndpointContext.For(context);
         var logger = endpoint.Logger(SseCallKind.Topic);
         var hub = endpoint.Hub(displayName);
@@ -78,12 +77,12 @@ internal static partial class SseTopicHandler
             using var cancelled = session.Token.UnsafeRegister(static state => ((SseSubscriber)state!).Close(), subscriber);
             await session.StartAsync().ConfigureAwait(false);
             var writer = session.Writer;
-            var epoch = hub.Log.Epoch;
+            var epoch = hub.TopicLog.Epoch;
             while (true)
             {
                 if (subscriber.ReplayPending)
                 {
-                    await subscriber.ReadReplayAsync(hub.Log, session.Token).ConfigureAwait(false);
+                    await subscriber.ReadReplayAsync(hub.TopicLog, session.Token).ConfigureAwait(false);
                 }
 
                 // Read before taking: an end seen here comes after everything queued so far (the delivery invariant, SseTopicChannel).

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
@@ -48,13 +49,13 @@ public sealed class SseHub : IDisposable
     {
         ArgumentNullException.ThrowIfNull(log);
         ArgumentNullException.ThrowIfNull(options);
-        Log = log;
+        TopicLog = log;
         _options = options.Value;
         Metrics = SseServerMetrics.For(meterFactory);
     }
 
-    /// <summary>Gets the log the hub keeps events in.</summary>
-    public ISseTopicLog Log { get; }
+    /// <summary>Gets the topic log the hub keeps events in (in memory, PostgreSQL, …): what resumes are served from.</summary>
+    public ISseTopicLog TopicLog { get; }
 
     internal SseHubOptions Options => _options;
 
@@ -68,6 +69,11 @@ public sealed class SseHub : IDisposable
     /// <param name="topic">The topic's name.</param>
     /// <param name="format">How items become events (the contract's generated format).</param>
     /// <returns>The handle.</returns>
+    /// <remarks>
+    /// For generated publishers: an application publishes and subscribes through its contract's <c>{Name}Publisher</c>,
+    /// whose methods name each topic and its item type from the contract, so the two sides cannot disagree.
+    /// </remarks>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public SseTopic<T> Topic<T>(string topic, SseEventFormat<T> format)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
@@ -106,15 +112,15 @@ public sealed class SseHub : IDisposable
     internal async ValueTask<string> PublishAsync<T>(string topic, T item, SseEventFormat<T> format, CancellationToken cancellationToken)
     {
         var content = Serialize(topic, item, format);
-        var position = await Log.AppendAsync(topic, content.EventType, content.Data, cancellationToken).ConfigureAwait(false);
+        var position = await TopicLog.AppendAsync(topic, content.EventType, content.Data, cancellationToken).ConfigureAwait(false);
         Metrics.Published();
-        return SseTopicIds.Id(Log.Epoch, position);
+        return SseTopicIds.Id(TopicLog.Epoch, position);
     }
 
     /// <summary>Gets the id subscribers see for the event at <paramref name="position"/> of a topic (<c>{epoch}-{position}</c>).</summary>
     /// <param name="position">The event's position, as the log assigned it.</param>
     /// <returns>The event id.</returns>
-    public string GetEventId(long position) => SseTopicIds.Id(Log.Epoch, position);
+    public string GetEventId(long position) => SseTopicIds.Id(TopicLog.Epoch, position);
 
     /// <summary>An item as the log keeps it: its validated event name and its data, serialized once, within <see cref="SseHubOptions.MaxEventSize"/>.</summary>
     internal SseTopicEventContent Serialize<T>(string topic, T item, SseEventFormat<T> format)
@@ -154,7 +160,7 @@ public sealed class SseHub : IDisposable
         long? after = null;
         if (lastEventId is { Length: > 0 })
         {
-            if (!SseTopicIds.TryParse(lastEventId, Log.Epoch, out var position))
+            if (!SseTopicIds.TryParse(lastEventId, TopicLog.Epoch, out var position))
             {
                 throw new SseResumeRejectedException(lastEventId, "The id is not one of this topic's current ids (it may be from before a restart).");
             }
@@ -166,7 +172,7 @@ public sealed class SseHub : IDisposable
         var policy = httpContext is null ? SseSlowConsumerPolicy.Disconnect : _options.SlowConsumerPolicy;
         while (true)
         {
-            var channel = _channels.GetOrAdd(topic, static (name, hub) => new SseTopicChannel(hub.Log, hub._options, hub.Metrics, name), this);
+            var channel = _channels.GetOrAdd(topic, static (name, hub) => new SseTopicChannel(hub.TopicLog, hub._options, hub.Metrics, name), this);
             SseSubscriber? subscriber;
             try
             {
@@ -196,7 +202,7 @@ public sealed class SseHub : IDisposable
                 bool covered;
                 try
                 {
-                    covered = await subscriber.ReadReplayAsync(Log, cancellationToken).ConfigureAwait(false);
+                    covered = await subscriber.ReadReplayAsync(TopicLog, cancellationToken).ConfigureAwait(false);
                 }
                 catch
                 {
@@ -264,7 +270,7 @@ public sealed class SseHub : IDisposable
             {
                 if (subscriber.ReplayPending)
                 {
-                    await subscriber.ReadReplayAsync(Log, cancellationToken).ConfigureAwait(false);
+                    await subscriber.ReadReplayAsync(TopicLog, cancellationToken).ConfigureAwait(false);
                 }
 
                 // Read before taking: an end seen here comes after everything queued so far.
@@ -272,7 +278,7 @@ public sealed class SseHub : IDisposable
                 while (subscriber.TryDequeue(out var topicEvent, out _))
                 {
                     var eventType = topicEvent.EventType ?? SseProtocol.MessageEventType;
-                    lastId = SseTopicIds.Id(Log.Epoch, topicEvent.Position);
+                    lastId = SseTopicIds.Id(TopicLog.Epoch, topicEvent.Position);
                     if (format.TryDeserialize(eventType, topicEvent.Data.Span, out var item))
                     {
                         yield return new SseItem<T>(item, eventType) { EventId = lastId };

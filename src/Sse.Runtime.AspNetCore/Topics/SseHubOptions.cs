@@ -170,14 +170,51 @@ public sealed class SseHubOptions
 }
 
 /// <summary>A topic stream request asking to subscribe (<see cref="SseHubOptions.AuthorizeSubscription"/>).</summary>
-/// <param name="HttpContext">The request.</param>
-/// <param name="Topic">The topic's name.</param>
-/// <param name="Stream">The contract method, <c>Chat.Room</c>.</param>
-public sealed record SseSubscribeContext(HttpContext HttpContext, string Topic, string Stream);
+public sealed class SseSubscribeContext
+{
+    internal SseSubscribeContext(HttpContext httpContext, string topic, string stream)
+    {
+        HttpContext = httpContext;
+        Topic = topic;
+        Stream = stream;
+    }
 
-/// <summary>A subscription that started or ended.</summary>
-/// <param name="Topic">The topic's name.</param>
-/// <param name="Stream">The contract method, <c>Chat.Room</c>, or <see langword="null"/> for an in-process subscription.</param>
-/// <param name="SubscriberCount">The topic's subscribers on this server after the change.</param>
-/// <param name="HttpContext">The request, or <see langword="null"/> for an in-process subscription.</param>
-public sealed record SseSubscriptionInfo(string Topic, string? Stream, int SubscriberCount, HttpContext? HttpContext);
+    /// <summary>Gets the request.</summary>
+    public HttpContext HttpContext { get; }
+
+    /// <summary>Gets the topic's name, <c>rooms/lobby</c>.</summary>
+    public string Topic { get; }
+
+    /// <summary>Gets the contract method, <c>Chat.Room</c>.</summary>
+    public string Stream { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => Stream + " → " + Topic;
+}
+
+/// <summary>A subscription that started or ended (<see cref="SseHubOptions.OnSubscribed"/>, <see cref="SseHubOptions.OnUnsubscribed"/>).</summary>
+public sealed class SseSubscriptionInfo
+{
+    internal SseSubscriptionInfo(string topic, string? stream, int subscriberCount, HttpContext? httpContext)
+    {
+        Topic = topic;
+        Stream = stream;
+        SubscriberCount = subscriberCount;
+        HttpContext = httpContext;
+    }
+
+    /// <summary>Gets the topic's name.</summary>
+    public string Topic { get; }
+
+    /// <summary>Gets the contract method, <c>Chat.Room</c>, or <see langword="null"/> for an in-process subscription.</summary>
+    public string? Stream { get; }
+
+    /// <summary>Gets the topic's subscribers on this server after the change.</summary>
+    public int SubscriberCount { get; }
+
+    /// <summary>Gets the request, or <see langword="null"/> for an in-process subscription.</summary>
+    public HttpContext? HttpContext { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Stream ?? "in-process"} → {Topic} ({SubscriberCount} subscribers)";
+}

@@ -73,30 +73,27 @@ namespace Demo.Shapes
     [global::System.Diagnostics.DebuggerNonUserCode]
     file static class ShapesEndpointHandlers
     {
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription ItemsDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription ItemsDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Shapes.Items",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new("tick", typeof(global::Demo.Shapes.Tick), HasId: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event("tick", typeof(global::Demo.Shapes.Tick), hasId: true),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("id", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(int), IsRequired: true, IsArray: false),
-                new("rest", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
-                new("tenant", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.Guid), IsRequired: false, IsArray: false),
-                new("color", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::Demo.Shapes.Color), IsRequired: false, IsArray: false),
-                new("verbose", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(bool), IsRequired: false, IsArray: false),
-                new("since", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.DateTime), IsRequired: false, IsArray: false),
-                new("until", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.DateTimeOffset), IsRequired: false, IsArray: false),
-                new("ratio", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(double), IsRequired: false, IsArray: false),
-                new("big", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(long), IsRequired: false, IsArray: false),
-                new("event", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: false, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("id", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(int), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("rest", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("tenant", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.Guid), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("color", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::Demo.Shapes.Color), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("verbose", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(bool), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("since", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.DateTime), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("until", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.DateTimeOffset), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("ratio", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(double), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("big", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(long), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("event", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: false, isArray: false),
             },
             isResumable: false,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Shapes.Tick> ItemsEndpoint = new(
-            "Shapes.Items",
-            global::Demo.Shapes.ShapesEventFormats.Items);
 
         public static global::System.Threading.Tasks.Task Items(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -207,29 +204,27 @@ namespace Demo.Shapes
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Shapes.IShapes, global::Demo.Shapes.Tick>(
                 httpContext,
-                ItemsEndpoint,
+                ItemsDescription,
+                global::Demo.Shapes.ShapesEventFormats.Items,
                 (service, cancellationToken) => service.Items(id, rest, tenant, color, verbose, since, until, ratio, big, @event, cancellationToken));
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription NotesDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription NotesDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Shapes.Notes",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::Demo.Shapes.Note), HasId: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::Demo.Shapes.Note), hasId: true),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("id", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(global::System.Guid), IsRequired: true, IsArray: false),
-                new("day", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.DateOnly), IsRequired: false, IsArray: false),
-                new("window", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.TimeSpan), IsRequired: false, IsArray: false),
-                new("min", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(decimal), IsRequired: false, IsArray: false),
-                new("color", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::Demo.Shapes.Color), IsRequired: false, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("id", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(global::System.Guid), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("day", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.DateOnly), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("window", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::System.TimeSpan), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("min", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(decimal), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("color", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(global::Demo.Shapes.Color), isRequired: false, isArray: false),
             },
             isResumable: false,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Shapes.Note> NotesEndpoint = new(
-            "Shapes.Notes",
-            global::Demo.Shapes.ShapesEventFormats.Notes);
 
         public static global::System.Threading.Tasks.Task Notes(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -294,25 +289,23 @@ namespace Demo.Shapes
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamItemsAsync<global::Demo.Shapes.IShapes, global::Demo.Shapes.Note>(
                 httpContext,
-                NotesEndpoint,
+                NotesDescription,
+                global::Demo.Shapes.ShapesEventFormats.Notes,
                 (service, cancellationToken) => service.Notes(id, day, window, min, color));
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription RecentNotesDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription RecentNotesDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Shapes.RecentNotes",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::Demo.Shapes.Note), HasId: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::Demo.Shapes.Note), hasId: false),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("author", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: false, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("author", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: false, isArray: false),
             },
             isResumable: false,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Shapes.Note> RecentNotesEndpoint = new(
-            "Shapes.RecentNotes",
-            global::Demo.Shapes.ShapesEventFormats.RecentNotes);
 
         public static global::System.Threading.Tasks.Task RecentNotes(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -321,14 +314,16 @@ namespace Demo.Shapes
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Shapes.IShapes, global::Demo.Shapes.Note>(
                 httpContext,
-                RecentNotesEndpoint,
+                RecentNotesDescription,
+                global::Demo.Shapes.ShapesEventFormats.RecentNotes,
                 (service, cancellationToken) => service.RecentNotes(author, cancellationToken));
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription LinesDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription LinesDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Shapes.Lines",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(string), HasId: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(string), hasId: false),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
@@ -336,15 +331,12 @@ namespace Demo.Shapes
             isResumable: false,
             isTopic: false);
 
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<string> LinesEndpoint = new(
-            "Shapes.Lines",
-            global::Demo.Shapes.ShapesEventFormats.Lines);
-
         public static global::System.Threading.Tasks.Task Lines(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Shapes.IShapes, string>(
                 httpContext,
-                LinesEndpoint,
+                LinesDescription,
+                global::Demo.Shapes.ShapesEventFormats.Lines,
                 (service, cancellationToken) => service.Lines(cancellationToken));
         }
     }

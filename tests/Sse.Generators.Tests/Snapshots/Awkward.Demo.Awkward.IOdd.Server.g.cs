@@ -121,24 +121,21 @@ namespace Demo.Awkward
     [global::System.Diagnostics.DebuggerNonUserCode]
     file static class OddEndpointHandlers
     {
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription switchDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription switchDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Odd.switch",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::Demo.Awkward.Page<global::Demo.Awkward.Row>), HasId: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::Demo.Awkward.Page<global::Demo.Awkward.Row>), hasId: false),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("class", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
-                new("delete", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(int), IsRequired: true, IsArray: false),
-                new("function", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: false, IsArray: false),
-                new("X-Await", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(string), IsRequired: false, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("class", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("delete", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(int), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("function", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("X-Await", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(string), isRequired: false, isArray: false),
             },
             isResumable: false,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Awkward.Page<global::Demo.Awkward.Row>> switchEndpoint = new(
-            "Odd.switch",
-            global::Demo.Awkward.OddEventFormats.@switch);
 
         public static global::System.Threading.Tasks.Task @switch(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -168,35 +165,33 @@ namespace Demo.Awkward
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Awkward.IOdd, global::Demo.Awkward.Page<global::Demo.Awkward.Row>>(
                 httpContext,
-                switchEndpoint,
+                switchDescription,
+                global::Demo.Awkward.OddEventFormats.@switch,
                 (service, cancellationToken) => service.@switch(@class, delete, function, @await, cancellationToken));
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription ContextDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription ContextDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Odd.Context",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::System.Text.Json.JsonElement), HasId: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::System.Text.Json.JsonElement), hasId: false),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("context", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("request", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("response", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("options", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("client", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("builder", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("endpoints", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("path", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("query", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("headers", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("http", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("context", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("request", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("response", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("options", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("client", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("builder", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("endpoints", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("path", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("query", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("headers", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("http", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
             },
             isResumable: false,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::System.Text.Json.JsonElement> ContextEndpoint = new(
-            "Odd.Context",
-            global::Demo.Awkward.OddEventFormats.Context);
 
         public static global::System.Threading.Tasks.Task Context(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -279,25 +274,23 @@ namespace Demo.Awkward
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Awkward.IOdd, global::System.Text.Json.JsonElement>(
                 httpContext,
-                ContextEndpoint,
+                ContextDescription,
+                global::Demo.Awkward.OddEventFormats.Context,
                 (service, cancellationToken) => service.Context(context, request, response, options, client, builder, endpoints, path, query, headers, http, cancellationToken));
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription NewDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription NewDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Odd.New",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::System.Collections.Generic.Dictionary<string, int[]>), HasId: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::System.Collections.Generic.Dictionary<string, int[]>), hasId: false),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("X-Let", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(int), IsRequired: false, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("X-Let", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(int), isRequired: false, isArray: false),
             },
             isResumable: false,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::System.Collections.Generic.Dictionary<string, int[]>> NewEndpoint = new(
-            "Odd.New",
-            global::Demo.Awkward.OddEventFormats.New);
 
         public static async global::System.Threading.Tasks.Task New(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -328,15 +321,17 @@ namespace Demo.Awkward
 
             await global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Awkward.IOdd, global::System.Collections.Generic.Dictionary<string, int[]>>(
                 httpContext,
-                NewEndpoint,
+                NewDescription,
+                global::Demo.Awkward.OddEventFormats.New,
                 (service, cancellationToken) => service.New(@new, let, cancellationToken)).ConfigureAwait(false);
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription typeofDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription typeofDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Odd.typeof",
             global::System.Array.Empty<global::Sse.Runtime.AspNetCore.SseEventDescription>(),
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("in", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("in", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
             },
             isResumable: false,
             isTopic: false);
@@ -365,26 +360,23 @@ namespace Demo.Awkward
 
             await global::Sse.Runtime.AspNetCore.Infrastructure.SseCommandEndpoint.InvokeAsync<global::Demo.Awkward.IOdd, global::Demo.Awkward.Page<global::Demo.Awkward.Row>?>(
                 httpContext,
-                "Odd.typeof",
+                typeofDescription,
                 global::Demo.Awkward.OddJson.Default.PageRow!,
                 (service, cancellationToken) => service.@typeof(@in, body, cancellationToken)).ConfigureAwait(false);
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription StringsDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription StringsDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Odd.Strings",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(string), HasId: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(string), hasId: false),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("string", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("string", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
             },
             isResumable: false,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<string> StringsEndpoint = new(
-            "Odd.Strings",
-            global::Demo.Awkward.OddEventFormats.Strings);
 
         public static global::System.Threading.Tasks.Task Strings(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -397,33 +389,31 @@ namespace Demo.Awkward
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Awkward.IOdd, string>(
                 httpContext,
-                StringsEndpoint,
+                StringsDescription,
+                global::Demo.Awkward.OddEventFormats.Strings,
                 (service, cancellationToken) => service.Strings(@string, cancellationToken));
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription OptionsDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription OptionsDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Odd.Options",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new("circle", typeof(global::Demo.Awkward.Circle), HasId: false),
-                new("square", typeof(global::Demo.Awkward.Square), HasId: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event("circle", typeof(global::Demo.Awkward.Circle), hasId: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event("square", typeof(global::Demo.Awkward.Square), hasId: false),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("client", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
-                new("read", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("item", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("type", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("data", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("json", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("String", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("Last-Event-ID", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(long), IsRequired: false, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("client", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("read", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("item", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("type", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("data", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("json", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("String", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("Last-Event-ID", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(long), isRequired: false, isArray: false),
             },
             isResumable: true,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Awkward.Shape> OptionsEndpoint = new(
-            "Odd.Options",
-            global::Demo.Awkward.OddEventFormats.Options);
 
         public static global::System.Threading.Tasks.Task Options(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -483,34 +473,32 @@ namespace Demo.Awkward
             {
                 if (!global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.TryParse<long>(initRaw, out var initValue))
                 {
-                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.RejectResumeAsync(httpContext, OptionsEndpoint, initRaw, "it is not a valid long.");
+                    return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.RejectResumeAsync(httpContext, OptionsDescription, initRaw, "it is not a valid long.");
                 }
                 init = initValue;
             }
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Awkward.IOdd, global::Demo.Awkward.Shape>(
                 httpContext,
-                OptionsEndpoint,
+                OptionsDescription,
+                global::Demo.Awkward.OddEventFormats.Options,
                 (service, cancellationToken) => service.Options(client, read, item, type, data, json, String, init, cancellationToken));
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription ConstructorDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription ConstructorDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Odd.Constructor",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new("circle", typeof(global::Demo.Awkward.Circle), HasId: false),
-                new("square", typeof(global::Demo.Awkward.Square), HasId: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event("circle", typeof(global::Demo.Awkward.Circle), hasId: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event("square", typeof(global::Demo.Awkward.Square), hasId: false),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("class_", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
-                new("class", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("class_", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("class", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
             },
             isResumable: false,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Awkward.Shape> ConstructorEndpoint = new(
-            "Odd.Constructor",
-            global::Demo.Awkward.OddEventFormats.Constructor);
 
         public static global::System.Threading.Tasks.Task Constructor(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -530,37 +518,37 @@ namespace Demo.Awkward
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Awkward.IOdd, global::Demo.Awkward.Shape>(
                 httpContext,
-                ConstructorEndpoint,
+                ConstructorDescription,
+                global::Demo.Awkward.OddEventFormats.Constructor,
                 (service, cancellationToken) => service.Constructor(class_, @class, cancellationToken));
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription RecordsDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription RecordsDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Odd.Records",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::Demo.Awkward.Page<global::Demo.Awkward.Record>), HasId: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::Demo.Awkward.Page<global::Demo.Awkward.Record>), hasId: false),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
             },
             isResumable: false,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Awkward.Page<global::Demo.Awkward.Record>> RecordsEndpoint = new(
-            "Odd.Records",
-            global::Demo.Awkward.OddEventFormats.Records);
 
         public static global::System.Threading.Tasks.Task Records(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Awkward.IOdd, global::Demo.Awkward.Page<global::Demo.Awkward.Record>>(
                 httpContext,
-                RecordsEndpoint,
+                RecordsDescription,
+                global::Demo.Awkward.OddEventFormats.Records,
                 (service, cancellationToken) => service.Records(cancellationToken));
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription ClientsDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription ClientsDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Odd.Clients",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::Demo.Awkward.Models.OddClient), HasId: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::Demo.Awkward.Models.OddClient), hasId: false),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
@@ -568,15 +556,12 @@ namespace Demo.Awkward
             isResumable: false,
             isTopic: false);
 
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Awkward.Models.OddClient> ClientsEndpoint = new(
-            "Odd.Clients",
-            global::Demo.Awkward.OddEventFormats.Clients);
-
         public static global::System.Threading.Tasks.Task Clients(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Awkward.IOdd, global::Demo.Awkward.Models.OddClient>(
                 httpContext,
-                ClientsEndpoint,
+                ClientsDescription,
+                global::Demo.Awkward.OddEventFormats.Clients,
                 (service, cancellationToken) => service.Clients(cancellationToken));
         }
     }

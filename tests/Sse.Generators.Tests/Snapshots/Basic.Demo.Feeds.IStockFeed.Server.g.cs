@@ -46,22 +46,19 @@ namespace Demo.Feeds
     [global::System.Diagnostics.DebuggerNonUserCode]
     file static class StockFeedEndpointHandlers
     {
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription PricesDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription PricesDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "StockFeed.Prices",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::Demo.Feeds.PriceTick), HasId: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::Demo.Feeds.PriceTick), hasId: true),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("symbol", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
-                new("limit", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(int), IsRequired: false, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("symbol", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("limit", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(int), isRequired: false, isArray: false),
             },
             isResumable: false,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Feeds.PriceTick> PricesEndpoint = new(
-            "StockFeed.Prices",
-            global::Demo.Feeds.StockFeedEventFormats.Prices);
 
         public static global::System.Threading.Tasks.Task Prices(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -86,7 +83,8 @@ namespace Demo.Feeds
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Feeds.IStockFeed, global::Demo.Feeds.PriceTick>(
                 httpContext,
-                PricesEndpoint,
+                PricesDescription,
+                global::Demo.Feeds.StockFeedEventFormats.Prices,
                 (service, cancellationToken) => service.Prices(symbol, limit, cancellationToken));
         }
     }

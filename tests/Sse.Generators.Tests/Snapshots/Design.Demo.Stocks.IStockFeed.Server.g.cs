@@ -65,24 +65,21 @@ namespace Demo.Stocks
     [global::System.Diagnostics.DebuggerNonUserCode]
     file static class StockFeedEndpointHandlers
     {
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription PricesDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription PricesDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "StockFeed.Prices",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::Demo.Stocks.PriceTick), HasId: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::Demo.Stocks.PriceTick), hasId: true),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("symbol", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
-                new("limit", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(int), IsRequired: false, IsArray: false),
-                new("X-Tenant", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(string), IsRequired: false, IsArray: false),
-                new("venues", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: false, IsArray: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("symbol", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("limit", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(int), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("X-Tenant", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(string), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("venues", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: false, isArray: true),
             },
             isResumable: false,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Stocks.PriceTick> PricesEndpoint = new(
-            "StockFeed.Prices",
-            global::Demo.Stocks.StockFeedEventFormats.Prices);
 
         public static global::System.Threading.Tasks.Task Prices(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -113,25 +110,23 @@ namespace Demo.Stocks
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Stocks.IStockFeed, global::Demo.Stocks.PriceTick>(
                 httpContext,
-                PricesEndpoint,
+                PricesDescription,
+                global::Demo.Stocks.StockFeedEventFormats.Prices,
                 (service, cancellationToken) => service.Prices(symbol, limit, tenant, venues, cancellationToken));
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription CompleteDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription CompleteDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "StockFeed.Complete",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::Demo.Stocks.Token), HasId: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::Demo.Stocks.Token), hasId: true),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("X-Trace", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(global::System.Guid), IsRequired: false, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("X-Trace", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(global::System.Guid), isRequired: false, isArray: false),
             },
             isResumable: false,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Stocks.Token> CompleteEndpoint = new(
-            "StockFeed.Complete",
-            global::Demo.Stocks.StockFeedEventFormats.Complete);
 
         public static async global::System.Threading.Tasks.Task Complete(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -162,29 +157,27 @@ namespace Demo.Stocks
 
             await global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamItemsAsync<global::Demo.Stocks.IStockFeed, global::Demo.Stocks.Token>(
                 httpContext,
-                CompleteEndpoint,
+                CompleteDescription,
+                global::Demo.Stocks.StockFeedEventFormats.Complete,
                 (service, cancellationToken) => service.Complete(prompt, trace, cancellationToken)).ConfigureAwait(false);
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription MarketDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription MarketDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "StockFeed.Market",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new("halt-ended", typeof(global::Demo.Stocks.HaltEnded), HasId: true),
-                new("halt", typeof(global::Demo.Stocks.Halt), HasId: true),
-                new("quote", typeof(global::Demo.Stocks.Quote), HasId: true),
-                new("trade", typeof(global::Demo.Stocks.Trade), HasId: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event("halt-ended", typeof(global::Demo.Stocks.HaltEnded), hasId: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event("halt", typeof(global::Demo.Stocks.Halt), hasId: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event("quote", typeof(global::Demo.Stocks.Quote), hasId: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event("trade", typeof(global::Demo.Stocks.Trade), hasId: true),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("Last-Event-ID", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(string), IsRequired: false, IsArray: false),
-                new("levels", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(int), IsRequired: false, IsArray: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("Last-Event-ID", global::Sse.Runtime.AspNetCore.SseParameterLocation.Header, typeof(string), isRequired: false, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("levels", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(int), isRequired: false, isArray: true),
             },
             isResumable: true,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Stocks.MarketEvent> MarketEndpoint = new(
-            "StockFeed.Market",
-            global::Demo.Stocks.StockFeedEventFormats.Market);
 
         public static global::System.Threading.Tasks.Task Market(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -200,7 +193,8 @@ namespace Demo.Stocks
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Stocks.IStockFeed, global::Demo.Stocks.MarketEvent>(
                 httpContext,
-                MarketEndpoint,
+                MarketDescription,
+                global::Demo.Stocks.StockFeedEventFormats.Market,
                 (service, cancellationToken) => service.Market(lastEventId, levels, cancellationToken));
         }
     }

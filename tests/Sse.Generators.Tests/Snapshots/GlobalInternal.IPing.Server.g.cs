@@ -44,10 +44,11 @@ internal static class PingEndpointRouteBuilderExtensions
 [global::System.Diagnostics.DebuggerNonUserCode]
 file static class PingEndpointHandlers
 {
-    internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription PingDescription = new(
+    internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription PingDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+        "Ping.Ping",
         new global::Sse.Runtime.AspNetCore.SseEventDescription[]
         {
-            new(null, typeof(int), HasId: false),
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(int), hasId: false),
         },
         new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
         {
@@ -55,15 +56,12 @@ file static class PingEndpointHandlers
         isResumable: false,
         isTopic: false);
 
-    private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<int> PingEndpoint = new(
-        "Ping.Ping",
-        global::PingEventFormats.Ping);
-
     public static global::System.Threading.Tasks.Task Ping(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
     {
         return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::IPing, int>(
             httpContext,
-            PingEndpoint,
+            PingDescription,
+            global::PingEventFormats.Ping,
             (service, cancellationToken) => service.Ping(cancellationToken));
     }
 }

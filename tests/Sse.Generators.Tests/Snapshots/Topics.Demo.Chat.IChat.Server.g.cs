@@ -105,21 +105,18 @@ namespace Demo.Chat
     [global::System.Diagnostics.DebuggerNonUserCode]
     file static class ChatEndpointHandlers
     {
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription RoomDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription RoomDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Chat.Room",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::Demo.Chat.ChatMessage), HasId: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::Demo.Chat.ChatMessage), hasId: true),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("room", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("room", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), isRequired: true, isArray: false),
             },
             isResumable: true,
             isTopic: true);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Chat.ChatMessage> RoomEndpoint = new(
-            "Chat.Room",
-            global::Demo.Chat.ChatEventFormats.Room);
 
         public static global::System.Threading.Tasks.Task Room(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -133,24 +130,21 @@ namespace Demo.Chat
             var topic = string.Concat("rooms/", global::Sse.Runtime.AspNetCore.Infrastructure.SseTopicName.Value(room));
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseTopicEndpoint.SubscribeAsync(
                 httpContext,
-                RoomEndpoint,
+                RoomDescription,
                 topic);
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription InboxDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription InboxDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Chat.Inbox",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::Demo.Chat.ChatMessage), HasId: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::Demo.Chat.ChatMessage), hasId: true),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
             },
             isResumable: true,
             isTopic: true);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Chat.ChatMessage> InboxEndpoint = new(
-            "Chat.Inbox",
-            global::Demo.Chat.ChatEventFormats.Inbox);
 
         public static global::System.Threading.Tasks.Task Inbox(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -164,26 +158,23 @@ namespace Demo.Chat
             var topic = string.Concat("inbox/", global::Sse.Runtime.AspNetCore.Infrastructure.SseTopicName.Value(user));
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseTopicEndpoint.SubscribeAsync(
                 httpContext,
-                InboxEndpoint,
+                InboxDescription,
                 topic);
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription BoardDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription BoardDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Chat.Board",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::Demo.Chat.ChatMessage), HasId: true),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::Demo.Chat.ChatMessage), hasId: true),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("board", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
-                new("level", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(int), IsRequired: true, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("board", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), isRequired: true, isArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("level", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(int), isRequired: true, isArray: false),
             },
             isResumable: true,
             isTopic: true);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Chat.ChatMessage> BoardEndpoint = new(
-            "Chat.Board",
-            global::Demo.Chat.ChatEventFormats.Board);
 
         public static global::System.Threading.Tasks.Task Board(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -208,15 +199,16 @@ namespace Demo.Chat
             var topic = string.Concat("boards/", global::Sse.Runtime.AspNetCore.Infrastructure.SseTopicName.Value(board), "/level-", global::Sse.Runtime.AspNetCore.Infrastructure.SseTopicName.Value(level));
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseTopicEndpoint.SubscribeAsync(
                 httpContext,
-                BoardEndpoint,
+                BoardDescription,
                 topic);
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription SendDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription SendDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Chat.Send",
             global::System.Array.Empty<global::Sse.Runtime.AspNetCore.SseEventDescription>(),
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("room", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("room", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), isRequired: true, isArray: false),
             },
             isResumable: false,
             isTopic: false);
@@ -245,15 +237,16 @@ namespace Demo.Chat
 
             await global::Sse.Runtime.AspNetCore.Infrastructure.SseCommandEndpoint.InvokeAsync<global::Demo.Chat.IChat>(
                 httpContext,
-                "Chat.Send",
+                SendDescription,
                 (service, cancellationToken) => service.Send(room, message, cancellationToken)).ConfigureAwait(false);
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription InfoDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription InfoDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Chat.Info",
             global::System.Array.Empty<global::Sse.Runtime.AspNetCore.SseEventDescription>(),
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("room", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("room", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), isRequired: true, isArray: false),
             },
             isResumable: false,
             isTopic: false);
@@ -269,16 +262,17 @@ namespace Demo.Chat
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseCommandEndpoint.InvokeAsync<global::Demo.Chat.IChat, global::Demo.Chat.RoomInfo>(
                 httpContext,
-                "Chat.Info",
+                InfoDescription,
                 global::Demo.Chat.ChatJson.Default.RoomInfo,
                 (service, cancellationToken) => service.Info(room, cancellationToken));
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription FindDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription FindDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Chat.Find",
             global::System.Array.Empty<global::Sse.Runtime.AspNetCore.SseEventDescription>(),
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("name", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), IsRequired: true, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("name", global::Sse.Runtime.AspNetCore.SseParameterLocation.Query, typeof(string), isRequired: true, isArray: false),
             },
             isResumable: false,
             isTopic: false);
@@ -294,26 +288,23 @@ namespace Demo.Chat
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseCommandEndpoint.InvokeAsync<global::Demo.Chat.IChat, global::Demo.Chat.RoomInfo?>(
                 httpContext,
-                "Chat.Find",
+                FindDescription,
                 global::Demo.Chat.ChatJson.Default.RoomInfo!,
                 (service, cancellationToken) => service.Find(name));
         }
 
-        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription HistoryDescription = new(
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription HistoryDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Chat.History",
             new global::Sse.Runtime.AspNetCore.SseEventDescription[]
             {
-                new(null, typeof(global::Demo.Chat.ChatMessage), HasId: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::Demo.Chat.ChatMessage), hasId: false),
             },
             new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
             {
-                new("room", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), IsRequired: true, IsArray: false),
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Parameter("room", global::Sse.Runtime.AspNetCore.SseParameterLocation.Route, typeof(string), isRequired: true, isArray: false),
             },
             isResumable: false,
             isTopic: false);
-
-        private static readonly global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpointDescriptor<global::Demo.Chat.ChatMessage> HistoryEndpoint = new(
-            "Chat.History",
-            global::Demo.Chat.ChatEventFormats.History);
 
         public static global::System.Threading.Tasks.Task History(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
         {
@@ -326,7 +317,8 @@ namespace Demo.Chat
 
             return global::Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint.StreamAsync<global::Demo.Chat.IChat, global::Demo.Chat.ChatMessage>(
                 httpContext,
-                HistoryEndpoint,
+                HistoryDescription,
+                global::Demo.Chat.ChatEventFormats.History,
                 (service, cancellationToken) => service.History(room, cancellationToken));
         }
     }
