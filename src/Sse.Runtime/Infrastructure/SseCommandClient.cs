@@ -23,7 +23,7 @@ public static class SseCommandClient
     /// <param name="request">The request.</param>
     /// <param name="cancellationToken">Cancels the command.</param>
     /// <returns>A task that completes when the server answered.</returns>
-    public static async Task SendAsync(HttpClient httpClient, SseRequest request, CancellationToken cancellationToken = default)
+    public static async Task SendAsync(HttpClient httpClient, SseRequest request, CancellationToken cancellationToken)
     {
         using var response = await SendCoreAsync(httpClient, request, cancellationToken).ConfigureAwait(false);
     }
@@ -35,7 +35,7 @@ public static class SseCommandClient
     /// <param name="typeInfo">The result's JSON metadata.</param>
     /// <param name="cancellationToken">Cancels the command.</param>
     /// <returns>The result; the type's default when the server answered 204.</returns>
-    public static async Task<T> SendAsync<T>(HttpClient httpClient, SseRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    public static async Task<T> SendAsync<T>(HttpClient httpClient, SseRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
         using var response = await SendCoreAsync(httpClient, request, cancellationToken).ConfigureAwait(false);

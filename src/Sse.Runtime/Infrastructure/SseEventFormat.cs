@@ -100,6 +100,7 @@ public static class SseEventFormat
     /// </param>
     /// <returns>The format.</returns>
     /// <exception cref="ArgumentException"><paramref name="eventType"/> is not a valid event name.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Generated code names every argument; the overloads differ in the id's type, which decides how it is written.")]
     public static SseEventFormat<T> Json<T>(JsonTypeInfo<T> typeInfo, string? eventType = null, Func<T, string?>? eventId = null, bool readsAnyEventType = false)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
@@ -119,6 +120,7 @@ public static class SseEventFormat
     /// <param name="readsAnyEventType">When <see langword="true"/>, the client reads every event whatever its name.</param>
     /// <returns>The format.</returns>
     /// <exception cref="ArgumentException"><paramref name="eventType"/> is not a valid event name.</exception>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "Generated code names every argument; the overloads differ in the id's type, which decides how it is written.")]
     public static SseEventFormat<T> Json<T, TId>(JsonTypeInfo<T> typeInfo, string? eventType, Func<T, TId> eventId, bool readsAnyEventType = false)
         where TId : IUtf8SpanFormattable, IFormattable
     {
