@@ -164,9 +164,12 @@ internal sealed class PostgreSqlAppendBatcher : IAsyncDisposable
 
     private async Task AppendBatchAsync(List<Pending> batch)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(_stopping.Token).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(_stopping.Token).ConfigureAwait(false);
-        await using var command = new NpgsqlBatch(connection, transaction);
+        var connection = await _dataSource.OpenConnectionAsync(_stopping.Token).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var transaction = await connection.BeginTransactionAsync(_stopping.Token).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        var command = new NpgsqlBatch(connection, transaction);
+        await using var commandScope = command.ConfigureAwait(false);
         foreach (var pending in batch)
         {
             command.BatchCommands.Add(new NpgsqlBatchCommand(_sql.AppendQuiet)
@@ -196,7 +199,8 @@ internal sealed class PostgreSqlAppendBatcher : IAsyncDisposable
         }
 
         var positions = new long[batch.Count];
-        await using (var reader = await command.ExecuteReaderAsync(_stopping.Token).ConfigureAwait(false))
+        var reader = await command.ExecuteReaderAsync(_stopping.Token).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
         {
             for (var i = 0; i < batch.Count; i++)
             {

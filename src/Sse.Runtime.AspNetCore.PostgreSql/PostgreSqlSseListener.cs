@@ -50,9 +50,11 @@ internal sealed partial class PostgreSqlSseListener : IAsyncDisposable
         {
             try
             {
-                await using var connection = await _log.DataSource.OpenConnectionAsync(_stopping).ConfigureAwait(false);
+                var connection = await _log.DataSource.OpenConnectionAsync(_stopping).ConfigureAwait(false);
+                await using var connectionScope = connection.ConfigureAwait(false);
                 connection.Notification += OnNotification;
-                await using (var listen = new NpgsqlCommand($"LISTEN {_log.Sql.Channel}", connection))
+                var listen = new NpgsqlCommand($"LISTEN {_log.Sql.Channel}", connection);
+                await using (listen.ConfigureAwait(false))
                 {
                     await listen.ExecuteNonQueryAsync(_stopping).ConfigureAwait(false);
                 }
@@ -141,9 +143,11 @@ internal sealed partial class PostgreSqlSseListener : IAsyncDisposable
             return;
         }
 
-        await using var command = _log.DataSource.CreateCommand(_log.Sql.Heads);
+        var command = _log.DataSource.CreateCommand(_log.Sql.Heads);
+        await using var commandScope = command.ConfigureAwait(false);
         command.Parameters.Add(new() { Value = topics });
-        await using var reader = await command.ExecuteReaderAsync(_stopping).ConfigureAwait(false);
+        var reader = await command.ExecuteReaderAsync(_stopping).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
         while (await reader.ReadAsync(_stopping).ConfigureAwait(false))
         {
             _log.Announce(reader.GetString(0), reader.GetInt64(1));
@@ -159,7 +163,8 @@ internal sealed partial class PostgreSqlSseListener : IAsyncDisposable
             return;
         }
 
-        await using var command = _log.DataSource.CreateCommand(_log.Sql.RenewLeases);
+        var command = _log.DataSource.CreateCommand(_log.Sql.RenewLeases);
+        await using var commandScope = command.ConfigureAwait(false);
         command.Parameters.Add(new() { Value = topics });
         command.Parameters.Add(new() { Value = _log.Options.WatchLease, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Interval });
         command.Parameters.Add(new() { Value = _log.Options.WatchLease / 2, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Interval });

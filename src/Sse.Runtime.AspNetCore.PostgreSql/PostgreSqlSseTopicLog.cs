@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
@@ -116,16 +115,20 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
 
             try
             {
-                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var connectionScope = connection.ConfigureAwait(false);
                 if (_options.CreateSchema)
                 {
-                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                    await using (var lockCommand = new NpgsqlCommand(_sql.Lock, connection, transaction) { Parameters = { new() { Value = _options.Schema + " schema" } } })
+                    var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                    await using var transactionScope = transaction.ConfigureAwait(false);
+                    var lockCommand = new NpgsqlCommand(_sql.Lock, connection, transaction) { Parameters = { new() { Value = _options.Schema + " schema" } } };
+                    await using (lockCommand.ConfigureAwait(false))
                     {
                         await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
 
-                    await using (var create = new NpgsqlCommand(_sql.Schema, connection, transaction))
+                    var create = new NpgsqlCommand(_sql.Schema, connection, transaction);
+                    await using (create.ConfigureAwait(false))
                     {
                         await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     }
@@ -133,7 +136,8 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
                     await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                await using var epoch = new NpgsqlCommand(_sql.Epoch, connection);
+                var epoch = new NpgsqlCommand(_sql.Epoch, connection);
+                await using var epochScope = epoch.ConfigureAwait(false);
                 _epoch = await epoch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string
                     ?? throw new InvalidOperationException($"The table {_options.Schema}.epoch is empty; run the log's schema script (PostgreSqlSseTopicLog.SchemaScript).");
             }
@@ -198,7 +202,7 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
 
     private async Task<long> AppendCoreAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string topic, string? eventType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(_sql.Append, connection, transaction)
+        var command = new NpgsqlCommand(_sql.Append, connection, transaction)
         {
             Parameters =
             {
@@ -209,6 +213,7 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
                 new() { Value = Encoding.UTF8.GetByteCount(topic) <= MaxPayloadTopicBytes ? topic : string.Empty },
             },
         };
+        await using var commandScope = command.ConfigureAwait(false);
         return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
@@ -236,11 +241,13 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
             await watchers.EnsureLeasedAsync(this, topic, cancellationToken).ConfigureAwait(false);
         }
 
-        await using var command = _dataSource.CreateCommand(_sql.Read);
+        var command = _dataSource.CreateCommand(_sql.Read);
+        await using var commandScope = command.ConfigureAwait(false);
         command.Parameters.Add(new() { Value = topic });
         command.Parameters.Add(new() { Value = afterPosition });
         command.Parameters.Add(new() { Value = Math.Max(0, maxCount) });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var readerScope = reader.ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException($"The table {_options.Schema}.epoch is empty; run the log's schema script (PostgreSqlSseTopicLog.SchemaScript).");
@@ -301,9 +308,12 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
     public async Task<bool> ApplyRetentionAsync(CancellationToken cancellationToken = default)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var tryLock = new NpgsqlCommand(_sql.RetentionLock, connection, transaction) { Parameters = { new() { Value = _options.Schema + " retention" } } })
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var connectionScope = connection.ConfigureAwait(false);
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transactionScope = transaction.ConfigureAwait(false);
+        var tryLock = new NpgsqlCommand(_sql.RetentionLock, connection, transaction) { Parameters = { new() { Value = _options.Schema + " retention" } } };
+        await using (tryLock.ConfigureAwait(false))
         {
             if (await tryLock.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
             {
@@ -311,7 +321,8 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
             }
         }
 
-        await using (var retain = new NpgsqlCommand(_sql.Retain, connection, transaction))
+        var retain = new NpgsqlCommand(_sql.Retain, connection, transaction);
+        await using (retain.ConfigureAwait(false))
         {
             retain.Parameters.Add(new() { Value = (long)Math.Min(_hubOptions.ReplayCount, int.MaxValue) });
             retain.Parameters.Add(new() { Value = _hubOptions.ReplayAge, NpgsqlDbType = NpgsqlDbType.Interval });
@@ -319,7 +330,8 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
             await retain.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var forget = new NpgsqlCommand(_sql.Forget, connection, transaction))
+        var forget = new NpgsqlCommand(_sql.Forget, connection, transaction);
+        await using (forget.ConfigureAwait(false))
         {
             await forget.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -392,7 +404,8 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
     /// <summary>Leases a topic's row for this server's watchers (see <see cref="Watch"/>).</summary>
     internal async Task LeaseAsync(string topic, CancellationToken cancellationToken)
     {
-        await using var command = _dataSource.CreateCommand(_sql.Watch);
+        var command = _dataSource.CreateCommand(_sql.Watch);
+        await using var commandScope = command.ConfigureAwait(false);
         command.Parameters.Add(new() { Value = topic });
         command.Parameters.Add(new() { Value = _options.WatchLease, NpgsqlDbType = NpgsqlDbType.Interval });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

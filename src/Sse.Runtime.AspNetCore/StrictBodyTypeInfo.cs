@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+#if NET9_0_OR_GREATER
 using System.Text.Json;
+#endif
 using System.Text.Json.Serialization.Metadata;
 
 namespace Sse.Runtime.AspNetCore;

@@ -6,6 +6,7 @@ using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -97,11 +98,13 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
     }
 
     [Fact]
-    public async Task Shutdown_TwoHundredOpenStreams_StopAsyncWithinTwoSeconds()
+    public async Task Shutdown_TwoHundredOpenStreams_EndWithTheStoppingToken()
     {
         const int Streams = 200;
         var probe = new StreamProbe();
-        var host = await TestServer.StartAsync(probe, new TestLoggerProvider());
+        // The host would wait ten minutes for requests to finish by themselves: StopAsync returning before its own token
+        // fires shows the streams ended with the application's stopping token, not by the host giving up on them.
+        var host = await TestServer.StartAsync(probe, new TestLoggerProvider(), services: static s => s.Configure<HostOptions>(static o => o.ShutdownTimeout = TimeSpan.FromMinutes(10)));
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         var client = new TestFeedClient(http, new SseClientOptions { IdleTimeout = System.Threading.Timeout.InfiniteTimeSpan });
         var received = new int[Streams];
@@ -120,11 +123,10 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
             await Task.Delay(50);
         }
 
-        var stopping = Stopwatch.StartNew();
-        await host.App.StopAsync(new CancellationTokenSource(Timeout).Token);
-        stopping.Stop();
+        using var stopLimit = new CancellationTokenSource(Timeout);
+        await host.App.StopAsync(stopLimit.Token);
 
-        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(2), $"StopAsync took {stopping.ElapsedMilliseconds} ms with {Streams} open streams.");
+        Assert.False(stopLimit.IsCancellationRequested, $"StopAsync waited for its own timeout with {probe.Open} of {Streams} streams open.");
         Assert.Equal(0, probe.Open);
 
         // Every client sees its stream end instead of hanging. A shutdown is not the end of the stream (the server wrote
@@ -166,9 +168,8 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
             break;
         }
 
-        var left = Stopwatch.StartNew();
+        // Only the reset ends the endless iterator.
         await probe.Finished.WaitAsync(Timeout);
-        Assert.True(left.Elapsed < TimeSpan.FromSeconds(1), $"The iterator ended {left.ElapsedMilliseconds} ms after the client left.");
     }
 
     [Fact]

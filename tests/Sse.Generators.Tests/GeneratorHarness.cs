@@ -155,32 +155,30 @@ internal static class GeneratorHarness
         return string.Empty;
     }
 
+    /// <summary>
+    /// .NET's reference assemblies (Basic.Reference.Assemblies), ASP.NET Core's (its reference pack, a package the
+    /// project downloads) and our own assemblies: the same inputs whatever runtime runs the tests.
+    /// </summary>
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
-        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(static p => Path.GetFileName(p) is var f && (f.StartsWith("System", StringComparison.Ordinal) || f.StartsWith("Microsoft", StringComparison.Ordinal) || f == "netstandard.dll" || f == "mscorlib.dll"))
-            .Where(static p => !Path.GetFileName(p).StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal))
-            .ToList();
-        paths.Add(typeof(Sse.Contracts.SseStreamAttribute).Assembly.Location);
-        paths.Add(typeof(Sse.Runtime.Infrastructure.SseStreamReader).Assembly.Location);
-        paths.Add(typeof(Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint).Assembly.Location);
-        return paths.Distinct().Select(static p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+        var aspNetCore = Metadata("AspNetCoreReferences");
+        Assert.True(Directory.Exists(aspNetCore), $"ASP.NET Core's reference assemblies are not at '{aspNetCore}'; restore the test project.");
+        var references = new List<MetadataReference>(Basic.Reference.Assemblies.Net100.References.All);
+        references.AddRange(Directory.GetFiles(aspNetCore, "*.dll").Order(StringComparer.Ordinal).Select(static p => MetadataReference.CreateFromFile(p)));
+        references.Add(MetadataReference.CreateFromFile(typeof(Sse.Contracts.SseStreamAttribute).Assembly.Location));
+        references.Add(MetadataReference.CreateFromFile(typeof(Sse.Runtime.Infrastructure.SseStreamReader).Assembly.Location));
+        references.Add(MetadataReference.CreateFromFile(typeof(Sse.Runtime.AspNetCore.Infrastructure.SseEndpoint).Assembly.Location));
+        return [.. references];
     }
 
-    /// <summary>The System.Text.Json source generator from the SDK's targeting pack, as a build would run it.</summary>
+    private static string Metadata(string key) =>
+        typeof(GeneratorHarness).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
+
+    /// <summary>The System.Text.Json source generator from its package, as a build with that version would run it.</summary>
     private static ISourceGenerator? LoadJsonGenerator()
     {
-        var runtimeVersion = Environment.Version;
-        var packs = Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "..", "..", "..", "packs", "Microsoft.NETCore.App.Ref");
-        var candidates = Directory.Exists(packs)
-            ? Directory.GetDirectories(packs)
-                .Where(d => Path.GetFileName(d).StartsWith($"{runtimeVersion.Major}.", StringComparison.Ordinal))
-                .OrderByDescending(static d => d, StringComparer.Ordinal)
-                .Select(static d => Path.Combine(d, "analyzers", "dotnet", "cs", "System.Text.Json.SourceGeneration.dll"))
-                .Where(File.Exists)
-            : [];
-        var path = candidates.FirstOrDefault()
-            ?? throw new InvalidOperationException($"The System.Text.Json source generator was not found under '{packs}'; the .NET SDK's targeting pack is needed to compile generated code.");
+        var path = Metadata("JsonGenerator");
+        Assert.True(File.Exists(path), $"The System.Text.Json source generator is not at '{path}'; restore the test project.");
         var assembly = Assembly.LoadFrom(path);
         var type = assembly.GetTypes().First(static t => t.Name == "JsonSourceGenerator");
         var instance = Activator.CreateInstance(type)!;
