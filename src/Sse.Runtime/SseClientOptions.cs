@@ -111,9 +111,9 @@ public sealed class SseClientOptions
     public bool RequireEndEvent { get; set; } = true;
 
     /// <summary>
-    /// Gets or sets the base of the reconnection delay: the first reconnect waits a random time between zero and it,
-    /// each further attempt up to twice as long (exponential backoff with full jitter), up to
-    /// <see cref="MaxReconnectDelay"/>. A <c>retry:</c> field from the server replaces it. Default 1 s.
+    /// Gets or sets the reconnection time until the server sends a <c>retry:</c> field (which replaces it): no reconnect
+    /// comes sooner (nor sooner than a <c>Retry-After</c>), and a random jitter goes above it, up to twice as long for
+    /// the first attempt and doubling per attempt up to <see cref="MaxReconnectDelay"/>. Default 1 s.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public TimeSpan InitialReconnectDelay

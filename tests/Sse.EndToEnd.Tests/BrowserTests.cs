@@ -9,6 +9,7 @@ using Xunit;
 namespace Sse.EndToEnd.Tests;
 
 /// <summary>The browser's own EventSource, in headless Chromium, reading our endpoints.</summary>
+[Trait("Category", "Browser")]
 public sealed class BrowserTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [RequiresToolFact(Chromium.Executable, Chromium.Install)]

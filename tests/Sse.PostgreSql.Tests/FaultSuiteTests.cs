@@ -26,6 +26,7 @@ namespace Sse.PostgreSql.Tests;
 /// stops being exact.
 /// </summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "PostgreSql")]
 public sealed class FaultSuiteTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     private const string Node = "tests/apps/Sse.PostgreSql.Node";

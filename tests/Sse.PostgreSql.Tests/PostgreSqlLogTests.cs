@@ -18,6 +18,7 @@ namespace Sse.PostgreSql.Tests;
 
 /// <summary>The PostgreSQL topic log in one process: positions, reads, retention, the outbox, restarts.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "PostgreSql")]
 public sealed class PostgreSqlLogTests(PostgresFixture postgres)
 {
     private static readonly SseEventFormat<string> Text = SseEventFormat.Text();

@@ -14,6 +14,7 @@ namespace Sse.PostgreSql.Tests;
 
 /// <summary>Separate server processes (tests/apps/Sse.PostgreSql.Node, from its build output) sharing one PostgreSQL database.</summary>
 [Collection(PostgresCollection.Name)]
+[Trait("Category", "PostgreSql")]
 public sealed class SeveralServersTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     private const string Node = "tests/apps/Sse.PostgreSql.Node";

@@ -13,6 +13,7 @@ namespace Sse.Samples.Tests;
 
 /// <summary>samples/Chat: rooms and direct messages between pages and console clients, all at once.</summary>
 [Collection(SamplesCollection.Name)]
+[Trait("Category", "Samples")]
 public sealed class ChatTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Server = "samples/Chat/Chat.Server";

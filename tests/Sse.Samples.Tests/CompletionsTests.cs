@@ -14,6 +14,7 @@ namespace Sse.Samples.Tests;
 
 /// <summary>samples/Completions: an LLM-style token stream started by a POST, from the page, the console and curl.</summary>
 [Collection(SamplesCollection.Name)]
+[Trait("Category", "Samples")]
 public sealed class CompletionsTests
 {
     private const string Project = "samples/Completions";

@@ -10,6 +10,7 @@ namespace Sse.Samples.Tests;
 
 /// <summary>samples/StockTicker as its README lines run it: the server, its live chart page and the console client.</summary>
 [Collection(SamplesCollection.Name)]
+[Trait("Category", "Samples")]
 public sealed class StockTickerTests
 {
     private const string Server = "samples/StockTicker/StockTicker.Server";

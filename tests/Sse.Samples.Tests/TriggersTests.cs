@@ -13,6 +13,7 @@ namespace Sse.Samples.Tests;
 
 /// <summary>samples/Triggers: /send, /left and /right reach every open page and every stream, and the timer ticks.</summary>
 [Collection(SamplesCollection.Name)]
+[Trait("Category", "Samples")]
 public sealed class TriggersTests
 {
     private const string Project = "samples/Triggers";

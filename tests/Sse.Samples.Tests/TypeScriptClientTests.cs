@@ -14,6 +14,7 @@ namespace Sse.Samples.Tests;
 /// what the build and the sources produce.
 /// </summary>
 [Collection(SamplesCollection.Name)]
+[Trait("Category", "Samples")]
 public sealed class TypeScriptClientTests
 {
     private const string Install = "apt-get update && apt-get install -y nodejs npm";

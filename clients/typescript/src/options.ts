@@ -66,9 +66,13 @@ export interface SseClientOptions {
    * generated endpoints announce their end); false for servers that do not (then the end of a response is the end).
    */
   readonly requireEndEvent?: boolean;
+  /** Called for each connection established (a 200 event stream). */
   readonly onConnected?: (context: SseConnectedContext) => void;
+  /** Called for each connection lost or refused (not for a normal end or an abort), with the reason. */
   readonly onDisconnected?: (context: SseDisconnectedContext) => void;
+  /** Called before each reconnection attempt's delay, with the attempt and the delay. */
   readonly onReconnecting?: (context: SseReconnectingContext) => void;
+  /** Called when the server dropped events for this client (`sse-gap`); the stream goes on. */
   readonly onGap?: (context: SseGapContext) => void;
   /** The random source of the backoff's jitter (tests pin it); `Math.random` by default. */
   readonly random?: () => number;
