@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
 using Sse.Tests;
 using Xunit;
 
@@ -20,27 +21,27 @@ public class DiagnosticTests
         """;
 
     [Theory]
-    [InlineData("SSE001", "[SseGet(\"/a\")] IEnumerable<Item> A();", "A")]
-    [InlineData("SSE002", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A<T>();", "A")]
-    [InlineData("SSE006", "int Count { get; }", "Count")]
-    [InlineData("SSE007", "[SseGet(\"/a\")][SsePost(\"/a\")] IAsyncEnumerable<Item> A();", "A")]
-    [InlineData("SSE100", "[SseGet(\"/a/{filter}\")] IAsyncEnumerable<Item> A(Item filter);", "filter")]
-    [InlineData("SSE100", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([SseHeader(\"X-Letter\")] char letter);", "letter")]
-    [InlineData("SSE105", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(Item filter);", "filter")]
-    [InlineData("SSE106", "[SsePost(\"/a\")] IAsyncEnumerable<Item> A(Item first, Item second);", "second")]
-    [InlineData("SSE107", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([LastEventId] DateTime last);", "last")]
-    [InlineData("SSE108", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([SseHeader(\"Bad Name\")] string tenant);", "SseHeader(\"Bad Name\")")]
-    [InlineData("SSE108", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([SseHeader(\"\")] string tenant);", "SseHeader(\"\")")]
-    [InlineData("SSE200", "[SsePost(\"/a\")] IAsyncEnumerable<Item> A(Guid[][] jagged);", "jagged")]
-    [InlineData("SSE101", "[SseGet(\"/a/{id}\")] IAsyncEnumerable<Item> A();", "SseGet(\"/a/{id}\")")]
-    [InlineData("SSE102", "[SseGet(\"/a/{id\")] IAsyncEnumerable<Item> A(int id);", "SseGet(\"/a/{id\")")]
-    [InlineData("SSE102", "[SseGet(\"/a/{}\")] IAsyncEnumerable<Item> A();", "SseGet(\"/a/{}\")")]
-    [InlineData("SSE103", "[SseGet(\"/a/{id}\")] IAsyncEnumerable<Item> A(int id); [SseGet(\"/A/{key}\")] IAsyncEnumerable<Item> B(int key);", "B")]
-    [InlineData("SSE104", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(ref int x);", "x")]
-    [InlineData("SSE104", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(params int[] xs);", "xs")]
-    [InlineData("SSE200", "[SseGet(\"/a\")] IAsyncEnumerable<Guid> A();", "ItemJson")]
-    [InlineData("SSE011", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(); [SseGet(\"/b/{id}\")] IAsyncEnumerable<Item> A(int id);", "A")]
-    public async Task MemberRule_Reported(string id, string members, string locationText)
+    [InlineData("SSE001", "[SseGet(\"/a\")] IEnumerable<Item> A();", "A", "IFeed.A")]
+    [InlineData("SSE002", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A<T>();", "A", "IFeed.A")]
+    [InlineData("SSE006", "int Count { get; }", "Count", "IFeed.Count")]
+    [InlineData("SSE007", "[SseGet(\"/a\")][SsePost(\"/a\")] IAsyncEnumerable<Item> A();", "A", "IFeed.A")]
+    [InlineData("SSE100", "[SseGet(\"/a/{filter}\")] IAsyncEnumerable<Item> A(Item filter);", "filter", "filter|IFeed.A|Item")]
+    [InlineData("SSE100", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([SseHeader(\"X-Letter\")] char letter);", "letter", "letter|IFeed.A|char")]
+    [InlineData("SSE105", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(Item filter);", "filter", "filter|IFeed.A|Item")]
+    [InlineData("SSE106", "[SsePost(\"/a\")] IAsyncEnumerable<Item> A(Item first, Item second);", "second", "IFeed.A|first|second")]
+    [InlineData("SSE107", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([LastEventId] DateTime last);", "last", "last|IFeed.A|DateTime")]
+    [InlineData("SSE108", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([SseHeader(\"Bad Name\")] string tenant);", "SseHeader(\"Bad Name\")", "tenant|IFeed.A|Bad Name")]
+    [InlineData("SSE108", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A([SseHeader(\"\")] string tenant);", "SseHeader(\"\")", "tenant|IFeed.A|")]
+    [InlineData("SSE200", "[SsePost(\"/a\")] IAsyncEnumerable<Item> A(Guid[][] jagged);", "jagged", "ItemJson|Guid[][]|IFeed.A")]
+    [InlineData("SSE101", "[SseGet(\"/a/{id}\")] IAsyncEnumerable<Item> A();", "SseGet(\"/a/{id}\")", "IFeed.A|id")]
+    [InlineData("SSE102", "[SseGet(\"/a/{id\")] IAsyncEnumerable<Item> A(int id);", "SseGet(\"/a/{id\")", "/a/{id|IFeed.A|'{' at position 3 is not closed")]
+    [InlineData("SSE102", "[SseGet(\"/a/{}\")] IAsyncEnumerable<Item> A();", "SseGet(\"/a/{}\")", "/a/{}|IFeed.A|a parameter has no name")]
+    [InlineData("SSE103", "[SseGet(\"/a/{id}\")] IAsyncEnumerable<Item> A(int id); [SseGet(\"/A/{key}\")] IAsyncEnumerable<Item> B(int key);", "B", "IFeed.A|IFeed.B|GET|/A/{key}")]
+    [InlineData("SSE104", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(ref int x);", "x", "x|IFeed.A")]
+    [InlineData("SSE104", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(params int[] xs);", "xs", "xs|IFeed.A")]
+    [InlineData("SSE200", "[SseGet(\"/a\")] IAsyncEnumerable<Guid> A();", "ItemJson", "ItemJson|Guid|IFeed.A")]
+    [InlineData("SSE011", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(); [SseGet(\"/b/{id}\")] IAsyncEnumerable<Item> A(int id);", "A", "IFeed.A")]
+    public async Task MemberRule_Reported(string id, string members, string locationText, string arguments)
     {
         var source = TestSources.Usings + $$"""
             [SseStream(JsonContext = typeof(ItemJson))]
@@ -50,7 +51,7 @@ public class DiagnosticTests
             }
             """ + Json;
 
-        await AssertReportedAsync(source, id, locationText);
+        await AssertReportedAsync(source, id, locationText, arguments);
     }
 
     [Fact]
@@ -60,6 +61,7 @@ public class DiagnosticTests
             public interface IFeed<T> { [SseGet("/a")] IAsyncEnumerable<Item> A(); }
             """ + Json,
         "SSE002",
+        "IFeed",
         "IFeed");
 
     [Fact]
@@ -69,7 +71,8 @@ public class DiagnosticTests
             public interface IFeed { [SseGet("/a")] IAsyncEnumerable<Item> A(); }
             """ + Json,
         "SSE003",
-        "SseStream(\"/x\")");
+        "SseStream(\"/x\")",
+        "IFeed");
 
     [Fact]
     public Task SSE004_JsonContextNotAContext_Reported() => AssertReportedAsync(
@@ -78,7 +81,8 @@ public class DiagnosticTests
             public interface IFeed { [SseGet("/a")] IAsyncEnumerable<Item> A(); }
             """ + Json,
         "SSE004",
-        "SseStream(JsonContext = typeof(NotAContext))");
+        "SseStream(JsonContext = typeof(NotAContext))",
+        "IFeed|NotAContext");
 
     [Fact]
     public Task SSE005_PrivateNestedContract_Reported() => AssertReportedAsync(
@@ -90,6 +94,7 @@ public class DiagnosticTests
             }
             """ + Json,
         "SSE005",
+        "IFeed",
         "IFeed");
 
     [Fact]
@@ -101,7 +106,8 @@ public class DiagnosticTests
             public interface IFeed : IBase { [SseGet("/a")] IAsyncEnumerable<Item> A(); }
             """ + Json,
         "SSE008",
-        "IFeed");
+        "IFeed",
+        "IFeed|IBase");
 
     [Theory]
     [InlineData("")]
@@ -118,7 +124,10 @@ public class DiagnosticTests
             internal partial class EvJson : JsonSerializerContext;
             """,
         "SSE201",
-        "SseEvent(");
+        $"SseEvent(\"{name}\")",
+        $"Ev|{name.Replace("\\n", "\n", System.StringComparison.Ordinal)}|{ReservedNames}");
+
+    private const string ReservedNames = "'sse-error', 'sse-end', 'sse-reset', 'sse-gap'";
 
     [Fact]
     public Task SSE201_ReservedEventName_Reported() => AssertReportedAsync(
@@ -133,7 +142,8 @@ public class DiagnosticTests
             internal partial class EvJson : JsonSerializerContext;
             """,
         "SSE201",
-        "SseEvent(");
+        "SseEvent(\"sse-error\")",
+        $"Ev|sse-error|{ReservedNames}");
 
     [Fact]
     public Task SSE202_DuplicateDerivedEventName_Reported() => AssertReportedAsync(
@@ -150,7 +160,9 @@ public class DiagnosticTests
             internal partial class EvJson : JsonSerializerContext;
             """,
         "SSE202",
-        "Quote");
+        "Quote",
+        "trade|Trade|Quote",
+        occurrence: 0);
 
     [Fact]
     public Task SSE200_DerivedEventTypeMissingFromContext_Reported() => AssertReportedAsync(
@@ -166,7 +178,8 @@ public class DiagnosticTests
             internal partial class EvJson : JsonSerializerContext;
             """,
         "SSE200",
-        "EvJson");
+        "EvJson",
+        "EvJson|Quote|IFeed.A");
 
     [Theory]
     [InlineData("StockFeedClient", true)]
@@ -232,10 +245,10 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("public sealed record Ev([property: SseEventId] Item Key);", "Key")]
-    [InlineData("public sealed record Ev([property: SseEventId] int[] Keys);", "Keys")]
-    [InlineData("public sealed record Ev([property: SseEventId] bool Flag);", "Flag")]
-    public Task SSE203_EventIdWithoutTextForm_Reported(string record, string locationText) => AssertReportedAsync(
+    [InlineData("public sealed record Ev([property: SseEventId] Item Key);", "Key", "Ev.Key|Item|" + NoTextForm)]
+    [InlineData("public sealed record Ev([property: SseEventId] int[] Keys);", "Keys", "Ev.Keys|int[]|" + NoTextForm)]
+    [InlineData("public sealed record Ev([property: SseEventId] bool Flag);", "Flag", "Ev.Flag|bool|" + NoTextForm)]
+    public Task SSE203_EventIdWithoutTextForm_Reported(string record, string locationText, string arguments) => AssertReportedAsync(
         TestSources.Usings + $$"""
             [SseStream(JsonContext = typeof(EvJson))]
             public interface IFeed { [SseGet("/a")] IAsyncEnumerable<Ev> A(); }
@@ -247,7 +260,10 @@ public class DiagnosticTests
             internal partial class EvJson : JsonSerializerContext;
             """,
         "SSE203",
-        locationText);
+        locationText,
+        arguments);
+
+    private const string NoTextForm = "it has no text form; use a string, a number, a Guid, a date or an enum";
 
     [Fact]
     public Task SSE204_TwoEventIds_Reported() => AssertReportedAsync(
@@ -262,7 +278,9 @@ public class DiagnosticTests
             internal partial class EvJson : JsonSerializerContext;
             """,
         "SSE204",
-        "Seq");
+        "Seq",
+        "Ev|Key|Seq",
+        occurrence: 0);
 
     [Theory]
     [InlineData("long")]
@@ -376,18 +394,32 @@ public class DiagnosticTests
         }
     }
 
-    private static async Task AssertReportedAsync(string source, string id, string locationText)
+    /// <summary>
+    /// The analyzer reports exactly one diagnostic on <paramref name="source"/>: <paramref name="id"/>, with
+    /// <paramref name="arguments"/> (<c>|</c>-separated), spanning exactly <paramref name="locationText"/> (its last
+    /// occurrence, or the one numbered <paramref name="occurrence"/>); any other diagnostic of the analyzer fails the
+    /// test. And the contract gets no generated code.
+    /// </summary>
+    private static async Task AssertReportedAsync(string source, string id, string locationText, string arguments, int occurrence = -1)
     {
-        var diagnostics = await GeneratorHarness.AnalyzeAsync(source);
-        var match = diagnostics.FirstOrDefault(d => d.Id == id);
-        Assert.True(match is not null, $"Expected {id}; got: {string.Join("; ", diagnostics.Select(static d => d.ToString()))}");
-        var located = match!.Location.SourceTree!.GetText().ToString(match.Location.SourceSpan);
-        Assert.Contains(locationText, located, System.StringComparison.Ordinal);
-        Assert.Contains("'", match.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        var starts = Occurrences(source, locationText);
+        Assert.True(starts.Count > 0, $"'{locationText}' is not in the source.");
+        var start = occurrence < 0 ? starts[^1] : starts[occurrence];
+        var markup = source[..start] + "{|#0:" + locationText + "|}" + source[(start + locationText.Length)..];
+        var descriptor = new SseContractAnalyzer().SupportedDiagnostics.Single(d => d.Id == id);
+
+        await AnalyzerVerifier.VerifyAsync(markup, new DiagnosticResult(descriptor).WithLocation(0).WithArguments(arguments.Split('|')));
 
         // A contract with an error gets no generated code.
         var (files, _, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(source));
         Assert.Empty(files);
+    }
+
+    /// <summary>Where <paramref name="text"/> occurs in <paramref name="source"/>: as a whole word when it is an identifier.</summary>
+    private static System.Collections.Generic.List<int> Occurrences(string source, string text)
+    {
+        var pattern = System.Text.RegularExpressions.Regex.IsMatch(text, @"^\w+$") ? $@"(?<![\w]){System.Text.RegularExpressions.Regex.Escape(text)}(?![\w])" : System.Text.RegularExpressions.Regex.Escape(text);
+        return System.Text.RegularExpressions.Regex.Matches(source, pattern).Select(static m => m.Index).ToList();
     }
 
     private static string RepoFile(string relative) => RepoPaths.File(relative);
