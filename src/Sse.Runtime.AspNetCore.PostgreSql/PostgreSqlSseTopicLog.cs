@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Text;
 using System.Threading;
@@ -9,6 +8,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Sse.Runtime.AspNetCore.TopicLogs;
 
 namespace Sse.Runtime.AspNetCore.PostgreSql;
 
@@ -37,7 +37,7 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
     private readonly PostgreSqlSseSql _sql;
     private readonly PostgreSqlAppendBatcher _batcher;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, Watchers> _watchers = new(StringComparer.Ordinal);
+    private readonly SseTopicWatchers _watchers;
     private readonly SemaphoreSlim _initialization = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private PostgreSqlSseListener? _listener;
@@ -72,12 +72,13 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
 
         _sql = new PostgreSqlSseSql(_options.Schema);
         _batcher = new PostgreSqlAppendBatcher(_dataSource, _sql, Announce);
+        _watchers = new SseTopicWatchers(LeaseAsync);
     }
 
     /// <summary>Gets the SQL that creates the log's schema (what start-up runs when <see cref="SsePostgreSqlOptions.CreateSchema"/> is on), for a migration.</summary>
     public string SchemaScript => _sql.Schema;
 
-    /// <inheritdoc />
+    /// <summary>Gets the log's epoch, the same for every topic: a new database (or a wiped one) is a new epoch.</summary>
     /// <exception cref="InvalidOperationException">The log was not initialized (<see cref="InitializeAsync"/>; the host does it at start-up).</exception>
     public string Epoch => _epoch ?? throw new InvalidOperationException("The PostgreSQL topic log is not initialized yet: it reads its epoch at start-up (AddSsePostgreSql registers that), or call InitializeAsync first.");
 
@@ -161,7 +162,7 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
 
     /// <inheritdoc />
     /// <exception cref="ArgumentException">The topic's name contains NUL, which PostgreSQL text cannot hold.</exception>
-    public async ValueTask<long> AppendAsync(string topic, string? eventType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public async ValueTask<SseTopicPosition> AppendAsync(string topic, SseTopicEventContent content, CancellationToken cancellationToken)
     {
         ThrowIfNotStorable(topic);
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -169,7 +170,7 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
         // Committed together with the appends waiting at the same time; this server's subscribers are told at once,
         // without waiting for the notification's round trip. A failure that is the database's comes back as
         // SseTopicLogUnavailableException (the batcher translates it).
-        return await _batcher.AppendAsync(topic, eventType, data, cancellationToken).ConfigureAwait(false);
+        return new SseTopicPosition(Epoch, await _batcher.AppendAsync(topic, content.EventType, content.Data, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -179,12 +180,11 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
     /// </summary>
     /// <param name="transaction">The caller's open transaction, on a connection to the log's database.</param>
     /// <param name="topic">The topic's name.</param>
-    /// <param name="eventType">The event name, or <see langword="null"/>.</param>
-    /// <param name="data">The event's data as UTF-8.</param>
+    /// <param name="content">The event's name and data (<see cref="SseTopicSerializer.Serialize"/> makes them from an item).</param>
     /// <param name="cancellationToken">Cancels the append.</param>
-    /// <returns>The event's position in the topic.</returns>
+    /// <returns>The event's epoch and position in the topic.</returns>
     /// <exception cref="ArgumentException">The transaction is already completed, or the topic's name contains NUL.</exception>
-    public async ValueTask<long> AppendAsync(NpgsqlTransaction transaction, string topic, string? eventType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    public async ValueTask<SseTopicPosition> AppendAsync(NpgsqlTransaction transaction, string topic, SseTopicEventContent content, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ThrowIfNotStorable(topic);
@@ -192,7 +192,7 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await AppendCoreAsync(connection, transaction, topic, eventType, data, cancellationToken).ConfigureAwait(false);
+            return new SseTopicPosition(Epoch, await AppendCoreAsync(connection, transaction, topic, content.EventType, content.Data, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception ex) when (PostgreSqlFailures.IsUnavailable(ex))
         {
@@ -219,57 +219,61 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
 
     /// <inheritdoc />
     /// <exception cref="SseTopicLogUnavailableException">The database cannot be reached.</exception>
+    public async ValueTask<SseTopicHead> GetHeadAsync(string topic, CancellationToken cancellationToken)
+    {
+        var (head, evictedUpTo, _) = await ReadRowsAsync(topic, 0, 0, cancellationToken).ConfigureAwait(false);
+        return new SseTopicHead(Epoch, head, evictedUpTo);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="SseTopicLogUnavailableException">The database cannot be reached.</exception>
     public async ValueTask<SseTopicRead> ReadAsync(string topic, long afterPosition, int maxCount, CancellationToken cancellationToken)
+    {
+        var (head, evictedUpTo, events) = await ReadRowsAsync(topic, afterPosition, Math.Max(1, maxCount), cancellationToken).ConfigureAwait(false);
+        return new SseTopicRead(Epoch, events, head, IsTruncated: afterPosition < evictedUpTo || afterPosition > head);
+    }
+
+    /// <summary>The topic's head, its retention mark and the events asked for, in one snapshot.</summary>
+    private async Task<(long Head, long EvictedUpTo, List<SseTopicEvent> Events)> ReadRowsAsync(string topic, long afterPosition, int maxCount, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await ReadCoreAsync(topic, afterPosition, maxCount, cancellationToken).ConfigureAwait(false);
+            var command = _dataSource.CreateCommand(_sql.Read);
+            await using var commandScope = command.ConfigureAwait(false);
+            command.Parameters.Add(new() { Value = topic });
+            command.Parameters.Add(new() { Value = afterPosition });
+            command.Parameters.Add(new() { Value = maxCount });
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"The table {_options.Schema}.epoch is empty; run the log's schema script (PostgreSqlSseTopicLog.SchemaScript).");
+            }
+
+            var head = reader.GetInt64(0);
+            var evictedUpTo = reader.GetInt64(1);
+            var events = new List<SseTopicEvent>();
+            do
+            {
+                if (!reader.IsDBNull(2))
+                {
+                    events.Add(new SseTopicEvent(
+                        reader.GetInt64(2),
+                        reader.IsDBNull(3) ? null : reader.GetString(3),
+                        reader.GetFieldValue<byte[]>(4),
+                        reader.GetFieldValue<DateTimeOffset>(5)));
+                }
+            }
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false));
+
+            return (head, evictedUpTo, events);
         }
         catch (Exception ex) when (PostgreSqlFailures.IsUnavailable(ex))
         {
             throw PostgreSqlFailures.Translate(ex, "reading topic '" + topic + "'");
         }
-    }
-
-    private async Task<SseTopicRead> ReadCoreAsync(string topic, long afterPosition, int maxCount, CancellationToken cancellationToken)
-    {
-        // A topic this server started to watch is read once its row is leased (see Watch).
-        if (_watchers.TryGetValue(topic, out var watchers))
-        {
-            await watchers.EnsureLeasedAsync(this, topic, cancellationToken).ConfigureAwait(false);
-        }
-
-        var command = _dataSource.CreateCommand(_sql.Read);
-        await using var commandScope = command.ConfigureAwait(false);
-        command.Parameters.Add(new() { Value = topic });
-        command.Parameters.Add(new() { Value = afterPosition });
-        command.Parameters.Add(new() { Value = Math.Max(0, maxCount) });
-        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using var readerScope = reader.ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            throw new InvalidOperationException($"The table {_options.Schema}.epoch is empty; run the log's schema script (PostgreSqlSseTopicLog.SchemaScript).");
-        }
-
-        var head = reader.GetInt64(0);
-        var evictedUpTo = reader.GetInt64(1);
-        var events = new List<SseTopicEvent>();
-        do
-        {
-            if (!reader.IsDBNull(2))
-            {
-                events.Add(new SseTopicEvent(
-                    reader.GetInt64(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.GetFieldValue<byte[]>(4),
-                    reader.GetFieldValue<DateTimeOffset>(5)));
-            }
-        }
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false));
-
-        return new SseTopicRead(events, head, IsTruncated: afterPosition < evictedUpTo || afterPosition > head);
     }
 
     /// <inheritdoc />
@@ -278,26 +282,8 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
     /// the listener renews the lease while anyone here watches: retention never forgets a watched topic, so its live
     /// subscribers are not told <c>sse-reset</c> when it gets its next event after a long silence.
     /// </remarks>
-    public IDisposable Watch(string topic, Action<long> onAppended)
-    {
-        ArgumentNullException.ThrowIfNull(topic);
-        ArgumentNullException.ThrowIfNull(onAppended);
-        while (true)
-        {
-            var watchers = _watchers.GetOrAdd(topic, static _ => new Watchers());
-            lock (watchers)
-            {
-                if (watchers.Removed)
-                {
-                    continue;
-                }
-
-                watchers.List = [.. watchers.List, onAppended];
-            }
-
-            return new Subscription(this, topic, watchers, onAppended);
-        }
-    }
+    public ValueTask<IAsyncDisposable> WatchAsync(string topic, Action<SseTopicPosition> onAppended, CancellationToken cancellationToken) =>
+        _watchers.AddAsync(topic, onAppended, cancellationToken);
 
     /// <summary>
     /// Removes events past the retention limits now, in bulk, and the rows of topics left with no event (servers also do
@@ -372,19 +358,10 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>The names of the topics this server watches (its subscribers' topics).</summary>
-    internal string[] WatchedTopics() => [.. _watchers.Keys];
+    internal string[] WatchedTopics() => _watchers.GetTopics();
 
     /// <summary>Tells this server's watchers of a topic how far it got.</summary>
-    internal void Announce(string topic, long position)
-    {
-        if (_watchers.TryGetValue(topic, out var watchers))
-        {
-            foreach (var onAppended in Volatile.Read(ref watchers.List))
-            {
-                onAppended(position);
-            }
-        }
-    }
+    internal void Announce(string topic, long position) => _watchers.Notify(topic, new SseTopicPosition(Epoch, position));
 
     private static void ThrowIfNotStorable(string topic)
     {
@@ -401,63 +378,27 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
         return $"Host={builder.Host};Port={builder.Port};Database={builder.Database}";
     }
 
-    /// <summary>Leases a topic's row for this server's watchers (see <see cref="Watch"/>).</summary>
-    internal async Task LeaseAsync(string topic, CancellationToken cancellationToken)
+    /// <summary>Leases a topic's row for this server's watchers (see <see cref="WatchAsync"/>): its first watcher here waits for it.</summary>
+    private async ValueTask LeaseAsync(string topic, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await LeaseCoreAsync(topic, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgreSqlFailures.IsUnavailable(ex))
+        {
+            throw PostgreSqlFailures.Translate(ex, "watching topic '" + topic + "'");
+        }
+    }
+
+    private async Task LeaseCoreAsync(string topic, CancellationToken cancellationToken)
     {
         var command = _dataSource.CreateCommand(_sql.Watch);
         await using var commandScope = command.ConfigureAwait(false);
         command.Parameters.Add(new() { Value = topic });
         command.Parameters.Add(new() { Value = _options.WatchLease, NpgsqlDbType = NpgsqlDbType.Interval });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private sealed class Watchers
-    {
-        private Task? _leased;
-
-        public Action<long>[] List = [];
-        public bool Removed;
-
-        /// <summary>Leases the row once; a lease that failed (the database was away) is tried again by the next read.</summary>
-        public Task EnsureLeasedAsync(PostgreSqlSseTopicLog log, string topic, CancellationToken cancellationToken)
-        {
-            var leased = Volatile.Read(ref _leased);
-            if (leased is { IsCompletedSuccessfully: true })
-            {
-                return Task.CompletedTask;
-            }
-
-            if (leased is null || leased.IsFaulted || leased.IsCanceled)
-            {
-                var attempt = log.LeaseAsync(topic, CancellationToken.None);
-                leased = Interlocked.CompareExchange(ref _leased, attempt, leased) == leased ? attempt : Volatile.Read(ref _leased)!;
-            }
-
-            return leased.WaitAsync(cancellationToken);
-        }
-    }
-
-    private sealed class Subscription(PostgreSqlSseTopicLog log, string topic, Watchers watchers, Action<long> onAppended) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) != 0)
-            {
-                return;
-            }
-
-            lock (watchers)
-            {
-                watchers.List = Array.FindAll(watchers.List, w => !ReferenceEquals(w, onAppended));
-                if (watchers.List.Length == 0)
-                {
-                    watchers.Removed = true;
-                    log._watchers.TryRemove(new KeyValuePair<string, Watchers>(topic, watchers));
-                }
-            }
-        }
     }
 
     private static partial class Log

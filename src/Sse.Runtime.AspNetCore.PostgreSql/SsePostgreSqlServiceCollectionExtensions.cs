@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Sse.Runtime.AspNetCore.TopicLogs;
 
 namespace Sse.Runtime.AspNetCore.PostgreSql;
 

@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
+using Sse.Runtime.AspNetCore.TopicLogs;
 
 namespace Sse.Runtime.AspNetCore.PostgreSql;
 
@@ -26,8 +27,8 @@ public static class SsePostgreSqlTopicExtensions
         var hub = topic.Hub ?? throw new ArgumentException("The topic is empty (default); get it from the generated publisher.", nameof(topic));
         var log = hub.TopicLog as PostgreSqlSseTopicLog
             ?? throw new InvalidOperationException("Publishing inside a PostgreSQL transaction needs the hub's topics in PostgreSQL: register them with services.AddSsePostgreSql(connectionString).");
-        var content = topic.Serialize(item);
-        var position = await log.AppendAsync(transaction, topic.Name, content.EventType, content.Data, cancellationToken).ConfigureAwait(false);
-        return hub.GetEventId(position);
+        var content = SseTopicSerializer.Serialize(topic, item);
+        var position = await log.AppendAsync(transaction, topic.Name, content, cancellationToken).ConfigureAwait(false);
+        return position.EventId;
     }
 }

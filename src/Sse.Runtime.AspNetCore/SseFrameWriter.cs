@@ -5,6 +5,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Sse.Runtime.AspNetCore.TopicLogs;
 using Sse.Runtime.Infrastructure;
 
 namespace Sse.Runtime.AspNetCore;

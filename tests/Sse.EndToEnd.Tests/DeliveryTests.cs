@@ -16,6 +16,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Sse.Runtime;
 using Sse.Runtime.AspNetCore;
+using Sse.Runtime.AspNetCore.TopicLogs;
 using Sse.Tests;
 using Xunit;
 using Xunit.Abstractions;
@@ -312,7 +313,7 @@ public sealed class DeliveryTests(ITestOutputHelper output)
         // An id of this epoch past anything the topic has: a sentence that says so.
         var hub = host.App.Services.GetRequiredService<SseHub>();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/chat/rooms/{room}");
-        request.Headers.TryAddWithoutValidation("Last-Event-ID", hub.TopicLog.Epoch + "-999999999");
+        request.Headers.TryAddWithoutValidation("Last-Event-ID", await hub.TopicLog.EpochAsync("rooms/" + room) + "-999999999");
         using var future = await http.SendAsync(request);
         Assert.Contains("past the newest event of this topic", await future.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 

@@ -11,6 +11,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Sse.Runtime;
 using Sse.Runtime.AspNetCore;
+using Sse.Runtime.AspNetCore.TopicLogs;
+using Sse.Tests;
 using Xunit;
 
 namespace Sse.EndToEnd.Tests;
@@ -131,7 +133,7 @@ public sealed class TopicTests(ServerFixture server) : IClassFixture<ServerFixtu
         if (id.Length == 0)
         {
             // An id of this epoch, far past anything the topic has.
-            id = server.Hub.TopicLog.Epoch + "-999999999";
+            id = await server.Hub.TopicLog.EpochAsync("rooms/" + room) + "-999999999";
         }
 
         request.Headers.TryAddWithoutValidation("Last-Event-ID", id);

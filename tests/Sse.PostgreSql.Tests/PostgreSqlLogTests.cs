@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Sse.Runtime;
 using Sse.Runtime.AspNetCore;
+using Sse.Runtime.AspNetCore.TopicLogs;
 using Sse.Runtime.AspNetCore.PostgreSql;
 using Sse.Runtime.Infrastructure;
 using Sse.Tests;

@@ -77,7 +77,6 @@ internal static partial class SseTopicHandler
             using var cancelled = session.Token.UnsafeRegister(static state => ((SseSubscriber)state!).Close(), subscriber);
             await session.StartAsync().ConfigureAwait(false);
             var writer = session.Writer;
-            var epoch = hub.TopicLog.Epoch;
             while (true)
             {
                 if (subscriber.ReplayPending)
@@ -96,7 +95,7 @@ internal static partial class SseTopicHandler
                         writer.WriteGap(missed);
                     }
 
-                    var frame = topicEvent.GetFrame(epoch);
+                    var frame = topicEvent.Frame;
                     writer.WriteFrame(frame);
                     session.Events++;
                     session.Bytes += frame.Length;
@@ -116,7 +115,7 @@ internal static partial class SseTopicHandler
                 if (end == SseSubscriberEnd.Reset)
                 {
                     // Everything owed before the loss was written: now the signal, and the stream ends.
-                    writer.WriteReset(lastPosition > 0 ? SseTopicIds.Id(epoch, lastPosition) : lastEventId, subscriber.ResetReason!);
+                    writer.WriteReset(lastPosition > 0 ? SseTopicIds.Id(subscriber.Epoch, lastPosition) : lastEventId, subscriber.ResetReason!);
                     await session.FlushQuietlyAsync().ConfigureAwait(false);
                     return;
                 }

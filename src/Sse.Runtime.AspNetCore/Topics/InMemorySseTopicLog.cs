@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Options;
+using Sse.Runtime.AspNetCore.TopicLogs;
 
 namespace Sse.Runtime.AspNetCore;
 
@@ -30,6 +31,7 @@ public sealed class InMemorySseTopicLog : ISseTopicLog, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly object _totalGate = new();
     private readonly ITimer _sweeper;
+    private readonly SseTopicWatchers _watchers;
     private long _sequence;
     private long _totalBytes;
 
@@ -45,6 +47,7 @@ public sealed class InMemorySseTopicLog : ISseTopicLog, IDisposable
         _options = options.Value;
         _timeProvider = timeProvider ?? TimeProvider.System;
         Epoch = Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())).ToLowerInvariant();
+        _watchers = new SseTopicWatchers(OnFirstWatcher, OnLastWatcherLeft);
 
         // The timer holds the log weakly: a log nobody references (and never disposed) is collected, and its timer
         // then stops itself.
@@ -65,7 +68,7 @@ public sealed class InMemorySseTopicLog : ISseTopicLog, IDisposable
         sweep.Timer = _sweeper;
     }
 
-    /// <inheritdoc />
+    /// <summary>Gets the log's epoch, the same for every topic: new with every process, so ids from before a restart are not resumable.</summary>
     public string Epoch { get; }
 
     /// <summary>Gets the number of topics the log holds (with events kept or watchers).</summary>
@@ -75,13 +78,12 @@ public sealed class InMemorySseTopicLog : ISseTopicLog, IDisposable
     public long RetainedBytes => Interlocked.Read(ref _totalBytes);
 
     /// <inheritdoc />
-    public ValueTask<long> AppendAsync(string topic, string? eventType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public ValueTask<SseTopicPosition> AppendAsync(string topic, SseTopicEventContent content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
         while (true)
         {
             var state = GetOrAddTopic(topic);
-            Action<long>[] watchers;
             long position;
             lock (state)
             {
@@ -92,26 +94,39 @@ public sealed class InMemorySseTopicLog : ISseTopicLog, IDisposable
 
                 position = state.Head = Interlocked.Increment(ref _sequence);
                 var now = _timeProvider.GetUtcNow();
-                var topicEvent = new SseTopicEvent(position, eventType, data, now);
+                var topicEvent = new SseTopicEvent(position, content.EventType, content.Data, now);
                 state.Events.Add(topicEvent);
-                state.Bytes += topicEvent.Size;
-                Interlocked.Add(ref _totalBytes, topicEvent.Size);
+                state.Bytes += SizeOf(topicEvent);
+                Interlocked.Add(ref _totalBytes, SizeOf(topicEvent));
                 Trim(state, now);
-                watchers = state.Watchers;
             }
 
             // Visible to readers before anyone is told.
-            foreach (var watcher in watchers)
-            {
-                watcher(position);
-            }
+            _watchers.Notify(topic, new SseTopicPosition(Epoch, position));
 
             if (Interlocked.Read(ref _totalBytes) > _options.ReplayTotalBytes)
             {
                 TrimTotal();
             }
 
-            return new ValueTask<long>(position);
+            return new ValueTask<SseTopicPosition>(new SseTopicPosition(Epoch, position));
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask<SseTopicHead> GetHeadAsync(string topic, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        if (!_topics.TryGetValue(topic, out var state))
+        {
+            var forgotten = Volatile.Read(ref _forgottenUpTo);
+            return new ValueTask<SseTopicHead>(new SseTopicHead(Epoch, forgotten, forgotten));
+        }
+
+        lock (state)
+        {
+            Trim(state, _timeProvider.GetUtcNow());
+            return new ValueTask<SseTopicHead>(new SseTopicHead(Epoch, state.Head, state.EvictedUpTo));
         }
     }
 
@@ -122,7 +137,7 @@ public sealed class InMemorySseTopicLog : ISseTopicLog, IDisposable
         if (!_topics.TryGetValue(topic, out var state))
         {
             var forgotten = Volatile.Read(ref _forgottenUpTo);
-            return new ValueTask<SseTopicRead>(new SseTopicRead([], forgotten, IsTruncated: afterPosition != 0 && afterPosition != forgotten));
+            return new ValueTask<SseTopicRead>(new SseTopicRead(Epoch, [], forgotten, IsTruncated: afterPosition != forgotten));
         }
 
         lock (state)
@@ -132,45 +147,22 @@ public sealed class InMemorySseTopicLog : ISseTopicLog, IDisposable
             // Events after the position were discarded, or the position is not one this topic reached (another
             // incarnation, a forged id): either way a subscriber resuming from it would miss events.
             var truncated = afterPosition < state.EvictedUpTo || afterPosition > state.Head;
-            if (maxCount <= 0)
-            {
-                return new ValueTask<SseTopicRead>(new SseTopicRead([], state.Head, truncated));
-            }
-
             var events = state.Events;
             var first = events.IndexAfter(afterPosition);
-            var count = Math.Min(maxCount, events.Count - first);
+            var count = Math.Min(Math.Max(maxCount, 0), events.Count - first);
             var result = new SseTopicEvent[count];
             for (var i = 0; i < count; i++)
             {
                 result[i] = events[first + i];
             }
 
-            return new ValueTask<SseTopicRead>(new SseTopicRead(result, state.Head, truncated));
+            return new ValueTask<SseTopicRead>(new SseTopicRead(Epoch, result, state.Head, truncated));
         }
     }
 
     /// <inheritdoc />
-    public IDisposable Watch(string topic, Action<long> onAppended)
-    {
-        ArgumentNullException.ThrowIfNull(topic);
-        ArgumentNullException.ThrowIfNull(onAppended);
-        while (true)
-        {
-            var state = GetOrAddTopic(topic);
-            lock (state)
-            {
-                if (state.Removed)
-                {
-                    continue;
-                }
-
-                state.Watchers = [.. state.Watchers, onAppended];
-            }
-
-            return new Watcher(this, topic, state, onAppended);
-        }
-    }
+    public ValueTask<IAsyncDisposable> WatchAsync(string topic, Action<SseTopicPosition> onAppended, CancellationToken cancellationToken) =>
+        _watchers.AddAsync(topic, onAppended, cancellationToken);
 
     /// <summary>Stops the sweep. Events stay readable; safe to call more than once.</summary>
     public void Dispose() => _sweeper.Dispose();
@@ -188,6 +180,40 @@ public sealed class InMemorySseTopicLog : ISseTopicLog, IDisposable
             }
         }
     }
+
+    /// <summary>A watched topic keeps its state (its head) even with no events kept, so its watchers never see it start again.</summary>
+    private ValueTask OnFirstWatcher(string topic, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var state = GetOrAddTopic(topic);
+            lock (state)
+            {
+                if (!state.Removed)
+                {
+                    state.Watched = true;
+                    return default;
+                }
+            }
+        }
+    }
+
+    private ValueTask OnLastWatcherLeft(string topic)
+    {
+        if (_topics.TryGetValue(topic, out var state))
+        {
+            lock (state)
+            {
+                state.Watched = false;
+                RemoveIfIdle(topic, state);
+            }
+        }
+
+        return default;
+    }
+
+    /// <summary>The bytes an event counts for in the retention limits: its data and 64.</summary>
+    private static int SizeOf(SseTopicEvent topicEvent) => topicEvent.Data.Length + 64;
 
     private Topic GetOrAddTopic(string topic) =>
         _topics.GetOrAdd(topic, static (_, log) =>
@@ -216,8 +242,8 @@ public sealed class InMemorySseTopicLog : ISseTopicLog, IDisposable
     {
         var oldest = state.Events.RemoveOldest();
         state.EvictedUpTo = oldest.Position;
-        state.Bytes -= oldest.Size;
-        Interlocked.Add(ref _totalBytes, -oldest.Size);
+        state.Bytes -= SizeOf(oldest);
+        Interlocked.Add(ref _totalBytes, -SizeOf(oldest));
     }
 
     /// <summary>
@@ -278,7 +304,7 @@ public sealed class InMemorySseTopicLog : ISseTopicLog, IDisposable
     /// <summary>Called under the topic's lock: a topic with no events and no watchers takes no memory.</summary>
     private void RemoveIfIdle(string name, Topic state)
     {
-        if (state.Events.Count == 0 && state.Watchers.Length == 0 && !state.Removed)
+        if (state.Events.Count == 0 && !state.Watched && !state.Removed)
         {
             // Its ids stay unresumable: a topic created again under this name starts knowing nothing up to here.
             state.Removed = true;
@@ -302,29 +328,10 @@ public sealed class InMemorySseTopicLog : ISseTopicLog, IDisposable
     private sealed class Topic
     {
         public readonly SseEventRing Events = new();
-        public Action<long>[] Watchers = [];
+        public bool Watched;
         public long Head;
         public long EvictedUpTo;
         public long Bytes;
         public bool Removed;
-    }
-
-    private sealed class Watcher(InMemorySseTopicLog log, string name, Topic state, Action<long> onAppended) : IDisposable
-    {
-        private int _disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref _disposed, 1) != 0)
-            {
-                return;
-            }
-
-            lock (state)
-            {
-                state.Watchers = Array.FindAll(state.Watchers, w => !ReferenceEquals(w, onAppended));
-                log.RemoveIfIdle(name, state);
-            }
-        }
     }
 }

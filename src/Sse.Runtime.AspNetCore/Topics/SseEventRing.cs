@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Sse.Runtime.AspNetCore.TopicLogs;
 
 namespace Sse.Runtime.AspNetCore;
 

@@ -12,6 +12,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Sse.Runtime.AspNetCore.TopicLogs;
 using Sse.Runtime.Infrastructure;
 
 namespace Sse.Runtime.AspNetCore;
@@ -19,7 +20,7 @@ namespace Sse.Runtime.AspNetCore;
 /// <summary>
 /// Publishes typed events to topics and delivers them to every subscriber: the connections of topic streams
 /// (<c>[SseTopic]</c> methods) and in-process subscriptions. Each event is serialized once, appended to the
-/// <see cref="ISseTopicLog"/> (which assigns its position; the event id is <c>{epoch}-{position}</c>), and its frame is
+/// <see cref="ISseTopicLog"/> (which assigns its epoch and position; the event id is <c>{epoch}-{position}</c>), and its frame is
 /// written as is to every subscriber. A subscriber that resumes with a Last-Event-ID gets every kept event after it,
 /// then the live ones, with no gap and no duplicate.
 /// </summary>
@@ -112,15 +113,10 @@ public sealed class SseHub : IDisposable
     internal async ValueTask<string> PublishAsync<T>(string topic, T item, SseEventFormat<T> format, CancellationToken cancellationToken)
     {
         var content = Serialize(topic, item, format);
-        var position = await TopicLog.AppendAsync(topic, content.EventType, content.Data, cancellationToken).ConfigureAwait(false);
+        var position = await TopicLog.AppendAsync(topic, content, cancellationToken).ConfigureAwait(false);
         Metrics.Published();
-        return SseTopicIds.Id(TopicLog.Epoch, position);
+        return SseTopicIds.Id(SseTopicIds.Checked(position.Epoch, TopicLog), position.Position);
     }
-
-    /// <summary>Gets the id subscribers see for the event at <paramref name="position"/> of a topic (<c>{epoch}-{position}</c>).</summary>
-    /// <param name="position">The event's position, as the log assigned it.</param>
-    /// <returns>The event id.</returns>
-    public string GetEventId(long position) => SseTopicIds.Id(TopicLog.Epoch, position);
 
     /// <summary>An item as the log keeps it: its validated event name and its data, serialized once, within <see cref="SseHubOptions.MaxEventSize"/>.</summary>
     internal SseTopicEventContent Serialize<T>(string topic, T item, SseEventFormat<T> format)
@@ -157,15 +153,15 @@ public sealed class SseHub : IDisposable
     internal async ValueTask<SseSubscriber> SubscribeAsync(string topic, string? stream, string? lastEventId, HttpContext? httpContext, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        long? after = null;
+        SseTopicPosition? after = null;
         if (lastEventId is { Length: > 0 })
         {
-            if (!SseTopicIds.TryParse(lastEventId, TopicLog.Epoch, out var position))
+            if (!SseTopicIds.TryParse(lastEventId, out var epoch, out var position))
             {
-                throw new SseResumeRejectedException(lastEventId, "The id is not one of this topic's current ids (it may be from before a restart).");
+                throw new SseResumeRejectedException(lastEventId, "The id is not one of this hub's ids ({epoch}-{position}).");
             }
 
-            after = position;
+            after = new SseTopicPosition(epoch, position);
         }
 
         // An in-process reader is not a socket: when it falls behind it is ended (it resumes), never silently thinned out.
@@ -277,9 +273,9 @@ public sealed class SseHub : IDisposable
                 var end = subscriber.End;
                 while (subscriber.TryDequeue(out var topicEvent, out _))
                 {
-                    var eventType = topicEvent.EventType ?? SseProtocol.MessageEventType;
-                    lastId = SseTopicIds.Id(TopicLog.Epoch, topicEvent.Position);
-                    if (format.TryDeserialize(eventType, topicEvent.Data.Span, out var item))
+                    var eventType = topicEvent.Event.EventType ?? SseProtocol.MessageEventType;
+                    lastId = topicEvent.Id;
+                    if (format.TryDeserialize(eventType, topicEvent.Event.Data.Span, out var item))
                     {
                         yield return new SseItem<T>(item, eventType) { EventId = lastId };
                     }

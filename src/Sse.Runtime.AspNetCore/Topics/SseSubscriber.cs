@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
+using Sse.Runtime.AspNetCore.TopicLogs;
 
 namespace Sse.Runtime.AspNetCore;
 
@@ -40,7 +41,7 @@ internal sealed class SseSubscriber
     /// <summary>The most events one replay read brings into memory.</summary>
     internal const int ReplayPageSize = 64;
 
-    private readonly Queue<SseTopicEvent> _queue = new();
+    private readonly Queue<SseOutgoingEvent> _queue = new();
     private readonly int _maxEvents;
     private readonly long _maxBytes;
     private long _bytes;
@@ -49,13 +50,14 @@ internal sealed class SseSubscriber
     // The replay range (_replayCursor, _replayUpTo], served before the live queue; only the writer touches these.
     private long _replayCursor;
     private readonly long _replayUpTo;
-    private IReadOnlyList<SseTopicEvent> _replayPage = [];
+    private SseOutgoingEvent[] _replayPage = [];
     private int _replayIndex;
 
-    public SseSubscriber(string topic, string? stream, long replayAfter, long liveAfter, SseHubOptions options, SseSlowConsumerPolicy policy, HttpContext? httpContext)
+    public SseSubscriber(string topic, string epoch, string? stream, long replayAfter, long liveAfter, SseHubOptions options, SseSlowConsumerPolicy policy, HttpContext? httpContext)
     {
         Debug.Assert(replayAfter <= liveAfter, "A replay ends where live delivery starts.");
         Topic = topic;
+        Epoch = epoch;
         Stream = stream;
         HttpContext = httpContext;
         _replayCursor = replayAfter;
@@ -67,6 +69,9 @@ internal sealed class SseSubscriber
     }
 
     public string Topic { get; }
+
+    /// <summary>Gets the topic's epoch when it subscribed: its positions are of this epoch.</summary>
+    public string Epoch { get; }
 
     /// <summary>Gets what it gets when it falls behind.</summary>
     public SseSlowConsumerPolicy Policy { get; }
@@ -106,7 +111,7 @@ internal sealed class SseSubscriber
     /// Gets whether the writer must read the next page of its replay from the log before it can take more (also when a
     /// reset is due: it comes after everything owed before the loss).
     /// </summary>
-    public bool ReplayPending => _replayIndex == _replayPage.Count && _replayCursor < _replayUpTo && End is SseSubscriberEnd.None or SseSubscriberEnd.Reset;
+    public bool ReplayPending => _replayIndex == _replayPage.Length && _replayCursor < _replayUpTo && End is SseSubscriberEnd.None or SseSubscriberEnd.Reset;
 
     /// <summary>
     /// Reads the next page of the replay from the log. When events of the range are no longer kept, the subscription
@@ -117,12 +122,12 @@ internal sealed class SseSubscriber
     {
         Debug.Assert(ReplayPending, "Only an exhausted page is replaced.");
         var read = await log.ReadAsync(Topic, _replayCursor, ReplayPageSize, cancellationToken).ConfigureAwait(false);
-        if (read.IsTruncated)
+        if (read.IsTruncated || !string.Equals(read.Epoch, Epoch, System.StringComparison.Ordinal))
         {
             // Never a partial replay: what was given so far stands, the rest cannot be, and the live events queued
             // meanwhile come after the loss, so they go too.
             _replayCursor = _replayUpTo;
-            Reset("Events after this id are no longer kept; the subscriber fell too far behind.", discardQueued: true);
+            Reset(read.IsTruncated ? "Events after this id are no longer kept; the subscriber fell too far behind." : SseTopicChannel.EpochChangedReason, discardQueued: true);
             return false;
         }
 
@@ -133,23 +138,15 @@ internal sealed class SseSubscriber
             count++;
         }
 
-        if (count == events.Count)
+        // Events past the range are live delivery's: those come from the queue.
+        var page = new SseOutgoingEvent[count];
+        for (var i = 0; i < count; i++)
         {
-            _replayPage = events;
-            _replayCursor = count == 0 || count < ReplayPageSize ? _replayUpTo : events[count - 1].Position;
+            page[i] = new SseOutgoingEvent(events[i], Epoch);
         }
-        else
-        {
-            // The page reached live delivery's events: those come from the queue.
-            var page = new List<SseTopicEvent>(count);
-            for (var i = 0; i < count; i++)
-            {
-                page.Add(events[i]);
-            }
 
-            _replayPage = page;
-            _replayCursor = _replayUpTo;
-        }
+        _replayPage = page;
+        _replayCursor = count == events.Count && count == ReplayPageSize ? events[count - 1].Position : _replayUpTo;
 
         _replayIndex = 0;
         return true;
@@ -158,7 +155,7 @@ internal sealed class SseSubscriber
     /// <summary>Queues a live event after the last one given; events at or before it are skipped (no duplicates).</summary>
     /// <param name="topicEvent">The event.</param>
     /// <returns>Whether the subscriber fell behind with this event.</returns>
-    public bool Enqueue(SseTopicEvent topicEvent)
+    public bool Enqueue(SseOutgoingEvent topicEvent)
     {
         var fellBehind = false;
         lock (_queue)
@@ -211,10 +208,10 @@ internal sealed class SseSubscriber
     /// Takes the next event owed: the replay's, then the live queue's. <paramref name="missedBefore"/> is how many
     /// events the drop-oldest policy dropped right before it (its <c>sse-gap</c> goes first).
     /// </summary>
-    public bool TryDequeue(out SseTopicEvent topicEvent, out long missedBefore)
+    public bool TryDequeue(out SseOutgoingEvent topicEvent, out long missedBefore)
     {
         missedBefore = 0;
-        if (_replayIndex < _replayPage.Count)
+        if (_replayIndex < _replayPage.Length)
         {
             topicEvent = _replayPage[_replayIndex++];
             return true;

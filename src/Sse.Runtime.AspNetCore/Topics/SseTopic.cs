@@ -30,15 +30,8 @@ public readonly struct SseTopic<T>
     /// <summary>Gets the hub the topic belongs to.</summary>
     public SseHub Hub => _hub;
 
-    /// <summary>
-    /// Serializes an item the way <see cref="PublishAsync(T, CancellationToken)"/> appends it (event name, compact data),
-    /// without publishing it: for a log that appends within the caller's own transaction (an outbox).
-    /// </summary>
-    /// <param name="item">The item.</param>
-    /// <returns>The event's name and data.</returns>
-    /// <exception cref="SseFieldException">The item's event name is not valid or is reserved.</exception>
-    /// <exception cref="SseOversizedEventException">The event would be larger than <see cref="SseHubOptions.MaxEventSize"/>.</exception>
-    public SseTopicEventContent Serialize(T item) => _hub.Serialize(Name, item, _format);
+    /// <summary>How its items become events.</summary>
+    internal SseEventFormat<T> Format => _format;
 
     /// <summary>Gets how many subscribers the topic has on this server.</summary>
     public int SubscriberCount => _hub.GetSubscriberCount(Name);
@@ -76,8 +69,3 @@ public readonly struct SseTopic<T>
     public IAsyncEnumerable<SseItem<T>> SubscribeAsync(string? lastEventId = null, CancellationToken cancellationToken = default) =>
         _hub.ReadAsync(Name, _format, lastEventId, cancellationToken);
 }
-
-/// <summary>An event as a topic log keeps it: its name and its data (UTF-8, lines separated by LF).</summary>
-/// <param name="EventType">The event name, or <see langword="null"/> for none.</param>
-/// <param name="Data">The data.</param>
-public readonly record struct SseTopicEventContent(string? EventType, ReadOnlyMemory<byte> Data);

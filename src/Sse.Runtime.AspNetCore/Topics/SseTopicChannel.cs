@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
+using Sse.Runtime.AspNetCore.TopicLogs;
 
 namespace Sse.Runtime.AspNetCore;
 
@@ -40,6 +41,9 @@ internal sealed class SseTopicChannel
     /// <summary>The most events one delivery read brings into memory.</summary>
     internal const int DispatchPageSize = 256;
 
+    /// <summary>Why subscribers are reset when their topic's epoch changed.</summary>
+    internal const string EpochChangedReason = "The topic's history was lost (its log started a new epoch), so events after this id may be gone.";
+
     private const string LostReason = "Events after this id are no longer kept; this server fell too far behind the topic's publishers.";
 
     private readonly ISseTopicLog _log;
@@ -49,9 +53,11 @@ internal sealed class SseTopicChannel
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly object _membership = new();
     private SseSubscriber[] _subscribers = [];
-    private IDisposable? _watch;
+    private IAsyncDisposable? _watch;
+    private string _epoch = string.Empty;
     private long _delivered = -1;
     private long _known;
+    private int _epochReported;
     private int _dispatching;
     private bool _closed;
 
@@ -69,8 +75,8 @@ internal sealed class SseTopicChannel
     /// Adds a subscriber owed the events after <paramref name="after"/> (replayed from the log by its writer), or, when
     /// <see langword="null"/>, those after where delivery stands. <see langword="null"/> when the channel closed meanwhile.
     /// </summary>
-    /// <exception cref="SseResumeRejectedException"><paramref name="after"/> is past every event the topic has.</exception>
-    public async ValueTask<SseSubscriber?> AddAsync(string? stream, long? after, string? lastEventId, HttpContext? httpContext, SseSlowConsumerPolicy policy, CancellationToken cancellationToken)
+    /// <exception cref="SseResumeRejectedException"><paramref name="after"/> is of another epoch, or past every event the topic has.</exception>
+    public async ValueTask<SseSubscriber?> AddAsync(string? stream, SseTopicPosition? after, string? lastEventId, HttpContext? httpContext, SseSlowConsumerPolicy policy, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         SseSubscriber subscriber;
@@ -84,21 +90,28 @@ internal sealed class SseTopicChannel
             if (_watch is null)
             {
                 // Watch first, then learn the head: an append in between is both counted and reported.
-                _watch = _log.Watch(_topic, OnAppended);
+                var watch = await _log.WatchAsync(_topic, OnAppended, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    _delivered = (await _log.ReadAsync(_topic, long.MaxValue, 0, cancellationToken).ConfigureAwait(false)).Head;
+                    var head = await _log.GetHeadAsync(_topic, cancellationToken).ConfigureAwait(false);
+                    _epoch = SseTopicIds.Checked(head.Epoch, _log);
+                    _delivered = head.Position;
+                    _watch = watch;
                 }
                 catch
                 {
-                    _watch.Dispose();
-                    _watch = null;
+                    await watch.DisposeAsync().ConfigureAwait(false);
                     throw;
                 }
             }
 
             long replayAfter, liveAfter;
-            if (after is not { } position)
+            if (after is { } resume && !string.Equals(resume.Epoch, _epoch, StringComparison.Ordinal))
+            {
+                throw new SseResumeRejectedException(lastEventId, "The id is not one of this topic's current ids (it may be from before a restart, or from a log that lost its history).");
+            }
+
+            if (after is not { Position: var position })
             {
                 // Live only: what this server already knows was appended came before the subscription.
                 replayAfter = liveAfter = Math.Max(_delivered, Volatile.Read(ref _known));
@@ -112,8 +125,8 @@ internal sealed class SseTopicChannel
             else
             {
                 // Past what this server delivered (the client came from a server further ahead): only a real position will do.
-                var read = await _log.ReadAsync(_topic, position, 0, cancellationToken).ConfigureAwait(false);
-                if (read.IsTruncated)
+                var head = await _log.GetHeadAsync(_topic, cancellationToken).ConfigureAwait(false);
+                if (!string.Equals(head.Epoch, _epoch, StringComparison.Ordinal) || !head.CanResumeAfter(position))
                 {
                     throw new SseResumeRejectedException(lastEventId, "The id is past the newest event of this topic, so it is not one this topic gave (it may be from another server's log).");
                 }
@@ -121,7 +134,7 @@ internal sealed class SseTopicChannel
                 replayAfter = liveAfter = position;
             }
 
-            subscriber = new SseSubscriber(_topic, stream, replayAfter, liveAfter, _options, policy, httpContext);
+            subscriber = new SseSubscriber(_topic, _epoch, stream, replayAfter, liveAfter, _options, policy, httpContext);
             lock (_membership)
             {
                 if (_closed)
@@ -209,12 +222,37 @@ internal sealed class SseTopicChannel
         if (!_closed)
         {
             Volatile.Write(ref _closed, true);
-            _watch?.Dispose();
+            if (_watch is { } watch)
+            {
+                // Unsubscribing from a backplane is a round trip: it need not hold up the subscriber that left last.
+                _ = StopWatchingAsync(watch);
+            }
         }
     }
 
-    private void OnAppended(long position)
+    private static async Task StopWatchingAsync(IAsyncDisposable watch)
     {
+        try
+        {
+            await watch.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The backplane is away: its subscription goes with the connection.
+        }
+    }
+
+    private void OnAppended(SseTopicPosition reported)
+    {
+        if (!string.Equals(reported.Epoch, Volatile.Read(ref _epoch), StringComparison.Ordinal))
+        {
+            // The topic started a new epoch (its history was lost): delivery reads it and resets who is owed the old one.
+            Volatile.Write(ref _epochReported, 1);
+            _ = DispatchAsync();
+            return;
+        }
+
+        var position = reported.Position;
         long known;
         do
         {
@@ -231,7 +269,7 @@ internal sealed class SseTopicChannel
     /// </summary>
     private async Task DispatchAsync()
     {
-        while (!Volatile.Read(ref _closed) && Volatile.Read(ref _known) > Volatile.Read(ref _delivered))
+        while (!Volatile.Read(ref _closed) && (Volatile.Read(ref _known) > Volatile.Read(ref _delivered) || Volatile.Read(ref _epochReported) != 0))
         {
             if (Interlocked.Exchange(ref _dispatching, 1) != 0)
             {
@@ -268,13 +306,20 @@ internal sealed class SseTopicChannel
     {
         while (!Volatile.Read(ref _closed))
         {
+            var epochReported = Interlocked.Exchange(ref _epochReported, 0) != 0;
             var target = Volatile.Read(ref _known);
-            if (target <= _delivered)
+            if (target <= _delivered && !epochReported)
             {
                 return;
             }
 
             var read = await _log.ReadAsync(_topic, _delivered, DispatchPageSize, CancellationToken.None).ConfigureAwait(false);
+            if (!string.Equals(read.Epoch, _epoch, StringComparison.Ordinal))
+            {
+                StartNewEpoch(read);
+                continue;
+            }
+
             if (read.IsTruncated)
             {
                 await ResetLosersAsync().ConfigureAwait(false);
@@ -293,8 +338,9 @@ internal sealed class SseTopicChannel
             }
 
             var subscribers = Volatile.Read(ref _subscribers);
-            foreach (var topicEvent in read.Events)
+            foreach (var logEvent in read.Events)
             {
+                var topicEvent = new SseOutgoingEvent(logEvent, _epoch);
                 foreach (var subscriber in subscribers)
                 {
                     if (subscriber.Enqueue(topicEvent))
@@ -306,6 +352,27 @@ internal sealed class SseTopicChannel
                 _delivered = topicEvent.Position;
             }
         }
+    }
+
+    /// <summary>
+    /// Under the gate: the topic's log lost its history and started a new epoch (a store wiped or restarted without
+    /// persistence, a key evicted): nobody can tell which events of the old epoch are gone, so every subscriber gets
+    /// <c>sse-reset</c> after the events it has. Delivery goes on in the new epoch for those who subscribe from now on.
+    /// </summary>
+    private void StartNewEpoch(SseTopicRead read)
+    {
+        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        {
+            if (!subscriber.IsClosed)
+            {
+                subscriber.Reset(EpochChangedReason);
+                _metrics.Reset();
+            }
+        }
+
+        // A report of the old epoch past the new head is forgotten by the loop, as any report past the head.
+        Volatile.Write(ref _epoch, SseTopicIds.Checked(read.Epoch, _log));
+        _delivered = read.Head;
     }
 
     /// <summary>
@@ -325,7 +392,7 @@ internal sealed class SseTopicChannel
                 truncatedAfter ??= [];
                 if (!truncatedAfter.TryGetValue(position, out lost))
                 {
-                    lost = (await _log.ReadAsync(_topic, position, 0, CancellationToken.None).ConfigureAwait(false)).IsTruncated;
+                    lost = !(await _log.GetHeadAsync(_topic, CancellationToken.None).ConfigureAwait(false)).CanResumeAfter(position);
                     truncatedAfter[position] = lost;
                 }
             }

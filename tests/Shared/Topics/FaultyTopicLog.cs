@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Sse.Runtime.AspNetCore;
+using Sse.Runtime.AspNetCore.TopicLogs;
 
 namespace Sse.Tests;
 
@@ -16,10 +17,9 @@ internal sealed class FaultyTopicLog(ISseTopicLog inner) : ISseTopicLog
     private readonly object _gate = new();
     private readonly List<Watcher> _watchers = [];
     private bool _holding;
+    private int _reads;
 
     public ISseTopicLog Inner => inner;
-
-    public string Epoch => inner.Epoch;
 
     /// <summary>Gets or sets whether reads fail as if the database were down.</summary>
     public bool FailReads { get; set; }
@@ -27,10 +27,8 @@ internal sealed class FaultyTopicLog(ISseTopicLog inner) : ISseTopicLog
     /// <summary>Gets or sets whether appends fail as if the database were down.</summary>
     public bool FailAppends { get; set; }
 
-    /// <summary>Gets how many reads were made.</summary>
+    /// <summary>Gets how many reads (of events or of a head) were made.</summary>
     public int Reads => Volatile.Read(ref _reads);
-
-    private int _reads;
 
     /// <summary>Holds every wake-up from now on (the newest per watcher is kept) until <see cref="ReleaseWakeUps"/>.</summary>
     public void HoldWakeUps()
@@ -44,16 +42,16 @@ internal sealed class FaultyTopicLog(ISseTopicLog inner) : ISseTopicLog
     /// <summary>Stops holding, and hands each watcher the newest position it was not told.</summary>
     public void ReleaseWakeUps()
     {
-        List<(Action<long> Callback, long Position)> due = [];
+        List<(Action<SseTopicPosition> Callback, SseTopicPosition Position)> due = [];
         lock (_gate)
         {
             _holding = false;
             foreach (var watcher in _watchers)
             {
-                if (watcher.Held > 0)
+                if (watcher.Held is { } held)
                 {
-                    due.Add((watcher.Callback, watcher.Held));
-                    watcher.Held = 0;
+                    due.Add((watcher.Callback, held));
+                    watcher.Held = null;
                 }
             }
         }
@@ -64,8 +62,14 @@ internal sealed class FaultyTopicLog(ISseTopicLog inner) : ISseTopicLog
         }
     }
 
-    public ValueTask<long> AppendAsync(string topic, string? eventType, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
-        FailAppends ? throw Unavailable() : inner.AppendAsync(topic, eventType, data, cancellationToken);
+    public ValueTask<SseTopicPosition> AppendAsync(string topic, SseTopicEventContent content, CancellationToken cancellationToken) =>
+        FailAppends ? throw Unavailable() : inner.AppendAsync(topic, content, cancellationToken);
+
+    public ValueTask<SseTopicHead> GetHeadAsync(string topic, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reads);
+        return FailReads ? throw Unavailable() : inner.GetHeadAsync(topic, cancellationToken);
+    }
 
     public ValueTask<SseTopicRead> ReadAsync(string topic, long afterPosition, int maxCount, CancellationToken cancellationToken)
     {
@@ -73,7 +77,7 @@ internal sealed class FaultyTopicLog(ISseTopicLog inner) : ISseTopicLog
         return FailReads ? throw Unavailable() : inner.ReadAsync(topic, afterPosition, maxCount, cancellationToken);
     }
 
-    public IDisposable Watch(string topic, Action<long> onAppended)
+    public async ValueTask<IAsyncDisposable> WatchAsync(string topic, Action<SseTopicPosition> onAppended, CancellationToken cancellationToken)
     {
         var watcher = new Watcher(onAppended);
         lock (_gate)
@@ -81,42 +85,42 @@ internal sealed class FaultyTopicLog(ISseTopicLog inner) : ISseTopicLog
             _watchers.Add(watcher);
         }
 
-        var inner1 = inner.Watch(topic, position =>
+        var innerWatch = await inner.WatchAsync(topic, position =>
         {
             lock (_gate)
             {
                 if (_holding)
                 {
-                    watcher.Held = Math.Max(watcher.Held, position);
+                    watcher.Held = watcher.Held is { } held && held.Epoch == position.Epoch && held.Position > position.Position ? held : position;
                     return;
                 }
             }
 
             onAppended(position);
-        });
-        return new Unwatch(this, watcher, inner1);
+        }, cancellationToken).ConfigureAwait(false);
+        return new Unwatch(this, watcher, innerWatch);
     }
 
     private static SseTopicLogUnavailableException Unavailable() =>
         new("The test's topic log is down.", new System.IO.IOException("connection refused"), TimeSpan.FromSeconds(2));
 
-    private sealed class Watcher(Action<long> callback)
+    private sealed class Watcher(Action<SseTopicPosition> callback)
     {
-        public Action<long> Callback { get; } = callback;
+        public Action<SseTopicPosition> Callback { get; } = callback;
 
-        public long Held { get; set; }
+        public SseTopicPosition? Held { get; set; }
     }
 
-    private sealed class Unwatch(FaultyTopicLog log, Watcher watcher, IDisposable inner) : IDisposable
+    private sealed class Unwatch(FaultyTopicLog log, Watcher watcher, IAsyncDisposable inner) : IAsyncDisposable
     {
-        public void Dispose()
+        public ValueTask DisposeAsync()
         {
             lock (log._gate)
             {
                 log._watchers.Remove(watcher);
             }
 
-            inner.Dispose();
+            return inner.DisposeAsync();
         }
     }
 }
