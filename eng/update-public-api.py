@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-DEFAULT = ["Sse.Contracts", "Sse.Runtime", "Sse.Runtime.AspNetCore", "Sse.Runtime.AspNetCore.OpenApi", "Sse.Runtime.AspNetCore.PostgreSql"]
+DEFAULT = sorted(p.parent.name for p in (ROOT / "src").glob("*/PublicAPI.Shipped.txt"))
 MISSING = re.compile(r"RS0016: Symbol '(.*)' is not part of the declared public API .*?(?:TargetFramework=([\w.]+))?\]$")
 
 for project in sys.argv[1:] or DEFAULT:
