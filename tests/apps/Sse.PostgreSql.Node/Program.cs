@@ -11,16 +11,26 @@ using Sse.Contracts;
 using Sse.PostgreSql.Node;
 using Sse.Runtime.AspNetCore;
 using Sse.Runtime.AspNetCore.PostgreSql;
+using Sse.Runtime.AspNetCore.Redis;
 
 [assembly: SseClient(typeof(INodeFeed))]
 
 // dotnet run --project tests/apps/Sse.PostgreSql.Node -- --urls http://127.0.0.1:0 --Node a --ConnectionStrings:Sse "Host=..."
 //   [--Schema s] [--ReplayCount n] [--RetentionMs ms] [--PollMs ms] [--Log memory]
+// dotnet run --project tests/apps/Sse.PostgreSql.Node -- --Log redis --Redis 127.0.0.1:6379 [--KeyPrefix p] [--PollMs ms] [--ReplayCount n]
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:0");
 var configuration = builder.Configuration;
 builder.Services.AddNodeFeedPublisher(hub => hub.ReplayCount = configuration.GetValue("ReplayCount", 100_000));
-if (configuration["Log"] != "memory")
+if (configuration["Log"] == "redis")
+{
+    builder.Services.AddSseRedis(configuration["Redis"] ?? throw new InvalidOperationException("--Redis is required with --Log redis."), options =>
+    {
+        options.KeyPrefix = configuration["KeyPrefix"] ?? "sse:";
+        options.PollInterval = TimeSpan.FromMilliseconds(configuration.GetValue("PollMs", 500));
+    });
+}
+else if (configuration["Log"] != "memory")
 {
     builder.Services.AddSsePostgreSql(configuration.GetConnectionString("Sse") ?? throw new InvalidOperationException("--ConnectionStrings:Sse is required."), options =>
     {

@@ -6,7 +6,7 @@ using System.Net.Sockets;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Sse.PostgreSql.Tests;
+namespace Sse.Tests;
 
 /// <summary>
 /// A small TCP load balancer on 127.0.0.1: each new connection goes to the first backend that accepts it, in order,
