@@ -109,10 +109,20 @@ internal static class RedisSseScripts
     /// <summary>
     /// Starts a new epoch when the topic still has the one a server saw go backwards (its head fell below what that
     /// server had seen: writes lost in a crash before they were persisted), so positions handed out twice are never
-    /// confused. ARGV[2] the epoch seen, ARGV[3] the new one, ARGV[4] the keys' time to live. Returns the epoch now.
+    /// confused; the counter is moved up to the stream's last id if it fell below it, so the next append fits.
+    /// ARGV[2] the epoch seen, ARGV[3] the new one, ARGV[4] the keys' time to live. Returns the epoch now.
     /// </summary>
     public const string Rotate = Prelude + """
         if epoch == ARGV[2] then
+          if redis.call('EXISTS', stream) == 1 then
+            local info = redis.call('XINFO', 'STREAM', stream)
+            for i = 1, #info, 2 do
+              if info[i] == 'last-generated-id' then
+                local last = tonumber(string.match(info[i + 1], '^(%d+)'))
+                if last > tonumber(redis.call('HGET', meta, 'head')) then redis.call('HSET', meta, 'head', string.format('%d', last)) end
+              end
+            end
+          end
           redis.call('HSET', meta, 'epoch', ARGV[3])
           expire(ARGV[4])
           return ARGV[3]

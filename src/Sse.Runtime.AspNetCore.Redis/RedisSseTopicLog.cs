@@ -256,10 +256,13 @@ public sealed partial class RedisSseTopicLog : ISseTopicLog, IAsyncDisposable, I
     /// </summary>
     internal async Task PollAsync(string topic, CancellationToken cancellationToken)
     {
+        // What this server had seen before it asked: Redis ran those appends before this read, so a smaller head now
+        // means writes were lost. (A wake-up arriving while the read is on its way is newer than the read.)
+        var hadSeen = _seen.TryGetValue(topic, out var seen);
         var result = await EvaluateAsync(topic, RedisSseScripts.Head, _keys.For(topic).Keys, [NewEpoch(), TimeToLiveMilliseconds, AgeCutoff(), "1"], "polling", cancellationToken).ConfigureAwait(false);
         var parts = (RedisResult[])result!;
         var now = new SseTopicPosition((string)parts[0]!, (long)parts[1]);
-        if (_seen.TryGetValue(topic, out var seen))
+        if (hadSeen)
         {
             if (seen.Epoch == now.Epoch && now.Position < seen.Position)
             {

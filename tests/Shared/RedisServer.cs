@@ -112,9 +112,21 @@ internal sealed class RedisServer : IAsyncDisposable
         }
 
         await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()));
-        var buffer = new byte[4096];
-        var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-        return Encoding.UTF8.GetString(buffer, 0, read);
+        var reply = new System.Collections.Generic.List<byte>();
+        var buffer = new byte[16384];
+        do
+        {
+            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+            if (read == 0)
+            {
+                break;
+            }
+
+            reply.AddRange(buffer.AsSpan(0, read).ToArray());
+        }
+        while (!IsComplete(reply));
+
+        return Encoding.UTF8.GetString([.. reply]);
     }
 
     public async ValueTask DisposeAsync()
@@ -158,6 +170,24 @@ internal sealed class RedisServer : IAsyncDisposable
     {
         var log = Path.Combine(_directory, "redis.log");
         return File.Exists(log) ? File.ReadAllText(log) : "(no log)";
+    }
+
+    /// <summary>Whether a reply is whole: a bulk string (<c>$n</c>) once its n bytes came, anything else at its first line's end.</summary>
+    private static bool IsComplete(System.Collections.Generic.List<byte> reply)
+    {
+        var text = Encoding.UTF8.GetString([.. reply]);
+        var lineEnd = text.IndexOf("\r\n", StringComparison.Ordinal);
+        if (lineEnd < 0)
+        {
+            return false;
+        }
+
+        if (text[0] != '$' || !int.TryParse(text.AsSpan(1, lineEnd - 1), out var length) || length < 0)
+        {
+            return true;
+        }
+
+        return reply.Count >= lineEnd + 2 + length + 2;
     }
 
     private static int FreePort()
