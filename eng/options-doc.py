@@ -18,6 +18,8 @@ TYPES = [
      "`builder.Services.Add{Name}Publisher(o => …)` or `AddSseHub(o => …)`."),
     ("Sse.Runtime.AspNetCore.PostgreSql", "Sse.Runtime.AspNetCore.PostgreSql.SsePostgreSqlOptions", "Several servers: `SsePostgreSqlOptions`",
      "`builder.Services.AddSsePostgreSql(connectionString, o => …)`."),
+    ("Sse.Runtime.AspNetCore.Redis", "Sse.Runtime.AspNetCore.Redis.SseRedisOptions", "Several servers on Redis: `SseRedisOptions`",
+     "`builder.Services.AddSseRedis(configuration, o => …)`."),
 ]
 
 
