@@ -49,10 +49,10 @@ internal static class PostgresRun
         }
     }
 
-    private static string Row(string name, double rate, double wideRate, double[] latency) =>
+    internal static string Row(string name, double rate, double wideRate, double[] latency) =>
         string.Create(CultureInfo.InvariantCulture, $"| {name} | {rate:N0} | {wideRate:N0} | {Percentile(latency, 0.5):F2} / {Percentile(latency, 0.99):F2} ms |");
 
-    private static async Task<(SseHub, PostgreSqlSseTopicLog)> CreateAsync(PostgresCluster cluster)
+    internal static async Task<(SseHub, PostgreSqlSseTopicLog)> CreateAsync(PostgresCluster cluster)
     {
         var hubOptions = Options.Create(new SseHubOptions());
         var log = new PostgreSqlSseTopicLog(Options.Create(new SsePostgreSqlOptions { ConnectionString = cluster.ConnectionString + ";Maximum Pool Size=50" }), hubOptions);
@@ -61,7 +61,7 @@ internal static class PostgresRun
     }
 
     /// <summary>Concurrent publishers, each awaiting its publishes one after another on a topic of its own.</summary>
-    private static async Task<double> PublishRateAsync(SseHub hub, int publishes, int publishers)
+    internal static async Task<double> PublishRateAsync(SseHub hub, int publishes, int publishers)
     {
         await Task.WhenAll(Enumerable.Range(0, publishers).Select(p => PublishManyAsync(hub, $"rate-{p}", 200))); // warm-up
         var clock = Stopwatch.StartNew();
@@ -79,7 +79,7 @@ internal static class PostgresRun
     }
 
     /// <summary>One publish at a time, 5 ms apart; the time from starting the publish to the subscriber having it.</summary>
-    private static async Task<double[]> LatencyAsync(SseHub publisher, SseHub subscriber, int samples)
+    internal static async Task<double[]> LatencyAsync(SseHub publisher, SseHub subscriber, int samples)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var topic = "latency-" + Guid.NewGuid().ToString("N")[..8];
@@ -119,5 +119,5 @@ internal static class PostgresRun
         return [.. latencies.Order()];
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    internal static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

@@ -22,6 +22,8 @@ internal static class RedisSseScripts
           redis.call('HSET', meta, 'epoch', epoch, 'head', 0)
         end
         local function trim_age(cutoff)
+          local first = redis.call('XRANGE', stream, '-', '+', 'COUNT', 1)
+          if #first == 0 or tonumber(first[1][2][2]) >= cutoff then return end
           for _ = 1, 8 do
             local oldest = redis.call('XRANGE', stream, '-', '+', 'COUNT', 16)
             if #oldest == 0 then return end

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -11,7 +12,7 @@ namespace Sse.Tests;
 
 /// <summary>
 /// A throwaway Redis from Debian's <c>redis-server</c>: a temporary folder, a free port on 127.0.0.1, with AOF
-/// (<c>appendfsync always</c>, so a restart keeps every acknowledged write) or with no persistence at all. It can be
+/// (<c>appendfsync always</c> unless told otherwise, so a restart keeps every acknowledged write) or with no persistence. It can be
 /// stopped (SIGTERM, a clean shutdown) or killed (SIGKILL, a crash) and started again on the same port.
 /// </summary>
 internal sealed class RedisServer : IAsyncDisposable
@@ -21,14 +22,16 @@ internal sealed class RedisServer : IAsyncDisposable
     private readonly string _executable;
     private readonly string _directory;
     private readonly bool _appendOnly;
+    private readonly string _appendFsync;
     private Process? _process;
 
-    private RedisServer(string executable, string directory, int port, bool appendOnly)
+    private RedisServer(string executable, string directory, int port, bool appendOnly, string appendFsync)
     {
         _executable = executable;
         _directory = directory;
         Port = port;
         _appendOnly = appendOnly;
+        _appendFsync = appendFsync;
     }
 
     /// <summary>Gets the port it listens on.</summary>
@@ -46,14 +49,20 @@ internal sealed class RedisServer : IAsyncDisposable
     /// <summary>The configuration string through another port (a proxy in front of the server).</summary>
     public static string ConfigurationFor(int port) => $"127.0.0.1:{port},abortConnect=false,connectTimeout=2000,syncTimeout=5000,asyncTimeout=5000";
 
-    public static string? Find() => Tools.Find("redis-server");
+    public static string? Find() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(static directory => Path.Combine(directory, "redis-server"))
+            .FirstOrDefault(File.Exists);
 
-    public static async Task<RedisServer> StartAsync(bool appendOnly)
+    /// <param name="appendOnly">Whether it keeps an AOF.</param>
+    /// <param name="appendFsync">How often the AOF reaches the disk: <c>always</c> (tests) or <c>everysec</c> (Redis's default, as most run it).</param>
+    public static async Task<RedisServer> StartAsync(bool appendOnly, string appendFsync = "always")
     {
         var executable = Find() ?? throw new InvalidOperationException($"redis-server is required (CI=true) but not installed; install it with: {Install}");
         var directory = Path.Combine(Path.GetTempPath(), "sse-redis-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
-        var server = new RedisServer(executable, directory, FreePort(), appendOnly);
+        var server = new RedisServer(executable, directory, FreePort(), appendOnly, appendFsync);
         await server.StartAgainAsync();
         return server;
     }
@@ -70,7 +79,7 @@ internal sealed class RedisServer : IAsyncDisposable
         };
         foreach (var argument in (string[])[
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory,
-            "--save", "", "--appendonly", _appendOnly ? "yes" : "no", "--appendfsync", "always", "--daemonize", "no",
+            "--save", "", "--appendonly", _appendOnly ? "yes" : "no", "--appendfsync", _appendFsync, "--daemonize", "no",
             "--protected-mode", "no", "--maxmemory-policy", "noeviction", "--logfile", Path.Combine(_directory, "redis.log")])
         {
             start.ArgumentList.Add(argument);

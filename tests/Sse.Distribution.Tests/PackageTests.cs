@@ -79,7 +79,13 @@ public sealed class PackageTests(PackedFeed packed) : IClassFixture<PackedFeed>
         var version = packed.Version;
         var app = Path.Combine(work, "NewApp");
         Directory.CreateDirectory(app);
-        foreach (var project in new[] { "Sse.Contracts", "Sse.Runtime", "Sse.Runtime.AspNetCore", "Sse.Runtime.AspNetCore.PostgreSql", "Sse.Runtime.AspNetCore.OpenApi" })
+        // Every project of the package filter but the generator (it ships inside Sse.Contracts), so none is forgotten.
+        var packable = System.Text.RegularExpressions.Regex.Matches(await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "Sse.Packages.slnf")), @"\\(Sse[\w.]+)\.csproj")
+            .Select(static m => m.Groups[1].Value)
+            .Where(static name => name != "Sse.Generators")
+            .ToList();
+        Assert.Contains("Sse.Runtime.AspNetCore.Redis", packable);
+        foreach (var project in packable)
         {
             Assert.True(File.Exists(Path.Combine(feed, $"{project}.{version}.nupkg")), $"{project}.{version}.nupkg was not produced.");
             Assert.True(File.Exists(Path.Combine(feed, $"{project}.{version}.snupkg")), $"{project}.{version}.snupkg was not produced.");

@@ -6,7 +6,11 @@ using System.Net.ServerSentEvents;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Sse.PostgreSql.Node;
 using Sse.Runtime;
 using Sse.Runtime.AspNetCore;
@@ -54,6 +58,50 @@ public sealed class RedisLogTests(RedisFixture redis, ITestOutputHelper output)
     }
 
     [RequiresRedisFact]
+    public async Task Retention_ByAgeAndCount_ReportedFromTheFirstKeptEntry_KeysExpire()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var prefix = RedisFixture.NewPrefix();
+        var hub = new SseHubOptions { ReplayAge = TimeSpan.FromMinutes(1), ReplayCount = 50 };
+        await using var log = new RedisSseTopicLog(
+            Options.Create(new SseRedisOptions { Configuration = redis.Server.Configuration, KeyPrefix = prefix, TopicExpiry = TimeSpan.FromHours(2) }),
+            Options.Create(hub), timeProvider: clock);
+        await log.InitializeAsync();
+        var old = new List<long>();
+        for (var i = 0; i < 3; i++)
+        {
+            old.Add((await log.AppendAsync("aged", new SseTopicEventContent(null, Encoding.UTF8.GetBytes("old " + i)), default)).Position);
+        }
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var fresh = (await log.AppendAsync("aged", new SseTopicEventContent("named", "new"u8.ToArray()), default)).Position;
+        var head = await log.GetHeadAsync("aged", default);
+        Assert.Equal((fresh, old[^1]), (head.Position, head.DiscardedUpTo));
+        Assert.True((await log.ReadAsync("aged", old[0], 10, default)).IsTruncated);
+        var kept = await log.ReadAsync("aged", old[^1], 10, default);
+        Assert.False(kept.IsTruncated);
+        Assert.Equal([("named", "new")], kept.Events.Select(static e => (e.EventType, Encoding.UTF8.GetString(e.Data.Span))));
+        Assert.Equal(clock.GetUtcNow().ToUnixTimeMilliseconds(), kept.Events[0].Timestamp.ToUnixTimeMilliseconds());
+
+        // By count: MAXLEN ~ keeps at least the count, and what it removed is reported from the first kept entry.
+        for (var i = 0; i < 1_000; i++)
+        {
+            await log.AppendAsync("counted", new SseTopicEventContent(null, Encoding.UTF8.GetBytes("event " + i)), default);
+        }
+
+        var counted = await log.GetHeadAsync("counted", default);
+        var all = await log.ReadAsync("counted", counted.DiscardedUpTo, 2_000, default);
+        output.WriteLine($"Count 50 of 1,000: kept {all.Events.Count}, discarded up to {counted.DiscardedUpTo}.");
+        Assert.InRange(all.Events.Count, 50, 999);
+        Assert.Equal(counted.DiscardedUpTo + 1, all.Events[0].Position);
+        Assert.True((await log.ReadAsync("counted", counted.DiscardedUpTo - 1, 10, default)).IsTruncated);
+
+        // The keys expire (the topic expiry), so topics nobody uses again do not stay.
+        var ttl = await log.Connection.GetDatabase().KeyTimeToLiveAsync(prefix + "{t:counted}:m");
+        Assert.InRange(ttl!.Value, TimeSpan.FromHours(1), TimeSpan.FromHours(2));
+    }
+
+    [RequiresRedisFact]
     public async Task IdempotentPublish_OnAnotherLog_SaysWhatItNeeds()
     {
         using var hub = new SseHub(new InMemorySseTopicLog(Options.Create(new SseHubOptions())), Options.Create(new SseHubOptions()));
@@ -65,8 +113,15 @@ public sealed class RedisLogTests(RedisFixture redis, ITestOutputHelper output)
     public async Task WatchedTopicsHeadGoesBack_LostWrites_TheNodeStartsANewEpoch_ItsSubscribersGetTheReset()
     {
         var prefix = RedisFixture.NewPrefix();
-        await using var log = await RedisFixture.CreateLogAsync(redis.Server.Configuration, prefix);
-        using var hub = new SseHub(log, Options.Create(new SseHubOptions()));
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<IMeterFactory>();
+        using var rotations = new MetricCollector<long>(meters, "Sse.Runtime.AspNetCore.Redis", "sse.redis.epoch.rotations");
+        using var resets = new MetricCollector<long>(meters, "Sse.Runtime.AspNetCore", "sse.server.resets");
+        await using var log = new RedisSseTopicLog(
+            Options.Create(new SseRedisOptions { Configuration = redis.Server.Configuration, KeyPrefix = prefix, PollInterval = TimeSpan.FromMilliseconds(300) }),
+            Options.Create(new SseHubOptions()),
+            meterFactory: meters);
+        using var hub = new SseHub(log, Options.Create(new SseHubOptions()), meters);
         var topic = hub.Topic("lossy", Text);
         using var cts = new CancellationTokenSource(Timeout);
         await using var reader = topic.SubscribeAsync(cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
@@ -96,11 +151,19 @@ public sealed class RedisLogTests(RedisFixture redis, ITestOutputHelper output)
         output.WriteLine(reset.Reason);
         var epochAfter = (string?)await log.Connection.GetDatabase().HashGetAsync(meta, "epoch");
         Assert.NotEqual(epochBefore, epochAfter);
+        Assert.Equal(1, resets.GetMeasurementSnapshot().Sum(static m => m.Value));
 
         // The next event is of the new epoch: no id handed out before can be confused with it.
         var next = await topic.PublishAsync("after", cts.Token);
         Assert.StartsWith(epochAfter + "-", next, StringComparison.Ordinal);
         Assert.DoesNotContain(next, ids);
+
+        // Operators see it: the rotation is counted once the next poll sees the new epoch.
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (rotations.GetMeasurementSnapshot().Sum(static m => m.Value) == 0)
+        {
+            await Task.Delay(50, deadline.Token);
+        }
     }
 
     [RequiresRedisFact]
