@@ -34,7 +34,7 @@ namespace Sse.Loopback;
 /// </summary>
 internal static class BackplaneRun
 {
-    public static async Task RunAsync(int publishes, int latencySamples, int[] subscriberCounts, int outageSeconds)
+    public static async Task RunAsync(int publishes, int latencySamples, int[] subscriberCounts, int[] signalRSubscriberCounts, int outageSeconds)
     {
         // AOF with Redis's default fsync (every second), as most run it; SSE_REDIS_FSYNC=always for every write on disk.
         var fsync = Environment.GetEnvironmentVariable("SSE_REDIS_FSYNC") ?? "everysec";
@@ -90,7 +90,9 @@ internal static class BackplaneRun
             Console.WriteLine(await OursConnectionsAsync(redis, count));
         }
 
-        foreach (var count in subscriberCounts)
+        // SignalR's clients are HubConnections in this process (WebSockets), heavier than a stream: at 5,000 the run
+        // ran out of memory on the 2-core machine, so its counts are their own parameter.
+        foreach (var count in signalRSubscriberCounts)
         {
             Console.WriteLine(await SignalRConnectionsAsync(redis, count));
         }

@@ -7,7 +7,7 @@ using Sse.Loopback;
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- stream [events=1000000] [repetitions=3]
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- postgres [publishes=20000] [latencySamples=1000]   (needs Debian's postgresql)
-// dotnet run -c Release --project benchmarks/Sse.Loopback -- backplanes [publishes=20000] [latencySamples=1000] [subscribers=10,5000] [outageSeconds=10]   (needs redis-server; PostgreSQL rows when installed)
+// dotnet run -c Release --project benchmarks/Sse.Loopback -- backplanes [publishes=20000] [latencySamples=1000] [subscribers=10,5000] [signalRSubscribers=10,1000] [outageSeconds=10]   (needs redis-server; PostgreSQL rows when installed)
 // Measures over real loopback sockets with the server in its own process. The machine is shared: compare the rows of
 // one run, not runs of different days.
 switch (args.FirstOrDefault())
@@ -37,7 +37,8 @@ switch (args.FirstOrDefault())
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000,
             args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1_000,
             args.Length > 3 ? args[3].Split(',').Select(static c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [10, 5000],
-            args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 10);
+            args.Length > 4 ? args[4].Split(',').Select(static c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [10, 1000],
+            args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 10);
         break;
     case "stream":
         await StreamRun.RunAsync(
@@ -45,7 +46,7 @@ switch (args.FirstOrDefault())
             args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
         break;
     default:
-        Console.Error.WriteLine("usage: Sse.Loopback [all] | stream [events=1000000] [repetitions=3] | fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50] | postgres [publishes=20000] [latencySamples=1000] | backplanes [publishes=20000] [latencySamples=1000] [subscribers=10,5000] [outageSeconds=10]");
+        Console.Error.WriteLine("usage: Sse.Loopback [all] | stream [events=1000000] [repetitions=3] | fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50] | postgres [publishes=20000] [latencySamples=1000] | backplanes [publishes=20000] [latencySamples=1000] [subscribers=10,5000] [signalRSubscribers=10,1000] [outageSeconds=10]");
         return 2;
 }
 
