@@ -170,6 +170,7 @@ internal sealed class PostgreSqlAppendBatcher : IAsyncDisposable
         await using var transactionScope = transaction.ConfigureAwait(false);
         var command = new NpgsqlBatch(connection, transaction);
         await using var commandScope = command.ConfigureAwait(false);
+        command.BatchCommands.Add(new NpgsqlBatchCommand(_sql.StalledTransactionGuard));
         foreach (var pending in batch)
         {
             command.BatchCommands.Add(new NpgsqlBatchCommand(_sql.AppendQuiet)

@@ -129,7 +129,14 @@ internal sealed class PostgreSqlSseSql
             WHERE m.head IS NOT NULL
             """;
         RetentionLock = "SELECT pg_try_advisory_xact_lock(hashtext($1))";
+
+        // The log's own transactions hold a topic's row (appends) or the retention lock: a server that stalls inside one
+        // (paused, frozen, partitioned with its socket open) must not hold them up for every other server. PostgreSQL
+        // ends such a session after this long idle in the transaction, which rolls it back and frees its locks.
+        StalledTransactionGuard = "SET LOCAL idle_in_transaction_session_timeout = '5s'";
     }
+
+    public string StalledTransactionGuard { get; }
 
     public string Channel { get; }
 

@@ -298,6 +298,12 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
         await using var connectionScope = connection.ConfigureAwait(false);
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
+        var guard = new NpgsqlCommand(_sql.StalledTransactionGuard, connection, transaction);
+        await using (guard.ConfigureAwait(false))
+        {
+            await guard.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var tryLock = new NpgsqlCommand(_sql.RetentionLock, connection, transaction) { Parameters = { new() { Value = _options.Schema + " retention" } } };
         await using (tryLock.ConfigureAwait(false))
         {
