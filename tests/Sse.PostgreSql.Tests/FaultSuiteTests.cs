@@ -12,6 +12,7 @@ using Npgsql;
 using Sse.PostgreSql.Node;
 using Sse.Runtime;
 using Sse.Tests;
+using static Sse.Tests.NodeNotes;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -336,10 +337,6 @@ public sealed class FaultSuiteTests(PostgresFixture postgres, ITestOutputHelper 
         }
     }
 
-    private static Note[] Notes(long from, int count) => [.. Enumerable.Range(0, count).Select(i => new Note(from + i, "p"))];
-
-    private static IEnumerable<long> Seqs(long from, int count) => Enumerable.Range(0, count).Select(i => from + i);
-
     private static long PositionOf(string id) => long.Parse(id[(id.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
 
     private async Task<AppProcess> StartNodeAsync(string name, string schema, bool retention = false, string? connectionString = null, string[]? extra = null)
@@ -410,17 +407,6 @@ public sealed class FaultSuiteTests(PostgresFixture postgres, ITestOutputHelper 
         }
 
         throw new InvalidOperationException("The stream ended before the end note.");
-    }
-
-    private static async Task<List<long>> TakeAsync(IAsyncEnumerator<Note> stream, int count)
-    {
-        var notes = new List<long>();
-        while (notes.Count < count && await stream.MoveNextAsync().AsTask().WaitAsync(Timeout))
-        {
-            notes.Add(stream.Current.Seq);
-        }
-
-        return notes;
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)

@@ -9,6 +9,7 @@ using System.Threading.Tasks;
 using Sse.PostgreSql.Node;
 using Sse.Runtime;
 using Sse.Tests;
+using static Sse.Tests.NodeNotes;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -247,21 +248,6 @@ public sealed class RedisFaultTests(RedisFixture redis, ITestOutputHelper output
                 await Task.Delay(200, deadline.Token);
             }
         }
-    }
-
-    private static Note[] Notes(long from, int count) => [.. Enumerable.Range(0, count).Select(i => new Note(from + i, "test"))];
-
-    private static List<long> Seqs(long from, int count) => [.. Enumerable.Range(0, count).Select(i => from + i)];
-
-    private static async Task<List<long>> TakeAsync(IAsyncEnumerator<Note> stream, int count)
-    {
-        var notes = new List<long>();
-        while (notes.Count < count && await stream.MoveNextAsync().AsTask().WaitAsync(Timeout))
-        {
-            notes.Add(stream.Current.Seq);
-        }
-
-        return notes;
     }
 
     private async Task<AppProcess> StartNodeAsync(string name, string configuration, string prefix)
