@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using Microsoft.Playwright;
 using Sse.Tests;
+using Sse.Testing;
 using Xunit;
 
 namespace Sse.EndToEnd.Tests;
@@ -53,7 +54,7 @@ public sealed class BrowserTests(ServerFixture server) : IClassFixture<ServerFix
     public async Task EventSource_ResumesAfterCutConnections_AndStopsOnTheEndEvent()
     {
         // Three cuts of the stream's connections, at different depths; the page itself loads uncut.
-        await using var proxy = new FaultProxy(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, server.BaseAddress.Port), "sequence-items", static i => i < 3 ? new CutPlan(1_500 + (i * 2_500), CutKind.MidFrame) : null);
+        await using var proxy = new SseFaultProxy(server.BaseAddress, static r => r.Index < 3 ? SseFault.CutAfterBytes(1_500 + (r.Index * 2_500), SseCutPoint.MidFrame) : null, "sequence-items");
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
@@ -71,6 +72,6 @@ public sealed class BrowserTests(ServerFixture server) : IClassFixture<ServerFix
 
         // After the end event the page closed the source: no further connection is made.
         await Task.Delay(500);
-        Assert.Equal(4, proxy.Streams);
+        Assert.Equal(4, proxy.Requests.Count);
     }
 }

@@ -11,6 +11,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Sse.Runtime;
+using Sse.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -47,15 +48,15 @@ public sealed class ResumeTests(ServerFixture server, ITestOutputHelper output) 
         const int Cuts = 50;
         const int Seed = 20261126;
         var random = new Random(Seed);
-        CutKind[] kinds = endpoint.StartsWith("crlf", StringComparison.Ordinal)
-            ? [CutKind.Anywhere, CutKind.MidFrame, CutKind.MidUtf8, CutKind.BetweenCrAndLf]
-            : [CutKind.Anywhere, CutKind.MidFrame, CutKind.MidUtf8, CutKind.AtLineEnd];
-        var plans = Enumerable.Range(0, Cuts).Select(i => new CutPlan(random.Next(50, 16_000), kinds[i % kinds.Length])).ToArray();
-        output.WriteLine($"seed {Seed}; cut plans: {string.Join(", ", plans.Select(static p => $"{p.AfterBytes}/{p.Kind}"))}");
+        SseCutPoint[] kinds = endpoint.StartsWith("crlf", StringComparison.Ordinal)
+            ? [SseCutPoint.Anywhere, SseCutPoint.MidFrame, SseCutPoint.MidUtf8, SseCutPoint.BetweenCrAndLf]
+            : [SseCutPoint.Anywhere, SseCutPoint.MidFrame, SseCutPoint.MidUtf8, SseCutPoint.AtLineEnd];
+        var plans = Enumerable.Range(0, Cuts).Select(i => SseFault.CutAfterBytes(random.Next(50, 16_000), kinds[i % kinds.Length])).ToArray();
+        output.WriteLine($"seed {Seed}; cut plans: {string.Join(", ", plans.Select(static p => p.Description))}");
 
         await using var host = httpVersion == 2 ? await TestServer.StartAsync(new StreamProbe(), new TestLoggerProvider(), http2: true) : null;
         var target = httpVersion == 2 ? host!.Http2Address! : server.BaseAddress;
-        await using var proxy = new FaultProxy(new IPEndPoint(IPAddress.Loopback, target.Port), httpVersion == 2 ? string.Empty : "text", i => i < Cuts ? plans[i] : null);
+        await using var proxy = new SseFaultProxy(target, r => r.Index < Cuts ? plans[r.Index] : null, httpVersion == 2 ? string.Empty : "text");
         var reconnects = 0;
         var options = FastReconnects(new SseClientOptions { OnReconnecting = _ => Interlocked.Increment(ref reconnects) });
         using var http = new HttpClient(new SocketsHttpHandler())
@@ -82,14 +83,14 @@ public sealed class ResumeTests(ServerFixture server, ITestOutputHelper output) 
         Assert.Equal(Events, expected);
         Assert.Equal(Cuts, proxy.Cuts);
         Assert.True(reconnects >= Cuts, $"{reconnects} reconnects for {Cuts} cuts");
-        output.WriteLine($"{endpoint}: {Events} events, {proxy.Cuts} cuts, {reconnects} reconnects, {proxy.Streams} connections, {stopwatch.ElapsedMilliseconds} ms");
+        output.WriteLine($"{endpoint}: {Events} events, {proxy.Cuts} cuts, {reconnects} reconnects, {proxy.Requests.Count} connections, {stopwatch.ElapsedMilliseconds} ms");
         Console.WriteLine($"Resume proof ({endpoint}): {Events} events, {proxy.Cuts} cuts, {reconnects} reconnects, {stopwatch.ElapsedMilliseconds} ms");
     }
 
     [Fact]
     public async Task NonResumableStreamCut_FailsWithConnectionLost_NeverRestartsSilently()
     {
-        await using var proxy = new FaultProxy(new IPEndPoint(IPAddress.Loopback, server.BaseAddress.Port), "/resume/once", static i => i == 0 ? new CutPlan(600, CutKind.MidFrame) : null);
+        await using var proxy = new SseFaultProxy(server.BaseAddress, static r => r.Index == 0 ? SseFault.CutAfterBytes(600, SseCutPoint.MidFrame) : null, "/resume/once");
         using var http = new HttpClient { BaseAddress = proxy.Address };
         var resumeProbe = server.ResumeProbe;
         var before = resumeProbe.Count("once");
@@ -262,7 +263,7 @@ public sealed class ResumeTests(ServerFixture server, ITestOutputHelper output) 
     [Fact]
     public async Task HandlersRunOnEveryReconnect_ARefreshedTokenIsUsed()
     {
-        await using var proxy = new FaultProxy(new IPEndPoint(IPAddress.Loopback, server.BaseAddress.Port), "/resume/sequence", static i => i < 2 ? new CutPlan(2_000 * (i + 1), CutKind.Anywhere) : null);
+        await using var proxy = new SseFaultProxy(server.BaseAddress, static r => r.Index < 2 ? SseFault.CutAfterBytes(2_000 * (r.Index + 1)) : null, "/resume/sequence");
         var services = new ServiceCollection();
         var tokens = 0;
         services.AddResumeFeedClient(http => http.BaseAddress = proxy.Address, FastReconnects2)
@@ -298,7 +299,7 @@ public sealed class ResumeTests(ServerFixture server, ITestOutputHelper output) 
         Assert.True(stopwatch.Elapsed > TimeSpan.FromSeconds(2), $"The stream took only {stopwatch.ElapsedMilliseconds} ms.");
 
         // A non-resumable stream whose connection is cut: the handler does not resend it, the client fails it.
-        await using var proxy = new FaultProxy(new IPEndPoint(IPAddress.Loopback, server.BaseAddress.Port), "/resume/once", static i => new CutPlan(800, CutKind.Anywhere));
+        await using var proxy = new SseFaultProxy(server.BaseAddress, static _ => SseFault.CutAfterBytes(800), "/resume/once");
         var cutServices = new ServiceCollection();
         cutServices.AddResumeFeedClient(http => http.BaseAddress = proxy.Address).AddStandardResilienceHandler();
         await using var cutProvider = cutServices.BuildServiceProvider();

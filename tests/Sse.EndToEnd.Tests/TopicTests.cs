@@ -13,6 +13,7 @@ using Sse.Runtime;
 using Sse.Runtime.AspNetCore;
 using Sse.Runtime.AspNetCore.TopicLogs;
 using Sse.Tests;
+using Sse.Testing;
 using Xunit;
 
 namespace Sse.EndToEnd.Tests;
@@ -92,7 +93,7 @@ public sealed class TopicTests(ServerFixture server) : IClassFixture<ServerFixtu
     {
         const int Events = 2_000;
         var room = NewRoom();
-        await using var proxy = new FaultProxy(new IPEndPoint(IPAddress.Loopback, server.BaseAddress.Port), "/chat/rooms/", static i => i < 10 ? new CutPlan(300 + (i * 700), CutKind.MidFrame) : null);
+        await using var proxy = new SseFaultProxy(server.BaseAddress, static r => r.Index < 10 ? SseFault.CutAfterBytes(300 + (r.Index * 700), SseCutPoint.MidFrame) : null, "/chat/rooms/");
         var services = new ServiceCollection();
         services.AddChatFeedClient(http => http.BaseAddress = proxy.Address, static o =>
         {

@@ -1,0 +1,32 @@
+namespace Sse.Testing;
+
+/// <summary>A request <see cref="SseFaultProxy"/> saw go to the server (one whose target has the proxy's marker), and what it did to it.</summary>
+public sealed class SseProxiedRequest
+{
+    internal SseProxiedRequest(int index, string method, string target, string? lastEventId)
+    {
+        Index = index;
+        Method = method;
+        Target = target;
+        LastEventId = lastEventId;
+    }
+
+    /// <summary>Gets its number among the marked requests, from 0: the first connection of a stream is 0, its first reconnect 1.</summary>
+    public int Index { get; }
+
+    /// <summary>Gets the request's method (<c>GET</c>, <c>POST</c>; <c>PRI</c> for an HTTP/2 connection, whose requests the proxy does not read).</summary>
+    public string Method { get; }
+
+    /// <summary>Gets the request's target (path and query).</summary>
+    public string Target { get; }
+
+    /// <summary>Gets the <c>Last-Event-ID</c> header it carried, or <see langword="null"/>: what a client resumed from.</summary>
+    public string? LastEventId { get; }
+
+    /// <summary>Gets the fault the plan gave it, or <see langword="null"/>.</summary>
+    public SseFault? Fault { get; internal set; }
+
+    /// <inheritdoc />
+    public override string ToString() =>
+        $"#{Index} {Method} {Target} (Last-Event-ID {(LastEventId is null ? "none" : "'" + LastEventId + "'")}){(Fault is null ? string.Empty : ": " + Fault)}";
+}
