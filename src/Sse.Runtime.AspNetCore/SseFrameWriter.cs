@@ -138,6 +138,18 @@ internal sealed class SseFrameWriter : IDisposable
         _pipe.Write(frame);
     }
 
+    /// <summary>
+    /// Writes a frame with only an <c>id:</c> line, and commits: it sets the client's last event id without an event
+    /// (WHATWG: the id is taken at the blank line even when there is no data), so a live subscriber that is dropped
+    /// before its first event resumes from where its subscription began instead of starting over.
+    /// </summary>
+    public void WriteIdOnly(string id)
+    {
+        WriteField("id: "u8, id);
+        _buffer.Write("\n"u8);
+        Commit();
+    }
+
     /// <summary>Writes the <c>sse-reset</c> event that tells a client the stream cannot resume from its Last-Event-ID, and commits.</summary>
     public void WriteReset(string? lastEventId, string detail) => WriteControl(SseProtocol.ResetEventType, "Cannot resume", detail, lastEventId);
 

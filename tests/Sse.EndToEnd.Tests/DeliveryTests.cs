@@ -18,6 +18,7 @@ using Sse.Runtime;
 using Sse.Runtime.AspNetCore;
 using Sse.Runtime.AspNetCore.TopicLogs;
 using Sse.Tests;
+using Sse.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -134,8 +135,8 @@ public sealed class DeliveryTests(ITestOutputHelper output)
     public async Task ServerThatHeardNothingPastRetention_GeneratedClientGetsTheExactPrefix_ThenTheResetSignal()
     {
         await using var host = await TestServer.StartAsync(new StreamProbe(), new TestLoggerProvider(), hub: static o => o.ReplayCount = 100, services: static services =>
-            services.Replace(ServiceDescriptor.Singleton<ISseTopicLog>(static sp => new FaultyTopicLog(new InMemorySseTopicLog(sp.GetRequiredService<IOptions<SseHubOptions>>())))));
-        var log = (FaultyTopicLog)host.App.Services.GetRequiredService<ISseTopicLog>();
+            services.Replace(ServiceDescriptor.Singleton<ISseTopicLog>(static sp => new SseFaultyTopicLog(new InMemorySseTopicLog(sp.GetRequiredService<IOptions<SseHubOptions>>())))));
+        var log = (SseFaultyTopicLog)host.App.Services.GetRequiredService<ISseTopicLog>();
         var room = NewRoom();
         var topic = host.App.Services.GetRequiredService<ChatFeedPublisher>().Room(room);
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
@@ -254,8 +255,8 @@ public sealed class DeliveryTests(ITestOutputHelper output)
     {
         var logs = new TestLoggerProvider();
         await using var host = await TestServer.StartAsync(new StreamProbe(), logs, services: static services =>
-            services.Replace(ServiceDescriptor.Singleton<ISseTopicLog>(static sp => new FaultyTopicLog(new InMemorySseTopicLog(sp.GetRequiredService<IOptions<SseHubOptions>>())))));
-        var log = (FaultyTopicLog)host.App.Services.GetRequiredService<ISseTopicLog>();
+            services.Replace(ServiceDescriptor.Singleton<ISseTopicLog>(static sp => new SseFaultyTopicLog(new InMemorySseTopicLog(sp.GetRequiredService<IOptions<SseHubOptions>>())))));
+        var log = (SseFaultyTopicLog)host.App.Services.GetRequiredService<ISseTopicLog>();
         var room = NewRoom();
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         log.FailReads = true;

@@ -89,6 +89,36 @@ public sealed class TopicTests(ServerFixture server) : IClassFixture<ServerFixtu
     }
 
     [Fact]
+    public async Task LiveSubscriberDroppedBeforeItsFirstEvent_ResumesFromWhereItSubscribed_NothingLost()
+    {
+        // The stream starts with an id-only frame (the subscription's position), so a client cut off before any event
+        // resumes from there, and gets what was published while it was away, instead of subscribing afresh.
+        var room = NewRoom();
+        await using var proxy = new SseFaultProxy(server.BaseAddress, marker: "/chat/rooms/");
+        var recorder = new SseStreamRecorder<ChatMessage>(context: proxy.ToString);
+        var services = new ServiceCollection();
+        services.AddChatFeedClient(http => http.BaseAddress = proxy.Address, o => (o.OnConnected, o.OnDisconnected, o.InitialReconnectDelay) = (recorder.Options.OnConnected, recorder.Options.OnDisconnected, TimeSpan.FromMilliseconds(200)));
+        await using var provider = services.BuildServiceProvider();
+        await using var subscription = await provider.GetRequiredService<IChatFeed>().Room(room).ConnectAsync();
+        var reading = recorder.RecordAsync(subscription, count: 5);
+        for (var waited = 0; proxy.Requests is not [{ LastIdSent: not null }, ..]; waited += 10)
+        {
+            Assert.True(waited < 30_000, "The server sent no id before the first event: a client dropped now would subscribe afresh and miss what comes meanwhile.");
+            await Task.Delay(10);
+        }
+
+        proxy.CutAll();
+        for (var i = 0; i < 5; i++)
+        {
+            await server.ChatPublisher.Room(room).PublishAsync(new ChatMessage("p", i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        await reading;
+        SseAssert.Sequence(recorder, ["0", "1", "2", "3", "4"], static m => m.Text);
+        Assert.Equal(proxy.Requests[0].LastIdSent, recorder.LastEventIdsSent[1]);
+    }
+
+    [Fact]
     public async Task GeneratedClient_ResumesATopicThroughCutConnections_NoGapNoDuplicate()
     {
         const int Events = 2_000;

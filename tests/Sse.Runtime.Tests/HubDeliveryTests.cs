@@ -10,6 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 using Sse.Runtime.AspNetCore;
 using Sse.Runtime.Infrastructure;
 using Sse.Tests;
+using Sse.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -26,12 +27,12 @@ public sealed class HubDeliveryTests(ITestOutputHelper output)
     private static readonly SseEventFormat<string> Text = SseEventFormat.Text();
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private static (SseHub Hub, FaultyTopicLog Log, InMemorySseTopicLog Memory) CreateHub(Action<SseHubOptions>? configure = null, TimeProvider? time = null)
+    private static (SseHub Hub, SseFaultyTopicLog Log, InMemorySseTopicLog Memory) CreateHub(Action<SseHubOptions>? configure = null, TimeProvider? time = null)
     {
         var options = new SseHubOptions();
         configure?.Invoke(options);
         var memory = new InMemorySseTopicLog(Options.Create(options), time);
-        var log = new FaultyTopicLog(memory);
+        var log = new SseFaultyTopicLog(memory);
         return (new SseHub(log, Options.Create(options)), log, memory);
     }
 

@@ -77,6 +77,16 @@ internal static partial class SseTopicHandler
             using var cancelled = session.Token.UnsafeRegister(static state => ((SseSubscriber)state!).Close(), subscriber);
             await session.StartAsync().ConfigureAwait(false);
             var writer = session.Writer;
+            if (string.IsNullOrEmpty(lastEventId))
+            {
+                // A live subscriber's resume point, before any event: dropped before its first one, its client
+                // resumes from here (and gets what was published meanwhile) instead of subscribing afresh.
+                writer.WriteIdOnly(SseTopicIds.Id(subscriber.Epoch, subscriber.StartPosition));
+                if (!await session.FlushAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
             while (true)
             {
                 if (subscriber.ReplayPending)

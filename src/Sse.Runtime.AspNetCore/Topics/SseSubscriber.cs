@@ -63,6 +63,7 @@ internal sealed class SseSubscriber
         _replayCursor = replayAfter;
         _replayUpTo = liveAfter;
         LastPosition = liveAfter;
+        StartPosition = liveAfter;
         _maxEvents = options.MaxQueuedEvents;
         _maxBytes = options.MaxQueuedBytes;
         Policy = policy;
@@ -82,6 +83,9 @@ internal sealed class SseSubscriber
 
     /// <summary>Gets the signal the writer waits on.</summary>
     public SseSignal Signal { get; } = new();
+
+    /// <summary>Gets where its live events start: it is owed every event after this position (its resume point before its first event).</summary>
+    public long StartPosition { get; }
 
     /// <summary>Gets the position of the last live event given to this subscriber; events up to it are never given again.</summary>
     public long LastPosition { get; private set; }

@@ -315,7 +315,15 @@ public sealed class SseFaultProxy : IAsyncDisposable
                 await WhileStalledAsync(cancellationToken).ConfigureAwait(false);
                 var forward = read - start;
                 var action = Action.None;
-                if (Volatile.Read(ref connection.Planned) && connection.Fault is { } fault && !connection.Done)
+                if (Volatile.Read(ref connection.Planned) && connection.Fault is null)
+                {
+                    // Nothing to do to it: only follow the stream (its ids).
+                    for (var i = start; i < read; i++)
+                    {
+                        connection.Tracker.Take(buffer[i]);
+                    }
+                }
+                else if (Volatile.Read(ref connection.Planned) && connection.Fault is { } fault && !connection.Done)
                 {
                     for (var i = start; i < read; i++)
                     {
@@ -366,7 +374,7 @@ public sealed class SseFaultProxy : IAsyncDisposable
         SseProxiedRequest request;
         lock (_requests)
         {
-            request = new SseProxiedRequest(_requests.Count, method, target, lastEventId);
+            request = new SseProxiedRequest(_requests.Count, method, target, lastEventId) { Tracker = connection.Tracker };
             _requests.Add(request);
         }
 

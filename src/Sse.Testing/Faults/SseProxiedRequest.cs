@@ -23,6 +23,11 @@ public sealed class SseProxiedRequest
     /// <summary>Gets the <c>Last-Event-ID</c> header it carried, or <see langword="null"/>: what a client resumed from.</summary>
     public string? LastEventId { get; }
 
+    /// <summary>Gets the last <c>id:</c> the server sent on this request's connection (HTTP/1.1), or <see langword="null"/>: where its client would resume from.</summary>
+    public string? LastIdSent => Tracker?.LastId;
+
+    internal SseResponseTracker? Tracker { get; set; }
+
     /// <summary>Gets the fault the plan gave it, or <see langword="null"/>.</summary>
     public SseFault? Fault { get; internal set; }
 

@@ -16,9 +16,13 @@ internal sealed class SseResponseTracker
     private bool _lineIsData;
     private bool _frameHasData;
     private byte _previous;
+    private readonly System.Collections.Generic.List<byte> _line = [];
 
     /// <summary>Gets the events completed so far.</summary>
     public int Events { get; private set; }
+
+    /// <summary>Gets the value of the last complete <c>id:</c> line the server sent, or <see langword="null"/>.</summary>
+    public string? LastId { get; private set; }
 
     /// <summary>Gets whether the last byte taken was the event stream's (not the response head or chunk framing).</summary>
     public bool LastWasPayload { get; private set; }
@@ -100,6 +104,13 @@ internal sealed class SseResponseTracker
 
         if (b is (byte)'\n' or (byte)'\r')
         {
+            if (_line.Count >= 3 && _line[0] == 'i' && _line[1] == 'd' && _line[2] == ':')
+            {
+                var start = _line.Count > 3 && _line[3] == ' ' ? 4 : 3;
+                LastId = System.Text.Encoding.UTF8.GetString([.. _line.GetRange(start, _line.Count - start)]);
+            }
+
+            _line.Clear();
             var dispatched = false;
             if (_lineLength == 0)
             {
@@ -121,6 +132,11 @@ internal sealed class SseResponseTracker
         }
 
         // "data" then ':' or the end of the line makes a data line.
+        if (_line.Count < 256)
+        {
+            _line.Add(b);
+        }
+
         _lineLength++;
         _lineIsData = _lineLength switch
         {

@@ -5,21 +5,28 @@ using System.Threading.Tasks;
 using Sse.Runtime.AspNetCore;
 using Sse.Runtime.AspNetCore.TopicLogs;
 
-namespace Sse.Tests;
+namespace Sse.Testing;
 
 /// <summary>
-/// A topic log in front of another that plays the faults a server meets: wake-ups held back (a paused process, a
-/// listener cut off from its database: the hub hears nothing while others keep publishing), and reads or appends that
-/// fail as an unreachable database's do (<see cref="SseTopicLogUnavailableException"/>).
+/// A topic log in front of another that plays the faults a server meets with its backplane: wake-ups held back (a
+/// paused process, a listener cut off from its database: the hub hears nothing while others keep publishing), reads
+/// that are slow, and reads or appends that fail as an unreachable database's do
+/// (<see cref="SseTopicLogUnavailableException"/>: the endpoints answer 503 with Retry-After). Register it in place of
+/// the log: <c>services.Replace(ServiceDescriptor.Singleton&lt;ISseTopicLog&gt;(sp =&gt; new SseFaultyTopicLog(new InMemorySseTopicLog(...))))</c>.
 /// </summary>
-internal sealed class FaultyTopicLog(ISseTopicLog inner) : ISseTopicLog
+/// <param name="inner">The log that keeps the events.</param>
+public sealed class SseFaultyTopicLog(ISseTopicLog inner) : ISseTopicLog
 {
     private readonly object _gate = new();
     private readonly List<Watcher> _watchers = [];
     private bool _holding;
     private int _reads;
 
+    /// <summary>Gets the log that keeps the events.</summary>
     public ISseTopicLog Inner => inner;
+
+    /// <summary>Gets or sets how long each read (of events or of a head) waits first (a slow database).</summary>
+    public TimeSpan ReadDelay { get; set; }
 
     /// <summary>Gets or sets whether reads fail as if the database were down.</summary>
     public bool FailReads { get; set; }
@@ -62,21 +69,55 @@ internal sealed class FaultyTopicLog(ISseTopicLog inner) : ISseTopicLog
         }
     }
 
+    /// <summary>Makes appends and reads fail for <paramref name="duration"/> (an outage), then work again.</summary>
+    /// <param name="duration">How long.</param>
+    /// <returns>A task that completes when the outage is over.</returns>
+    public async Task OutageAsync(TimeSpan duration)
+    {
+        (FailAppends, FailReads) = (true, true);
+        try
+        {
+            await Task.Delay(duration).ConfigureAwait(false);
+        }
+        finally
+        {
+            (FailAppends, FailReads) = (false, false);
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask<SseTopicPosition> AppendAsync(string topic, SseTopicEventContent content, CancellationToken cancellationToken) =>
         FailAppends ? throw Unavailable() : inner.AppendAsync(topic, content, cancellationToken);
 
-    public ValueTask<SseTopicHead> GetHeadAsync(string topic, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async ValueTask<SseTopicHead> GetHeadAsync(string topic, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _reads);
-        return FailReads ? throw Unavailable() : inner.GetHeadAsync(topic, cancellationToken);
+        await BeforeReadAsync(cancellationToken).ConfigureAwait(false);
+        return await inner.GetHeadAsync(topic, cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask<SseTopicRead> ReadAsync(string topic, long afterPosition, int maxCount, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async ValueTask<SseTopicRead> ReadAsync(string topic, long afterPosition, int maxCount, CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _reads);
-        return FailReads ? throw Unavailable() : inner.ReadAsync(topic, afterPosition, maxCount, cancellationToken);
+        await BeforeReadAsync(cancellationToken).ConfigureAwait(false);
+        return await inner.ReadAsync(topic, afterPosition, maxCount, cancellationToken).ConfigureAwait(false);
     }
 
+    private async ValueTask BeforeReadAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reads);
+        if (ReadDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(ReadDelay, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (FailReads)
+        {
+            throw Unavailable();
+        }
+    }
+
+    /// <inheritdoc />
     public async ValueTask<IAsyncDisposable> WatchAsync(string topic, Action<SseTopicPosition> onAppended, CancellationToken cancellationToken)
     {
         var watcher = new Watcher(onAppended);
@@ -102,7 +143,7 @@ internal sealed class FaultyTopicLog(ISseTopicLog inner) : ISseTopicLog
     }
 
     private static SseTopicLogUnavailableException Unavailable() =>
-        new("The test's topic log is down.", new System.IO.IOException("connection refused"), TimeSpan.FromSeconds(2));
+        new("The test's topic log is down (SseFaultyTopicLog).", new System.IO.IOException("connection refused"), TimeSpan.FromSeconds(2));
 
     private sealed class Watcher(Action<SseTopicPosition> callback)
     {
@@ -111,7 +152,7 @@ internal sealed class FaultyTopicLog(ISseTopicLog inner) : ISseTopicLog
         public SseTopicPosition? Held { get; set; }
     }
 
-    private sealed class Unwatch(FaultyTopicLog log, Watcher watcher, IAsyncDisposable inner) : IAsyncDisposable
+    private sealed class Unwatch(SseFaultyTopicLog log, Watcher watcher, IAsyncDisposable inner) : IAsyncDisposable
     {
         public ValueTask DisposeAsync()
         {
