@@ -285,9 +285,13 @@ internal sealed class SseSession<T> : IAsyncDisposable
         }
     }
 
-    /// <summary>Failures of the transport, as opposed to answers the server gave (a 4xx, a wrong content type) or the caller's cancellation.</summary>
+    /// <summary>
+    /// Failures of the transport, as opposed to answers the server gave (a 4xx, a wrong content type) or the caller's
+    /// cancellation. A bare <see cref="System.Net.Sockets.SocketException"/> is one too: a connection reset right after
+    /// it was accepted surfaces that way, unwrapped.
+    /// </summary>
     private static bool IsTransport(Exception ex) =>
-        ex is IOException or ObjectDisposedException || (ex is HttpRequestException && ex is not SseHttpException);
+        ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException || (ex is HttpRequestException && ex is not SseHttpException);
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }
