@@ -3,6 +3,8 @@ using System.Linq;
 using System.Net;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Sse.Runtime.AspNetCore;
 using Sse.Runtime;
 using Sse.Testing;
 using Xunit;
@@ -70,5 +72,36 @@ public sealed class TestKitTests
         await reading;
         SseAssert.Sequence(recorder, ["back"], static m => m.Text);
         Assert.Contains(recorder.Disconnections, static d => d.Reason == SseDisconnectReason.ConnectFailed);
+    }
+
+    [Fact]
+    public async Task OneFakeClockForBothEnds_ReconnectsAfter30SecondsIdle_InMilliseconds()
+    {
+        // The server sends no heartbeats, so the stream is quiet; the client's idle timeout (30 s) runs on the same
+        // fake clock as the server, so the test advances time instead of waiting for it.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var host = await SseTestHost.StartAsync(
+            static builder => builder.Services.AddChatFeedPublisher().AddScoped<IChatFeed, ChatFeed>().Configure<SseServerOptions>(static o => o.HeartbeatInterval = System.Threading.Timeout.InfiniteTimeSpan),
+            static app => app.MapChatFeed(),
+            new() { Marker = "/chat/rooms/", TimeProvider = clock });
+        var recorder = new SseStreamRecorder<ChatMessage>(context: host.Proxy.ToString);
+        (recorder.Options.TimeProvider, recorder.Options.IdleTimeout) = (clock, TimeSpan.FromSeconds(30));
+        using var http = host.CreateHttpClient();
+        await using var stream = await new ChatFeedClient(http, recorder.Options).Room("idle").ConnectAsync();
+        var reading = recorder.RecordAsync(stream, count: 1);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        for (var seconds = 0; recorder.Connections.Count < 2; seconds++)
+        {
+            Assert.True(seconds < 600, "No reconnect after ten idle minutes of fake time: " + recorder.Describe());
+            clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(5);
+        }
+
+        await host.Services.GetRequiredService<ChatFeedPublisher>().Room("idle").PublishAsync(new ChatMessage("p", "after"));
+        await reading;
+        SseAssert.Sequence(recorder, ["after"], static m => m.Text);
+        Assert.Contains(recorder.Disconnections, static d => d.Reason == SseDisconnectReason.IdleTimeout);
+        SseAssert.EveryReconnectResumed(recorder);
+        Console.WriteLine($"30 s of idle time, then the reconnect: {started.ElapsedMilliseconds} ms of real time.");
     }
 }
