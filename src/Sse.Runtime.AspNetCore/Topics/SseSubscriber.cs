@@ -53,8 +53,11 @@ internal sealed class SseSubscriber
     private SseOutgoingEvent[] _replayPage = [];
     private int _replayIndex;
 
-    public SseSubscriber(string topic, string epoch, string? stream, long replayAfter, long liveAfter, SseHubOptions options, SseSlowConsumerPolicy policy, HttpContext? httpContext)
+    private readonly System.Func<SseTopicEvent, SseOutgoingEvent> _outgoing;
+
+    public SseSubscriber(string topic, string epoch, string? stream, long replayAfter, long liveAfter, SseHubOptions options, SseSlowConsumerPolicy policy, HttpContext? httpContext, System.Func<SseTopicEvent, SseOutgoingEvent> outgoing)
     {
+        _outgoing = outgoing;
         Debug.Assert(replayAfter <= liveAfter, "A replay ends where live delivery starts.");
         Topic = topic;
         Epoch = epoch;
@@ -146,7 +149,7 @@ internal sealed class SseSubscriber
         var page = new SseOutgoingEvent[count];
         for (var i = 0; i < count; i++)
         {
-            page[i] = new SseOutgoingEvent(events[i], Epoch);
+            page[i] = _outgoing(events[i]);
         }
 
         _replayPage = page;

@@ -52,6 +52,8 @@ internal sealed class SseTopicChannel
     private readonly string _topic;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly object _membership = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SseTopicEvent, SseOutgoingEvent> _outgoing = new();
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SseTopicEvent, SseOutgoingEvent>.CreateValueCallback _wrap;
     private SseSubscriber[] _subscribers = [];
     private IAsyncDisposable? _watch;
     private string _epoch = string.Empty;
@@ -67,7 +69,14 @@ internal sealed class SseTopicChannel
         _options = options;
         _metrics = metrics;
         _topic = topic;
+        _wrap = topicEvent => new SseOutgoingEvent(topicEvent, Volatile.Read(ref _epoch));
     }
+
+    /// <summary>
+    /// The event on its way out, one per event for live delivery and every replay alike: a log that hands out the same
+    /// event objects (the in-memory one) has each frame built once, however many subscribers resume over it.
+    /// </summary>
+    internal SseOutgoingEvent Outgoing(SseTopicEvent topicEvent) => _outgoing.GetValue(topicEvent, _wrap);
 
     public int Count => Volatile.Read(ref _subscribers).Length;
 
@@ -134,7 +143,7 @@ internal sealed class SseTopicChannel
                 replayAfter = liveAfter = position;
             }
 
-            subscriber = new SseSubscriber(_topic, _epoch, stream, replayAfter, liveAfter, _options, policy, httpContext);
+            subscriber = new SseSubscriber(_topic, _epoch, stream, replayAfter, liveAfter, _options, policy, httpContext, Outgoing);
             lock (_membership)
             {
                 if (_closed)
@@ -340,7 +349,7 @@ internal sealed class SseTopicChannel
             var subscribers = Volatile.Read(ref _subscribers);
             foreach (var logEvent in read.Events)
             {
-                var topicEvent = new SseOutgoingEvent(logEvent, _epoch);
+                var topicEvent = Outgoing(logEvent);
                 foreach (var subscriber in subscribers)
                 {
                     if (subscriber.Enqueue(topicEvent))
