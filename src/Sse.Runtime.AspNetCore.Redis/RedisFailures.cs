@@ -22,7 +22,6 @@ internal static class RedisFailures
             || server.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal)
             || server.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal)
             || server.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal),
-        ObjectDisposedException => false,
         _ => false,
     };
 

@@ -368,7 +368,11 @@ public sealed partial class RedisSseTopicLog : ISseTopicLog, IAsyncDisposable, I
         return false;
     }
 
-    private RedisChannel Channel(string topic) => _sharded ? RedisChannel.Sharded(_keys.For(topic).Channel) : RedisChannel.Literal(_keys.For(topic).Channel);
+    private RedisChannel Channel(string topic)
+    {
+        var name = _keys.For(topic).Channel;
+        return _sharded ? RedisChannel.Sharded(name) : RedisChannel.Literal(name);
+    }
 
     private void Announce(string topic, SseTopicPosition position)
     {

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 
 namespace Sse.Runtime.AspNetCore.TopicLogs;
 
@@ -10,7 +9,7 @@ namespace Sse.Runtime.AspNetCore.TopicLogs;
 public readonly record struct SseTopicPosition(string Epoch, long Position)
 {
     /// <summary>Gets the event id subscribers see: <c>{epoch}-{position}</c>.</summary>
-    public string EventId => Epoch + "-" + Position.ToString(CultureInfo.InvariantCulture);
+    public string EventId => SseTopicIds.Id(Epoch, Position);
 
     /// <inheritdoc />
     public override string ToString() => EventId;

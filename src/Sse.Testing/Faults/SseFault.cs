@@ -49,8 +49,6 @@ public sealed class SseFault
 
     internal TimeSpan? RetryAfter { get; private init; }
 
-    internal bool Cuts => Stall == TimeSpan.Zero && Status is null;
-
     /// <summary>Cuts the connection (a reset, as a network failure) after at least <paramref name="bytes"/> bytes toward the client, at a point of <paramref name="point"/>.</summary>
     /// <param name="bytes">The bytes of the response (head included) to let through first.</param>
     /// <param name="point">Where exactly, once that many went through.</param>
