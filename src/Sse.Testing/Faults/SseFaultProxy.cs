@@ -371,15 +371,17 @@ public sealed class SseFaultProxy : IAsyncDisposable
 
     private SseFault? Plan(Connection connection, string method, string target, string? lastEventId)
     {
-        SseProxiedRequest request;
+        SseFault? fault;
         lock (_requests)
         {
-            request = new SseProxiedRequest(_requests.Count, method, target, lastEventId) { Tracker = connection.Tracker };
+            // Planned one at a time, in the order the requests came: the seeded generator is drawn from in that order
+            // (and a Random is not for concurrent use), so a seed replays the same cuts.
+            var request = new SseProxiedRequest(_requests.Count, method, target, lastEventId, Random) { Tracker = connection.Tracker };
             _requests.Add(request);
+            fault = _plan?.Invoke(request);
+            request.Fault = fault;
         }
 
-        var fault = _plan?.Invoke(request);
-        request.Fault = fault;
         connection.Fault = fault;
         Volatile.Write(ref connection.Planned, true);
         return fault;

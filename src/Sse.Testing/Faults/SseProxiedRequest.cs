@@ -3,8 +3,9 @@ namespace Sse.Testing;
 /// <summary>A request <see cref="SseFaultProxy"/> saw go to the server (one whose target has the proxy's marker), and what it did to it.</summary>
 public sealed class SseProxiedRequest
 {
-    internal SseProxiedRequest(int index, string method, string target, string? lastEventId)
+    internal SseProxiedRequest(int index, string method, string target, string? lastEventId, System.Random random)
     {
+        Random = random;
         Index = index;
         Method = method;
         Target = target;
@@ -22,6 +23,9 @@ public sealed class SseProxiedRequest
 
     /// <summary>Gets the <c>Last-Event-ID</c> header it carried, or <see langword="null"/>: what a client resumed from.</summary>
     public string? LastEventId { get; }
+
+    /// <summary>Gets the proxy's seeded generator (<see cref="SseFaultProxy.Random"/>), for a plan's random cut: <c>r =&gt; SseFault.CutAtRandom(r.Random, 100, 5_000)</c>.</summary>
+    public System.Random Random { get; }
 
     /// <summary>Gets the last <c>id:</c> the server sent on this request's connection (HTTP/1.1), or <see langword="null"/>: where its client would resume from.</summary>
     public string? LastIdSent => Tracker?.LastId;

@@ -19,21 +19,22 @@ namespace Sse.Testing;
 /// Runs the endpoints of a contract under test on Kestrel at 127.0.0.1 (a free port), behind a
 /// <see cref="SseFaultProxy"/>, so a test drives the generated client through cuts, stalls and statuses; restarts the
 /// server on the same port, keeping or losing the hub's history; and hands out the topic log as a
-/// <see cref="SseFaultyTopicLog"/> for backplane outages. No static state: tests with hosts of their own run in parallel.
+/// <see cref="SseFaultyTopicLog"/> for backplane outages. The server is either a minimal host the test builds
+/// (<see cref="StartAsync(Action{WebApplicationBuilder}, Action{WebApplication}, SseTestHostOptions?)"/>) or the
+/// application's own <c>Program</c> through its <c>WebApplicationFactory</c> (on .NET 10). No static state: tests with
+/// hosts of their own run in parallel.
 /// </summary>
-public sealed class SseTestHost : IAsyncDisposable
+public sealed partial class SseTestHost : IAsyncDisposable
 {
-    private readonly Action<WebApplicationBuilder> _configure;
-    private readonly Action<WebApplication> _map;
+    private readonly Func<int, Action<IServiceCollection>, Task<RunningServer>> _start;
     private readonly SseTestHostOptions _options;
-    private WebApplication? _app;
+    private RunningServer? _server;
     private ISseTopicLog? _history;
     private int _port;
 
-    private SseTestHost(Action<WebApplicationBuilder> configure, Action<WebApplication> map, SseTestHostOptions options)
+    private SseTestHost(Func<int, Action<IServiceCollection>, Task<RunningServer>> start, SseTestHostOptions options)
     {
-        _configure = configure;
-        _map = map;
+        _start = start;
         _options = options;
     }
 
@@ -47,29 +48,48 @@ public sealed class SseTestHost : IAsyncDisposable
     public Uri ServerAddress { get; private set; } = null!;
 
     /// <summary>Gets the running server's services (its publisher, its hub).</summary>
-    public IServiceProvider Services => (_app ?? throw new InvalidOperationException("The server is stopped.")).Services;
+    public IServiceProvider Services => (_server ?? throw new InvalidOperationException("The server is stopped.")).Services;
 
     /// <summary>Gets the hub's topic log, wrapped to fail appends and reads or hold wake-ups on demand (when the application uses the default in-memory log).</summary>
     public SseFaultyTopicLog? TopicLog { get; private set; }
 
-    /// <summary>Starts the server and the proxy.</summary>
+    /// <summary>Starts a minimal server built by the test (services and endpoints of its choosing) and the proxy.</summary>
     /// <param name="configure">Registers the application's services (its contract's publisher, its implementation, <c>AddSseHub</c>).</param>
     /// <param name="map">Maps its endpoints (<c>app.MapChatFeed()</c>).</param>
     /// <param name="options">The faults, the seed, the clock; <see langword="null"/> for none.</param>
     /// <returns>The running host.</returns>
-    public static async Task<SseTestHost> StartAsync(Action<WebApplicationBuilder> configure, Action<WebApplication> map, SseTestHostOptions? options = null)
+    public static Task<SseTestHost> StartAsync(Action<WebApplicationBuilder> configure, Action<WebApplication> map, SseTestHostOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
         ArgumentNullException.ThrowIfNull(map);
-        var host = new SseTestHost(configure, map, options ?? new SseTestHostOptions());
-        await host.StartServerAsync().ConfigureAwait(false);
-        host.Proxy = new SseFaultProxy(host.ServerAddress, host._options.Faults, host._options.Marker, host._options.Seed);
-        return host;
+        return StartAsync(
+            async (port, testServices) =>
+            {
+                var builder = WebApplication.CreateSlimBuilder();
+                builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+                configure(builder);
+                testServices(builder.Services);
+                var app = builder.Build();
+                map(app);
+                await app.StartAsync().ConfigureAwait(false);
+                return new RunningServer(app.Services, async () =>
+                {
+                    await app.StopAsync().ConfigureAwait(false);
+                    await app.DisposeAsync().ConfigureAwait(false);
+                });
+            },
+            options);
     }
 
     /// <summary>An <see cref="HttpClient"/> to the proxy, for the generated client: <c>new ChatFeedClient(host.CreateHttpClient(), recorder.Options)</c>.</summary>
+    /// <param name="configure">Sets up its handler (a <c>CookieContainer</c> for a signed-in user, a client certificate), or <see langword="null"/>.</param>
     /// <returns>The client; the test disposes it.</returns>
-    public HttpClient CreateHttpClient() => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { BaseAddress = Proxy.Address };
+    public HttpClient CreateHttpClient(Action<SocketsHttpHandler>? configure = null)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        configure?.Invoke(handler);
+        return new HttpClient(handler) { BaseAddress = Proxy.Address };
+    }
 
     /// <summary>
     /// Stops the server (its streams end as in a deploy: clients see the connection drop) and starts it again on the
@@ -101,62 +121,64 @@ public sealed class SseTestHost : IAsyncDisposable
         await StopServerAsync().ConfigureAwait(false);
     }
 
+    private static async Task<SseTestHost> StartAsync(Func<int, Action<IServiceCollection>, Task<RunningServer>> start, SseTestHostOptions? options)
+    {
+        var host = new SseTestHost(start, options ?? new SseTestHostOptions());
+        try
+        {
+            await host.StartServerAsync().ConfigureAwait(false);
+            host.Proxy = new SseFaultProxy(host.ServerAddress, host._options.Faults, host._options.Marker, host._options.Seed);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     private async Task StartServerAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        var port = _port;
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        var server = await _start(_port, AddTestServices).ConfigureAwait(false);
+        _server = server;
+        var addresses = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+        ServerAddress = new Uri(addresses?.FirstOrDefault() ?? throw new InvalidOperationException("The server under test reports no address; is it Kestrel?"));
+        _port = ServerAddress.Port;
+    }
+
+    /// <summary>What the host puts over the application's registrations: the test's clock, and the hub's log kept by the host.</summary>
+    private void AddTestServices(IServiceCollection services)
+    {
         if (_options.TimeProvider is { } clock)
         {
-            builder.Services.AddSingleton(clock);
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton(clock);
         }
 
-        _configure(builder);
-
         // The default in-memory log is kept by the host (not the server), so a restart can keep its history; it is
-        // wrapped for faults, and the wrapper is not disposed with the server.
-        var log = builder.Services.LastOrDefault(static d => d.ServiceType == typeof(ISseTopicLog));
+        // wrapped for faults, and the wrapper is not disposed with the server. A log of another engine (PostgreSQL,
+        // Redis) is the application's: its history is the database's.
+        var log = services.LastOrDefault(static d => d.ServiceType == typeof(ISseTopicLog));
         if (log is null || log.ImplementationType == typeof(InMemorySseTopicLog))
         {
-            builder.Services.AddSseHub();
-            builder.Services.Replace(ServiceDescriptor.Singleton<ISseTopicLog>(services =>
+            services.AddSseHub();
+            services.Replace(ServiceDescriptor.Singleton<ISseTopicLog>(provider =>
             {
-                _history ??= new InMemorySseTopicLog(services.GetRequiredService<IOptions<SseHubOptions>>(), services.GetService<TimeProvider>());
+                _history ??= new InMemorySseTopicLog(provider.GetRequiredService<IOptions<SseHubOptions>>(), provider.GetService<TimeProvider>());
                 return TopicLog = new SseFaultyTopicLog(_history);
             }));
         }
-
-        var app = builder.Build();
-        _map(app);
-        await app.StartAsync().ConfigureAwait(false);
-        _app = app;
-        ServerAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        _port = ServerAddress.Port;
     }
 
     private async Task StopServerAsync()
     {
-        if (_app is { } app)
+        if (_server is { } server)
         {
-            _app = null;
-            await app.StopAsync().ConfigureAwait(false);
-            await app.DisposeAsync().ConfigureAwait(false);
+            _server = null;
+            await server.StopAsync().ConfigureAwait(false);
         }
     }
-}
 
-/// <summary>How <see cref="SseTestHost"/> runs the server under test.</summary>
-public sealed class SseTestHostOptions
-{
-    /// <summary>Gets or sets what the proxy does to each marked request (see <see cref="SseFaultProxy"/>), or <see langword="null"/> for nothing.</summary>
-    public Func<SseProxiedRequest, SseFault?>? Faults { get; set; }
-
-    /// <summary>Gets or sets what a request's target must contain to be planned (default: every request).</summary>
-    public string? Marker { get; set; }
-
-    /// <summary>Gets or sets the proxy's seed (printed in every failure), or <see langword="null"/> for a new one.</summary>
-    public int? Seed { get; set; }
-
-    /// <summary>Gets or sets the server's clock (heartbeats, retention), for example a <c>FakeTimeProvider</c> the client's <c>SseClientOptions.TimeProvider</c> shares.</summary>
-    public TimeProvider? TimeProvider { get; set; }
+    /// <summary>A started server: its services, and what stops and disposes it.</summary>
+    private sealed record RunningServer(IServiceProvider Services, Func<Task> StopAsync);
 }
