@@ -18,7 +18,7 @@ const runtime = outDir ? join(outDir, "sse-client") : join(root, "src", "Sse.Run
 rmSync(runtime, { recursive: true, force: true });
 mkdirSync(runtime, { recursive: true });
 for (const file of readdirSync(join(here, "..", "dist"))) {
-  if (file.endsWith(".js")) {
+  if (file.endsWith(".js") && file !== "testing.js") { // the test stub is for node's test runner, not pages
     const text = readFileSync(join(here, "..", "dist", file), "utf8").replace(/\n\/\/# sourceMappingURL=.*\s*$/, "\n");
     writeFileSync(join(runtime, file), text);
   }

@@ -156,6 +156,11 @@ export async function* readItems<T>(
               eventCount++;
               attempts = 0;
               reportGap();
+              // Events that arrived in one chunk with the one the consumer aborted on are not handed out after it.
+              if (signal?.aborted) {
+                throw signal.reason;
+              }
+
               yield { data: item, eventType: event.type, eventId: lastEventId };
             }
 

@@ -2,35 +2,10 @@
 // started by tests/Sse.Samples.Tests with CHAT_URL set. Skipped when CHAT_URL is not set.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { loadClient, type ChatMessage } from "./chat-client.js";
 
 const server = process.env["CHAT_URL"];
 const skip = server ? false : "CHAT_URL is not set (tests/Sse.Samples.Tests runs this against the Chat sample)";
-
-interface ChatMessage { from: string; text: string; at: string; room: string | null; to: string | null }
-interface ChatClientType {
-  room(room: string, init?: { signal?: AbortSignal }): AsyncGenerator<ChatMessage>;
-  direct(init?: { signal?: AbortSignal }): AsyncGenerator<ChatMessage>;
-  send(room: string, draft: { text: string }): Promise<ChatMessage>;
-  sendDirect(user: string, draft: { text: string }): Promise<ChatMessage>;
-  rooms(): Promise<{ name: string; members: number }[]>;
-}
-
-type Runtime = typeof import("../src/index.js");
-
-/** The sample's compiled client, with its bare import pointed at this package's build (and that build, for its error types). */
-async function loadClient(): Promise<{ ChatClient: new (baseUrl: string, options: object) => ChatClientType; runtime: Runtime }> {
-  const compiled = fileURLToPath(new URL("../../../../samples/Chat/Chat.Server/wwwroot/js/chat.js", import.meta.url));
-  const runtime = pathToFileURL(fileURLToPath(new URL("../../dist/index.js", import.meta.url))).href;
-  const folder = mkdtempSync(join(tmpdir(), "chat-client-"));
-  const file = join(folder, "chat.mjs");
-  writeFileSync(file, readFileSync(compiled, "utf8").replace(`from "@sse-contracts/client"`, `from ${JSON.stringify(runtime)}`));
-  const module = (await import(pathToFileURL(file).href)) as { ChatClient: new (baseUrl: string, options: object) => ChatClientType };
-  return { ChatClient: module.ChatClient, runtime: (await import(runtime)) as Runtime };
-}
 
 async function signIn(name: string): Promise<string> {
   const response = await fetch(`${server}/login`, { method: "POST", body: new URLSearchParams({ name }) });

@@ -123,6 +123,10 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
                             eventCount++;
                             attempts = 0;
                             reportGap();
+                            // Events that arrived in one chunk with the one the consumer aborted on are not handed out after it.
+                            if (signal?.aborted) {
+                                throw signal.reason;
+                            }
                             yield { data: item, eventType: event.type, eventId: lastEventId };
                         }
                         serverRetryMs = parser.reconnectionTime ?? serverRetryMs;
