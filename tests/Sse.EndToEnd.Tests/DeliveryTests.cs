@@ -65,10 +65,10 @@ public sealed class DeliveryTests(ITestOutputHelper output)
             o.MaxQueuedEvents = 50;
         });
         var room = NewRoom();
-        var topic = host.App.Services.GetRequiredService<ChatFeedPublisher>().Room(room);
+        var topic = host.Services.GetRequiredService<ChatFeedPublisher>().Room(room);
         using var http = SmallBufferClient(host.BaseAddress);
         using var response = await http.GetAsync(new Uri($"/chat/rooms/{room}", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
-        var hub = host.App.Services.GetRequiredService<SseHub>();
+        var hub = host.Services.GetRequiredService<SseHub>();
         await WaitUntilAsync(() => topic.SubscriberCount == 1);
 
         // The client reads nothing while 100,000 events are published: its queue overflows again and again.
@@ -136,9 +136,9 @@ public sealed class DeliveryTests(ITestOutputHelper output)
     {
         await using var host = await TestServer.StartAsync(new StreamProbe(), new TestLoggerProvider(), hub: static o => o.ReplayCount = 100, services: static services =>
             services.Replace(ServiceDescriptor.Singleton<ISseTopicLog>(static sp => new SseFaultyTopicLog(new InMemorySseTopicLog(sp.GetRequiredService<IOptions<SseHubOptions>>())))));
-        var log = (SseFaultyTopicLog)host.App.Services.GetRequiredService<ISseTopicLog>();
+        var log = (SseFaultyTopicLog)host.Services.GetRequiredService<ISseTopicLog>();
         var room = NewRoom();
-        var topic = host.App.Services.GetRequiredService<ChatFeedPublisher>().Room(room);
+        var topic = host.Services.GetRequiredService<ChatFeedPublisher>().Room(room);
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         var client = new ChatFeedClient(http);
         await using var subscription = await client.Room(room).ConnectAsync();
@@ -178,7 +178,7 @@ public sealed class DeliveryTests(ITestOutputHelper output)
     {
         await using var host = await TestServer.StartAsync(new StreamProbe(), new TestLoggerProvider());
         var room = NewRoom();
-        var topic = host.App.Services.GetRequiredService<ChatFeedPublisher>().Room(room);
+        var topic = host.Services.GetRequiredService<ChatFeedPublisher>().Room(room);
         using var http = SmallBufferClient(host.BaseAddress);
         var reconnects = 0;
         var client = new ChatFeedClient(http, new SseClientOptions { OnReconnecting = _ => Interlocked.Increment(ref reconnects) });
@@ -256,7 +256,7 @@ public sealed class DeliveryTests(ITestOutputHelper output)
         var logs = new TestLoggerProvider();
         await using var host = await TestServer.StartAsync(new StreamProbe(), logs, services: static services =>
             services.Replace(ServiceDescriptor.Singleton<ISseTopicLog>(static sp => new SseFaultyTopicLog(new InMemorySseTopicLog(sp.GetRequiredService<IOptions<SseHubOptions>>())))));
-        var log = (SseFaultyTopicLog)host.App.Services.GetRequiredService<ISseTopicLog>();
+        var log = (SseFaultyTopicLog)host.Services.GetRequiredService<ISseTopicLog>();
         var room = NewRoom();
         using var http = new HttpClient { BaseAddress = host.BaseAddress };
         log.FailReads = true;
@@ -282,7 +282,7 @@ public sealed class DeliveryTests(ITestOutputHelper output)
         log.FailReads = false;
         log.FailAppends = false;
         await using var subscription = await connecting.WaitAsync(Timeout);
-        await WaitUntilAsync(() => host.App.Services.GetRequiredService<SseHub>().GetSubscriberCount("rooms/" + room) == 1);
+        await WaitUntilAsync(() => host.Services.GetRequiredService<SseHub>().GetSubscriberCount("rooms/" + room) == 1);
         await client.Send(room, new ChatMessage("p", "back"));
         await using var enumerator = subscription.GetAsyncEnumerator();
         Assert.True(await enumerator.MoveNextAsync().AsTask().WaitAsync(Timeout));
@@ -312,7 +312,7 @@ public sealed class DeliveryTests(ITestOutputHelper output)
         Assert.Contains("must be JSON", await notJson.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // An id of this epoch past anything the topic has: a sentence that says so.
-        var hub = host.App.Services.GetRequiredService<SseHub>();
+        var hub = host.Services.GetRequiredService<SseHub>();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/chat/rooms/{room}");
         request.Headers.TryAddWithoutValidation("Last-Event-ID", await hub.TopicLog.EpochAsync("rooms/" + room) + "-999999999");
         using var future = await http.SendAsync(request);

@@ -26,7 +26,7 @@ public sealed class FanOutTests(ITestOutputHelper output)
         const int Subscribers = 1_000;
         const int Broadcasts = 1_000;
         await using var host = await TestServer.StartAsync(new StreamProbe(), new TestLoggerProvider());
-        var publisher = host.App.Services.GetRequiredService<ChatFeedPublisher>();
+        var publisher = host.Services.GetRequiredService<ChatFeedPublisher>();
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue };
         var client = new ChatFeedClient(new HttpClient(handler) { BaseAddress = host.BaseAddress });
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
@@ -81,7 +81,7 @@ public sealed class FanOutTests(ITestOutputHelper output)
             o.MaxQueuedEvents = 200;
             o.MaxQueuedBytes = 64 * 1024;
         });
-        var publisher = host.App.Services.GetRequiredService<ChatFeedPublisher>();
+        var publisher = host.Services.GetRequiredService<ChatFeedPublisher>();
         var topic = publisher.Room("stall");
 
         // A client that subscribes and never reads: its socket buffers fill, then its queue.

@@ -124,7 +124,7 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
         }
 
         using var stopLimit = new CancellationTokenSource(Timeout);
-        await host.App.StopAsync(stopLimit.Token);
+        await host.StopAsync(stopLimit.Token);
 
         Assert.False(stopLimit.IsCancellationRequested, $"StopAsync waited for its own timeout with {probe.Open} of {Streams} streams open.");
         Assert.Equal(0, probe.Open);

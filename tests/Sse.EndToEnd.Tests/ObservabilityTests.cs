@@ -23,7 +23,7 @@ public sealed class ObservabilityTests(ServerFixture server) : IClassFixture<Ser
     public async Task TopicStream_IsMeasured_WithOneActivityPerStream_AndNoRequestDuration()
     {
         var room = "metrics-" + Guid.NewGuid().ToString("N")[..8];
-        using var measurements = new Measurements(server.App.Services.GetRequiredService<IMeterFactory>(), "Sse.Runtime.AspNetCore", "Microsoft.AspNetCore.Hosting");
+        using var measurements = new Measurements(server.Services.GetRequiredService<IMeterFactory>(), "Sse.Runtime.AspNetCore", "Microsoft.AspNetCore.Hosting");
         var activities = new ConcurrentQueue<Activity>();
         using var listener = new ActivityListener
         {
@@ -75,7 +75,7 @@ public sealed class ObservabilityTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public async Task IteratorStream_IsMeasured()
     {
-        using var measurements = new Measurements(server.App.Services.GetRequiredService<IMeterFactory>(), "Sse.Runtime.AspNetCore");
+        using var measurements = new Measurements(server.Services.GetRequiredService<IMeterFactory>(), "Sse.Runtime.AspNetCore");
         var items = new List<Counted>();
         await foreach (var item in server.Client.Items(5))
         {
@@ -91,7 +91,7 @@ public sealed class ObservabilityTests(ServerFixture server) : IClassFixture<Ser
     [Fact]
     public void StreamEndpoints_OptOutOfRequestDuration_CommandsDoNot()
     {
-        var endpoints = server.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var endpoints = server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
         bool Disabled(string name) => endpoints.Single(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == name)
             .Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IDisableHttpMetricsMetadata>() is not null;
 

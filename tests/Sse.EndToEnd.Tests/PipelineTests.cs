@@ -60,7 +60,7 @@ public sealed class PipelineTests
         await using var room = await chat.Room("timeouts").ConnectAsync();
         await using var enumerator = room.GetAsyncEnumerator();
         await Task.Delay(TimeSpan.FromSeconds(3));
-        await host.App.Services.GetRequiredService<ChatFeedPublisher>().Room("timeouts").PublishAsync(new ChatMessage("p", "still here"));
+        await host.Services.GetRequiredService<ChatFeedPublisher>().Room("timeouts").PublishAsync(new ChatMessage("p", "still here"));
         Assert.True(await enumerator.MoveNextAsync().AsTask().WaitAsync(Timeout));
         Assert.Equal("still here", enumerator.Current.Text);
         Assert.Equal(2, connects);
@@ -106,13 +106,13 @@ public sealed class PipelineTests
     {
         await using var first = await TestServer.StartAsync(new StreamProbe(), new TestLoggerProvider());
         await using var second = await TestServer.StartAsync(new StreamProbe(), new TestLoggerProvider());
-        using var firstPublished = new MetricCollector<long>(first.App.Services.GetRequiredService<IMeterFactory>(), "Sse.Runtime.AspNetCore", "sse.server.events.published");
-        using var secondPublished = new MetricCollector<long>(second.App.Services.GetRequiredService<IMeterFactory>(), "Sse.Runtime.AspNetCore", "sse.server.events.published");
-        using var firstStreams = new MetricCollector<long>(first.App.Services.GetRequiredService<IMeterFactory>(), "Sse.Runtime.AspNetCore", "sse.server.streams");
+        using var firstPublished = new MetricCollector<long>(first.Services.GetRequiredService<IMeterFactory>(), "Sse.Runtime.AspNetCore", "sse.server.events.published");
+        using var secondPublished = new MetricCollector<long>(second.Services.GetRequiredService<IMeterFactory>(), "Sse.Runtime.AspNetCore", "sse.server.events.published");
+        using var firstStreams = new MetricCollector<long>(first.Services.GetRequiredService<IMeterFactory>(), "Sse.Runtime.AspNetCore", "sse.server.streams");
 
-        await first.App.Services.GetRequiredService<ChatFeedPublisher>().Room("meters").PublishAsync(new ChatMessage("p", "1"));
-        await first.App.Services.GetRequiredService<ChatFeedPublisher>().Room("meters").PublishAsync(new ChatMessage("p", "2"));
-        await second.App.Services.GetRequiredService<ChatFeedPublisher>().Room("meters").PublishAsync(new ChatMessage("p", "3"));
+        await first.Services.GetRequiredService<ChatFeedPublisher>().Room("meters").PublishAsync(new ChatMessage("p", "1"));
+        await first.Services.GetRequiredService<ChatFeedPublisher>().Room("meters").PublishAsync(new ChatMessage("p", "2"));
+        await second.Services.GetRequiredService<ChatFeedPublisher>().Room("meters").PublishAsync(new ChatMessage("p", "3"));
         using var http = new HttpClient { BaseAddress = first.BaseAddress };
         await foreach (var item in new TestFeedClient(http).Count(2))
         {

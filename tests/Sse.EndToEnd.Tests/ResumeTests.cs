@@ -113,13 +113,12 @@ public sealed class ResumeTests(ServerFixture server, ITestOutputHelper output) 
     [Fact]
     public async Task ServerStoppedAndStartedOnTheSamePort_ClientResumesAfterIt()
     {
-        var port = FreePort();
         var resumeProbe = new ResumeProbe();
-        var first = await TestServer.StartAsync(new StreamProbe(), new TestLoggerProvider(), port: port, resumeProbe: resumeProbe);
-        using var http = new HttpClient { BaseAddress = first.BaseAddress };
+        await using var server = await TestServer.StartAsync(new StreamProbe(), new TestLoggerProvider(), resumeProbe: resumeProbe);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
         var client = new ResumeFeedClient(http, FastReconnects(new SseClientOptions { MaxReconnectDelay = TimeSpan.FromMilliseconds(200) }));
         var received = new List<Numbered>();
-        TestServer? second = null;
+        Task? restarted = null;
 
         using var cts = new CancellationTokenSource(Timeout);
         await foreach (var item in client.Sequence(60, delayMs: 20).WithCancellation(cts.Token))
@@ -127,12 +126,12 @@ public sealed class ResumeTests(ServerFixture server, ITestOutputHelper output) 
             received.Add(item);
             if (item.Seq == 20)
             {
-                // Stop the server mid-stream and start a new one on the same port a little later.
-                await first.DisposeAsync();
-                _ = Task.Run(async () =>
+                // Stop the server mid-stream (connections refused meanwhile) and start it again on the same port a little later.
+                await server.Host.StopServerAsync();
+                restarted = Task.Run(async () =>
                 {
                     await Task.Delay(500);
-                    second = await TestServer.StartAsync(new StreamProbe(), new TestLoggerProvider(), port: port, resumeProbe: resumeProbe);
+                    await server.Host.StartServerAsync();
                 });
             }
         }
@@ -140,10 +139,7 @@ public sealed class ResumeTests(ServerFixture server, ITestOutputHelper output) 
         Assert.Equal(Enumerable.Range(0, 60).Select(static i => Numbered.Of(i)), received);
         var resumedAfter = resumeProbe.Requests.Where(static r => r.Stream == "sequence").Select(static r => r.LastEventId).Last();
         Assert.True(long.Parse(resumedAfter!, System.Globalization.CultureInfo.InvariantCulture) >= 20, $"resumed after {resumedAfter}");
-        if (second is not null)
-        {
-            await second.DisposeAsync();
-        }
+        await restarted!;
     }
 
     [Fact]
@@ -350,13 +346,6 @@ public sealed class ResumeTests(ServerFixture server, ITestOutputHelper output) 
         var options = FastReconnects(new SseClientOptions());
         configure?.Invoke(options);
         return new ResumeScriptedFeedClient(new HttpClient { BaseAddress = server.BaseAddress }, options);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private sealed class TokenHandler(Func<string> nextToken) : DelegatingHandler

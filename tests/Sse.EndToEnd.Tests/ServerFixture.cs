@@ -16,77 +16,94 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sse.Runtime.AspNetCore;
+using Sse.Testing;
 using Xunit;
 
 namespace Sse.EndToEnd.Tests;
 
-/// <summary>Starts real Kestrel servers on 127.0.0.1 with free ports, serving the generated endpoints and a few hand-written ones.</summary>
+/// <summary>
+/// Real Kestrel servers on 127.0.0.1 with free ports, serving the generated endpoints and a few hand-written ones: an
+/// <see cref="SseTestHost"/> (the kit users get), so every test here runs the kit's host, its in-memory log kept over
+/// restarts and wrapped as an <see cref="SseFaultyTopicLog"/>, and its proxy in front (<see cref="ProxyAddress"/>).
+/// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
-    private TestServer(WebApplication app, Uri baseAddress, Uri? http2Address)
+    private TestServer(SseTestHost host)
     {
-        App = app;
-        BaseAddress = baseAddress;
-        Http2Address = http2Address;
+        Host = host;
     }
 
-    public WebApplication App { get; }
+    /// <summary>The kit's host: its proxy, its restarts, its topic log.</summary>
+    public SseTestHost Host { get; }
 
-    /// <summary>The HTTP/1.1 (and HTTP/2 with TLS-less upgrade disabled) address.</summary>
-    public Uri BaseAddress { get; }
+    /// <summary>The running server's services.</summary>
+    public IServiceProvider Services => Host.Services;
+
+    /// <summary>The server's own HTTP/1.1 address (not through the proxy).</summary>
+    public Uri BaseAddress => Host.ServerAddress;
+
+    /// <summary>The address through the kit's fault proxy.</summary>
+    public Uri ProxyAddress => Host.Address;
 
     /// <summary>An h2c (HTTP/2 without TLS, prior knowledge) address, when requested.</summary>
-    public Uri? Http2Address { get; }
+    public Uri? Http2Address { get; private set; }
 
-    public static async Task<TestServer> StartAsync(StreamProbe probe, TestLoggerProvider logs, bool http2 = false, int port = 0, ResumeProbe? resumeProbe = null, Action<SseHubOptions>? hub = null, Action<IServiceCollection>? services = null, Action<WebApplication>? middleware = null)
+    public static async Task<TestServer> StartAsync(StreamProbe probe, TestLoggerProvider logs, bool http2 = false, ResumeProbe? resumeProbe = null, Action<SseHubOptions>? hub = null, Action<IServiceCollection>? services = null, Action<WebApplication>? middleware = null, SseTestHostOptions? options = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(options =>
-        {
-            options.Listen(IPAddress.Loopback, port);
-            if (http2)
+        resumeProbe ??= new ResumeProbe();
+        var host = await SseTestHost.StartAsync(
+            builder =>
             {
-                options.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
-            }
-        });
-        builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddSingleton(probe);
-        builder.Services.AddScoped<ITestFeed, TestFeed>();
-        builder.Services.AddSingleton<IMarketFeed, MarketFeed>();
-        builder.Services.AddSingleton<IEdgeFeed, EdgeFeed>();
-        builder.Services.AddSingleton(resumeProbe ?? new ResumeProbe());
-        builder.Services.AddHttpContextAccessor();
-        builder.Services.AddScoped<IResumeFeed, ResumeFeed>();
-        builder.Services.AddChatFeedPublisher(hub);
-        builder.Services.AddScoped<IChatFeed, ChatFeed>();
-        builder.Services.AddAuthentication(TestUserAuthentication.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestUserAuthentication>(TestUserAuthentication.SchemeName, null);
-        // TypedResults.ServerSentEvents serializes with the app's JSON options; match the contract's naming.
-        builder.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.PropertyNamingPolicy = null);
-        services?.Invoke(builder.Services);
+                if (http2)
+                {
+                    builder.WebHost.ConfigureKestrel(static kestrel => kestrel.Listen(IPAddress.Loopback, 0, static listen => listen.Protocols = HttpProtocols.Http2));
+                }
 
-        var app = builder.Build();
-        middleware?.Invoke(app);
-        app.UseAuthentication();
-        app.MapTestFeed();
-        app.MapChatFeed();
-        app.MapMarketFeed();
-        app.MapEdgeFeed();
-        app.MapResumeFeed();
-        ResumeEndpoints.Map(app);
-        app.MapGroup("/hb").MapTestFeed(endpointNamePrefix: "Heartbeat.").WithSseHeartbeat(TimeSpan.FromMilliseconds(100));
-        MapHandWritten(app);
-        await app.StartAsync();
+                builder.Logging.ClearProviders().AddProvider(logs).SetMinimumLevel(LogLevel.Debug);
+                builder.Services.AddSingleton(probe);
+                builder.Services.AddScoped<ITestFeed, TestFeed>();
+                builder.Services.AddSingleton<IMarketFeed, MarketFeed>();
+                builder.Services.AddSingleton<IEdgeFeed, EdgeFeed>();
+                builder.Services.AddSingleton(resumeProbe);
+                builder.Services.AddHttpContextAccessor();
+                builder.Services.AddScoped<IResumeFeed, ResumeFeed>();
+                builder.Services.AddChatFeedPublisher(hub);
+                builder.Services.AddScoped<IChatFeed, ChatFeed>();
+                builder.Services.AddAuthentication(TestUserAuthentication.SchemeName)
+                    .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TestUserAuthentication>(TestUserAuthentication.SchemeName, null);
+                // TypedResults.ServerSentEvents serializes with the app's JSON options; match the contract's naming.
+                builder.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.PropertyNamingPolicy = null);
+                services?.Invoke(builder.Services);
+            },
+            app =>
+            {
+                middleware?.Invoke(app);
+                app.UseAuthentication();
+                app.MapTestFeed();
+                app.MapChatFeed();
+                app.MapMarketFeed();
+                app.MapEdgeFeed();
+                app.MapResumeFeed();
+                ResumeEndpoints.Map(app);
+                app.MapGroup("/hb").MapTestFeed(endpointNamePrefix: "Heartbeat.").WithSseHeartbeat(TimeSpan.FromMilliseconds(100));
+                MapHandWritten(app);
+            },
+            options);
 
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(static a => new Uri(a)).ToList();
-        return new TestServer(app, addresses[0], http2 ? addresses[1] : null);
+        var server = new TestServer(host);
+        if (http2)
+        {
+            var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(static a => new Uri(a)).ToList();
+            server.Http2Address = addresses.Single(a => a.Port != host.ServerAddress.Port);
+        }
+
+        return server;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await App.StopAsync();
-        await App.DisposeAsync();
-    }
+    /// <summary>Stops the server (not the proxy) with a limit on the graceful part.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => Host.StopServerAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
 
     private static void MapHandWritten(WebApplication app)
     {
@@ -175,17 +192,17 @@ public sealed class ServerFixture : IAsyncLifetime
     public IChatFeed ChatClient => _clientServices!.GetRequiredService<IChatFeed>();
 
     /// <summary>The server's hub and chat publisher.</summary>
-    public SseHub Hub => _server!.App.Services.GetRequiredService<SseHub>();
+    public SseHub Hub => _server!.Services.GetRequiredService<SseHub>();
 
-    /// <summary>The server application (its endpoints, its services).</summary>
-    public WebApplication App => _server!.App;
+    /// <summary>The server's services (its endpoints, its publishers, its meters).</summary>
+    public IServiceProvider Services => _server!.Services;
 
-    public ChatFeedPublisher ChatPublisher => _server!.App.Services.GetRequiredService<ChatFeedPublisher>();
+    public ChatFeedPublisher ChatPublisher => _server!.Services.GetRequiredService<ChatFeedPublisher>();
 
     public IServiceProvider ClientServices => _clientServices!;
 
     /// <summary>What the resumable endpoints saw.</summary>
-    public ResumeProbe ResumeProbe => _server!.App.Services.GetRequiredService<ResumeProbe>();
+    public ResumeProbe ResumeProbe => _server!.Services.GetRequiredService<ResumeProbe>();
 
     /// <summary>What the clients logged.</summary>
     public TestLoggerProvider ClientLogs { get; } = new();

@@ -183,7 +183,7 @@ public sealed class TopicTests(ServerFixture server) : IClassFixture<ServerFixtu
     public async Task IdTooOldForTheReplay_IsTheCannotResumeSignal()
     {
         await using var host = await TestServer.StartAsync(new StreamProbe(), new TestLoggerProvider(), hub: static o => o.ReplayCount = 3);
-        var publisher = host.App.Services.GetRequiredService<ChatFeedPublisher>();
+        var publisher = host.Services.GetRequiredService<ChatFeedPublisher>();
         var room = NewRoom();
         var first = await publisher.Room(room).PublishAsync(new ChatMessage("p", "0"));
         for (var i = 1; i < 10; i++)
@@ -319,7 +319,7 @@ public sealed class TopicTests(ServerFixture server) : IClassFixture<ServerFixtu
             o.OnUnsubscribed = i => events.Enqueue($"-{i.Topic}:{i.SubscriberCount}");
         });
         var client = new ChatFeedClient(new HttpClient { BaseAddress = host.BaseAddress });
-        var hub = host.App.Services.GetRequiredService<SseHub>();
+        var hub = host.Services.GetRequiredService<SseHub>();
 
         var first = await client.Room("lobby").ConnectAsync();
         var second = await client.Room("lobby").ConnectAsync();
@@ -348,7 +348,7 @@ public sealed class TopicTests(ServerFixture server) : IClassFixture<ServerFixtu
         }
 
         using var stopLimit = new CancellationTokenSource(Timeout);
-        await host.App.StopAsync(stopLimit.Token);
+        await host.StopAsync(stopLimit.Token);
         Assert.False(stopLimit.IsCancellationRequested, "StopAsync waited for its own timeout: the topic streams did not end with the stopping token.");
         foreach (var subscription in subscriptions)
         {

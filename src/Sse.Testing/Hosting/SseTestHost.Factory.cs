@@ -3,6 +3,8 @@ using System.Net;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Sse.Testing;
 
@@ -47,7 +49,11 @@ public sealed partial class SseTestHost
                     throw;
                 }
 
-                return new RunningServer(server.Services, () => server.DisposeAsync().AsTask());
+                return new RunningServer(server.Services, async cancellationToken =>
+                {
+                    await server.Services.GetRequiredService<IHost>().StopAsync(cancellationToken).ConfigureAwait(false);
+                    await server.DisposeAsync().ConfigureAwait(false);
+                });
             },
             options);
     }

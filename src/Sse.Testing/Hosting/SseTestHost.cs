@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -72,9 +73,9 @@ public sealed partial class SseTestHost : IAsyncDisposable
                 var app = builder.Build();
                 map(app);
                 await app.StartAsync().ConfigureAwait(false);
-                return new RunningServer(app.Services, async () =>
+                return new RunningServer(app.Services, async cancellationToken =>
                 {
-                    await app.StopAsync().ConfigureAwait(false);
+                    await app.StopAsync(cancellationToken).ConfigureAwait(false);
                     await app.DisposeAsync().ConfigureAwait(false);
                 });
             },
@@ -101,12 +102,41 @@ public sealed partial class SseTestHost : IAsyncDisposable
     public async Task RestartAsync(bool keepHistory = true)
     {
         await StopServerAsync().ConfigureAwait(false);
+        await StartServerAsync(keepHistory).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops the server, as a deploy or a crash takes it away: its streams end with the application's stopping token,
+    /// and until <see cref="StartServerAsync"/> its port refuses connections (the proxy still accepts, then closes
+    /// them). Clients keep reconnecting meanwhile.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the graceful part of the stop (the host's shutdown timeout still applies).</param>
+    /// <returns>A task that completes when the server stopped; at once if it is stopped.</returns>
+    public async Task StopServerAsync(CancellationToken cancellationToken = default)
+    {
+        if (_server is { } server)
+        {
+            _server = null;
+            await server.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts the server again on its port after <see cref="StopServerAsync"/>, keeping or losing the hub's in-memory history.</summary>
+    /// <param name="keepHistory">Whether the topics' events survive (clients resume), or not (a new epoch: clients get the reset signal).</param>
+    /// <returns>A task that completes when the server listens.</returns>
+    public async Task StartServerAsync(bool keepHistory = true)
+    {
+        if (_server is not null)
+        {
+            throw new InvalidOperationException("The server is running; stop it first (StopServerAsync), or restart it (RestartAsync).");
+        }
+
         if (!keepHistory)
         {
             _history = null;
         }
 
-        await StartServerAsync().ConfigureAwait(false);
+        await StartAsync().ConfigureAwait(false);
     }
 
     /// <summary>Stops the proxy and the server.</summary>
@@ -126,7 +156,7 @@ public sealed partial class SseTestHost : IAsyncDisposable
         var host = new SseTestHost(start, options ?? new SseTestHostOptions());
         try
         {
-            await host.StartServerAsync().ConfigureAwait(false);
+            await host.StartAsync().ConfigureAwait(false);
             host.Proxy = new SseFaultProxy(host.ServerAddress, host._options.Faults, host._options.Marker, host._options.Seed);
             return host;
         }
@@ -137,7 +167,7 @@ public sealed partial class SseTestHost : IAsyncDisposable
         }
     }
 
-    private async Task StartServerAsync()
+    private async Task StartAsync()
     {
         var server = await _start(_port, AddTestServices).ConfigureAwait(false);
         _server = server;
@@ -170,15 +200,6 @@ public sealed partial class SseTestHost : IAsyncDisposable
         }
     }
 
-    private async Task StopServerAsync()
-    {
-        if (_server is { } server)
-        {
-            _server = null;
-            await server.StopAsync().ConfigureAwait(false);
-        }
-    }
-
     /// <summary>A started server: its services, and what stops and disposes it.</summary>
-    private sealed record RunningServer(IServiceProvider Services, Func<Task> StopAsync);
+    private sealed record RunningServer(IServiceProvider Services, Func<CancellationToken, Task> StopAsync);
 }
