@@ -55,6 +55,29 @@ public sealed class TestKitTests
     }
 
     [Fact]
+    public async Task KeptAliveConnection_ItsNextMarkedRequestIsPlannedToo()
+    {
+        // The second stream goes over the connection the first one left in the pool: the proxy plans it as a request of
+        // its own (index 1), counting from its response, so its cut after five events happens, and the client resumes.
+        await using var server = await TestServer.StartAsync(new StreamProbe(), new TestLoggerProvider(), options: new()
+        {
+            Marker = "/resume/sequence",
+            Faults = static r => r.Index == 1 ? SseFault.CutAfterEvents(5) : null,
+        });
+        using var http = server.Host.CreateHttpClient();
+        var first = new SseStreamRecorder<Numbered>(context: server.Host.Proxy.ToString);
+        await first.RecordAsync(new ResumeFeedClient(http, first.Options).Sequence(10));
+        var second = new SseStreamRecorder<Numbered>(context: server.Host.Proxy.ToString);
+        await second.RecordAsync(new ResumeFeedClient(http, second.Options).Sequence(20));
+
+        SseAssert.NoGapNoDuplicate(first, static n => n.Seq, first: 0, count: 10);
+        SseAssert.NoGapNoDuplicate(second, static n => n.Seq, first: 0, count: 20);
+        SseAssert.Reconnected(second, 1);
+        Assert.Equal("4", second.LastEventIdsSent[1]?.Split('-')[^1]);
+        Assert.Equal(1, server.Host.Proxy.Cuts);
+    }
+
+    [Fact]
     public async Task RefusedConnections_TheClientRetriesUntilTheServerIsBack()
     {
         await using var host = await StartAsync(new() { Marker = "/chat/rooms/" });

@@ -18,10 +18,11 @@ namespace Sse.Testing;
 /// replay itself.
 /// </summary>
 /// <remarks>
-/// A connection is planned once, at its first marked request. An HTTP/2 connection (prior knowledge) is planned when it
-/// opens, as a request with method <c>PRI</c>; only cuts and stalls apply to it (cuts after a count of events are
-/// exact on HTTP/1.1 only). Instances hold no static state, so
-/// tests using several proxies run in parallel.
+/// Each marked request is planned, also the next ones on a kept-alive connection (once the last plan did nothing or its
+/// stall played); a request with a chunked body ends the reading of request heads on its connection. An HTTP/2
+/// connection (prior knowledge) is planned once, when it opens, as a request with method <c>PRI</c>: only cuts and
+/// stalls apply to it, counted over all its streams' bytes (cuts after a count of events are exact on HTTP/1.1 only).
+/// Instances hold no static state, so tests using several proxies run in parallel.
 /// </remarks>
 public sealed class SseFaultProxy : IAsyncDisposable
 {
@@ -262,8 +263,11 @@ public sealed class SseFaultProxy : IAsyncDisposable
                 }
 
                 var (method, target, headers) = ParseHead(Encoding.Latin1.GetString([.. head]));
-                if (connection.Fault is null && !connection.Planned && target.Contains(_marker, StringComparison.Ordinal))
+                if (target.Contains(_marker, StringComparison.Ordinal) && connection.MayPlan)
                 {
+                    // A marked request on a kept-alive connection whose last plan is over (none, or a stall that has
+                    // played) is planned as a request of its own: counts start again from its response.
+                    connection.StartRequest();
                     var fault = Plan(connection, method, target, headers.GetValueOrDefault("last-event-id"));
                     if (fault?.Status is { } status)
                     {
@@ -283,10 +287,6 @@ public sealed class SseFaultProxy : IAsyncDisposable
                     bodyLeft = bytes;
                 }
 
-                if (connection.Planned)
-                {
-                    inspecting = false;
-                }
             }
 
             if (start < read)
@@ -456,6 +456,23 @@ public sealed class SseFaultProxy : IAsyncDisposable
         public long Forwarded;
         public byte Previous1;
         public byte Previous2;
-        public SseResponseTracker Tracker { get; } = new();
+        public SseResponseTracker Tracker { get; private set; } = new();
+
+        /// <summary>Gets whether a marked request may be planned now: none was yet, or the last plan did nothing or has played.</summary>
+        public bool MayPlan => !Planned || Fault is null || Done;
+
+        /// <summary>Starts counting a new request's response (HTTP/1.1 answers in order: the last one is complete).</summary>
+        public void StartRequest()
+        {
+            if (Planned)
+            {
+                Volatile.Write(ref Planned, false);
+                Fault = null;
+                Done = false;
+                Forwarded = 0;
+                Previous1 = Previous2 = 0;
+                Tracker = new SseResponseTracker();
+            }
+        }
     }
 }
