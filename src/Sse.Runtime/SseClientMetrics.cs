@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 
@@ -9,7 +10,10 @@ namespace Sse.Runtime;
 /// The client's <see cref="System.Diagnostics.Metrics"/> instruments, on the meter <c>Sse.Runtime</c> made by the
 /// application's <see cref="IMeterFactory"/> (<see cref="SseClientOptions.MeterFactory"/>; a process-wide meter when there
 /// is none): <c>sse.client.reconnects</c> (reconnection attempts) and <c>sse.client.disconnects</c> (connections lost or
-/// refused), each tagged with <c>sse.stream</c> (<c>StockFeed.Prices</c>) and <c>sse.reason</c>.
+/// refused), each tagged with <c>sse.stream</c> (<c>StockFeed.Prices</c>) and <c>sse.reason</c>; and the
+/// <see cref="System.Diagnostics.ActivitySource"/> of the same name: one activity <c>sse.stream</c> per stream (not per
+/// connection, nor per event), the parent of each of its HTTP requests, so the first connection and every reconnect
+/// carry its trace to the server. Tagged <c>sse.stream</c>; at its end <c>sse.events</c> and <c>sse.reconnects</c>.
 /// </summary>
 internal sealed class SseClientMetrics
 {
@@ -18,6 +22,9 @@ internal sealed class SseClientMetrics
     private static readonly string? Version = typeof(SseClientMetrics).Assembly.GetName().Version?.ToString();
     private static readonly ConditionalWeakTable<IMeterFactory, SseClientMetrics> PerFactory = new();
     private static readonly Lazy<SseClientMetrics> Unhosted = new(static () => new SseClientMetrics(new Meter(MeterName, Version)));
+
+    /// <summary>The source of the client's <c>sse.stream</c> activities.</summary>
+    public static readonly ActivitySource ActivitySource = new(MeterName, Version);
 
     private readonly Counter<long> _reconnects;
     private readonly Counter<long> _disconnects;

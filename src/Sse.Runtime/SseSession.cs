@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.IO;
 using System.Net.Http;
 using System.Net.ServerSentEvents;
@@ -32,6 +33,8 @@ internal sealed class SseSession<T> : IAsyncDisposable
     private long _eventCount;
     private bool _ended;
     private bool _reconnected;
+    private Activity? _activity;
+    private int _connections;
 
     public SseSession(HttpClient httpClient, SseRequest request, SseEventFormat<T> format, SseClientOptions options, CancellationToken cancellationToken)
     {
@@ -52,13 +55,18 @@ internal sealed class SseSession<T> : IAsyncDisposable
     /// <summary>Opens the first connection; <see langword="false"/> when the server has nothing to stream (204).</summary>
     public async ValueTask<bool> ConnectAsync()
     {
+        // The stream's activity, a child of the caller's: every connection's request is made under it (see
+        // ConnectCoreAsync), so the server's activities of the first connection and of each reconnect are in its trace.
+        _activity = SseClientMetrics.ActivitySource.StartActivity("sse.stream", ActivityKind.Internal);
+        _activity?.SetTag("sse.stream", _request.StreamName);
         try
         {
             return await ConnectCoreAsync(firstConnection: true).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
             _ended = true;
+            _activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             throw;
         }
     }
@@ -158,6 +166,13 @@ internal sealed class SseSession<T> : IAsyncDisposable
     {
         _ended = true;
         await CloseAsync().ConfigureAwait(false);
+        if (_activity is { } activity)
+        {
+            _activity = null;
+            activity.SetTag("sse.events", _eventCount);
+            activity.SetTag("sse.reconnects", Math.Max(0, _connections - 1));
+            activity.Dispose();
+        }
     }
 
     /// <summary>Connects, retrying what is worth retrying; <see langword="false"/> on 204 No Content.</summary>
@@ -185,6 +200,12 @@ internal sealed class SseSession<T> : IAsyncDisposable
             (SseDisconnectReason Reason, Exception Error) failed;
             try
             {
+                // Made under the stream's activity (this method's own context: the caller's current activity is not changed).
+                if (_activity is not null)
+                {
+                    Activity.Current = _activity;
+                }
+
                 var response = await SseResponse<T>.OpenAsync(_httpClient, _request, _lastEventId, _format, _options, _cancellationToken).ConfigureAwait(false);
                 if (response is null)
                 {
@@ -196,6 +217,7 @@ internal sealed class SseSession<T> : IAsyncDisposable
 
                 response.Parser.MaterializeEventIds = MaterializeEventIds;
                 _response = response;
+                _connections++;
                 _reconnected = !firstConnection;
                 var message = response.Response;
                 _options.OnConnected?.Invoke(new SseConnectedContext(_request.StreamName, response.RequestUri, message.StatusCode, message.Version, _policy.Attempts, _lastEventId));
@@ -249,6 +271,7 @@ internal sealed class SseSession<T> : IAsyncDisposable
                     ? "reconnection is turned off (SseClientOptions.Reconnect)."
                     : "the stream cannot resume (its method has no [LastEventId]), so it fails rather than start over silently (SseClientOptions.RestartNonResumableStreams)."
                 : $"{_policy.Attempts} reconnection attempts in a row failed (SseClientOptions.MaxReconnectAttempts).";
+            _activity?.SetStatus(ActivityStatusCode.Error, why);
             throw new SseConnectionLostException(_request.StreamName, reason, _eventCount, _lastEventId, _policy.Attempts, why, error);
         }
 

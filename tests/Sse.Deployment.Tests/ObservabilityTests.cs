@@ -5,6 +5,7 @@ using System.Linq;
 using System.Net.Http;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
@@ -22,14 +23,24 @@ namespace Sse.Deployment.Tests;
 [Trait("Category", "Deployment")]
 public sealed class ObservabilityTests
 {
-    [Fact]
-    public async Task OpenTelemetry_SeesMetersAndActivities_AndEveryReconnectIsInTheClientsTrace()
+    // With logging on, ASP.NET Core makes a request activity whatever is traced, and the stream's is its child; with
+    // no logger and only this library's source traced there is none, and the stream's activity takes the client's
+    // traceparent itself.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task OpenTelemetry_SeesMetersAndActivities_AndEveryReconnectIsInTheClientsTrace(bool serverLogging)
     {
         var serverSpans = new List<Activity>();
         var serverMetrics = new List<Metric>();
         await using var server = await SseTestHost.StartAsync(
             builder =>
             {
+                if (!serverLogging)
+                {
+                    builder.Logging.ClearProviders();
+                }
+
                 builder.Services.AddDeployFeedPublisher().AddSingleton<Gates>().AddScoped<IDeployFeed, DeployFeed>();
                 builder.Services.AddOpenTelemetry()
                     .WithTracing(tracing => tracing.AddSource("Sse.Runtime.AspNetCore").AddInMemoryExporter(serverSpans))

@@ -52,15 +52,50 @@ internal sealed class SseResponseSession : IDisposable
     /// </summary>
     public void Open(string? topic = null)
     {
-        _activity = SseServerMetrics.ActivitySource.StartActivity("sse.stream", ActivityKind.Internal);
-        _activity?.SetTag("sse.stream", _displayName);
-        if (topic is not null)
+        _activity = StartActivity(_context);
+        if (_activity is not null)
         {
-            _activity?.SetTag("sse.topic", topic);
+            _activity.SetTag("sse.stream", _displayName);
+            if (topic is not null)
+            {
+                _activity.SetTag("sse.topic", topic);
+            }
+
+            if (_context.Request.Headers[SseProtocol.LastEventIdHeader] is [{ Length: > 0 } lastEventId])
+            {
+                _activity.SetTag("sse.last_event_id", lastEventId);
+            }
         }
 
         _endpoint.Metrics.StreamStarted(_displayName);
         _open = true;
+    }
+
+    /// <summary>
+    /// The <c>sse.stream</c> activity: a child of the request's (ASP.NET Core's, when something listens to it); without
+    /// one, of the trace context the client sent (<c>traceparent</c>), so a stream, and each reconnect of it, is in the
+    /// client's trace even when only this library's source is traced.
+    /// </summary>
+    private static Activity? StartActivity(HttpContext context)
+    {
+        var source = SseServerMetrics.ActivitySource;
+        if (Activity.Current is not null || !source.HasListeners())
+        {
+            return source.StartActivity("sse.stream", ActivityKind.Internal);
+        }
+
+        DistributedContextPropagator.Current.ExtractTraceIdAndState(
+            context.Request.Headers,
+            static (carrier, name, out value, out values) =>
+            {
+                values = null;
+                value = ((IHeaderDictionary)carrier!)[name] is [{ } one] ? one : null;
+            },
+            out var traceParent,
+            out var traceState);
+        return ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent)
+            ? source.StartActivity("sse.stream", ActivityKind.Server, parent)
+            : source.StartActivity("sse.stream", ActivityKind.Server);
     }
 
     /// <summary>Gets the stream's token: the client left or the application is stopping.</summary>
@@ -160,7 +195,12 @@ internal sealed class SseResponseSession : IDisposable
             _endpoint.Metrics.StreamEnded(_displayName, Events, Bytes);
         }
 
-        _activity?.Dispose();
+        if (_activity is { } activity)
+        {
+            activity.SetTag("sse.events", Events);
+            activity.Dispose();
+        }
+
         _cancellation.Dispose();
     }
 }
