@@ -69,6 +69,7 @@ internal sealed partial class PostgreSqlSseListener : IAsyncDisposable
 
                 backoff = TimeSpan.FromMilliseconds(100);
                 reconnecting = false;
+                _log.Health.Listening();
 
                 // Whatever was appended while no one listened is found by reading the heads: now, then regularly.
                 // The watched topics' leases are renewed a quarter of a lease at a time.
@@ -79,6 +80,7 @@ internal sealed partial class PostgreSqlSseListener : IAsyncDisposable
                     {
                         await PollAsync().ConfigureAwait(false);
                         lastPoll = DateTime.UtcNow;
+                        _log.Health.RoundCompleted();
                     }
 
                     if (DateTime.UtcNow - _lastRenewal >= _log.Options.WatchLease / 4)
@@ -100,6 +102,8 @@ internal sealed partial class PostgreSqlSseListener : IAsyncDisposable
                 {
                     Log.ListenerLost(_log.Logger, _log.Options.Schema, ex);
                 }
+
+                _log.Health.Lost(ex);
 
                 reconnecting = true;
                 try

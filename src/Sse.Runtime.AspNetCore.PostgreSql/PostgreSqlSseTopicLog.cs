@@ -92,6 +92,9 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
 
     internal ILogger Logger => _logger;
 
+    /// <summary>Gets what the health check reports: the listening connection and the head rounds.</summary>
+    internal SseLogHealth Health { get; } = new(TimeProvider.System);
+
     /// <summary>
     /// Creates the schema when it is missing (and <see cref="SsePostgreSqlOptions.CreateSchema"/> is on), reads the
     /// epoch, and starts listening for other servers' events. Safe to call more than once.

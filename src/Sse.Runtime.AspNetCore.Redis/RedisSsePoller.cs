@@ -69,6 +69,7 @@ internal sealed partial class RedisSsePoller : IAsyncDisposable
             var topics = _log.WatchedTopics();
             if (topics.Length == 0)
             {
+                _log.Health.RoundCompleted();
                 continue;
             }
 
@@ -81,6 +82,7 @@ internal sealed partial class RedisSsePoller : IAsyncDisposable
             try
             {
                 await Task.WhenAll(rounds).ConfigureAwait(false);
+                _log.Health.RoundCompleted();
                 if (failing)
                 {
                     failing = false;

@@ -83,6 +83,12 @@ public sealed partial class RedisSseTopicLog : ISseTopicLog, IAsyncDisposable, I
 
     internal ILogger Logger => _logger;
 
+    /// <summary>Gets what the health check reports: the connection and the head rounds.</summary>
+    internal SseLogHealth Health { get; } = new(TimeProvider.System);
+
+    /// <summary>Gets the connection, or <see langword="null"/> before the log is initialized.</summary>
+    internal IConnectionMultiplexer? ConnectionOrNull => _connection;
+
     internal RedisSseMetrics Metrics => _metrics;
 
     /// <summary>The keys' time to live: the topic expiry, and never less than the events' age limit.</summary>
@@ -125,6 +131,14 @@ public sealed partial class RedisSseTopicLog : ISseTopicLog, IAsyncDisposable, I
             _sharded = _options.ShardedPubSub ?? IsCluster(_connection);
             _connection.ConnectionRestored += OnConnectionRestored;
             _connection.ConnectionFailed += OnConnectionFailed;
+            if (_connection.IsConnected)
+            {
+                Health.Listening();
+            }
+            else
+            {
+                Health.Lost(null);
+            }
             await RedisSseServerCheck.WarnAboutSettingsAsync(_connection, _logger).ConfigureAwait(false);
             Volatile.Write(ref _poller, new RedisSsePoller(this, _stopping.Token));
             Log.Started(_logger, _options.KeyPrefix, _sharded ? "sharded" : "classic");
@@ -445,13 +459,20 @@ public sealed partial class RedisSseTopicLog : ISseTopicLog, IAsyncDisposable, I
     {
         _metrics.Reconnected();
         Log.Reconnected(_logger, _options.KeyPrefix, e.ConnectionType.ToString());
+        if (_connection?.IsConnected == true)
+        {
+            Health.Listening();
+        }
 
         // Whatever was published while a connection was down is found by reading the heads now.
         Volatile.Read(ref _poller)?.PollNow();
     }
 
-    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e) =>
+    private void OnConnectionFailed(object? sender, ConnectionFailedEventArgs e)
+    {
+        Health.Lost(e.Exception);
         Log.ConnectionLost(_logger, _options.KeyPrefix, e.ConnectionType.ToString(), e.FailureType.ToString(), e.Exception);
+    }
 
     private static partial class Log
     {
