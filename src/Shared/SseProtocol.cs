@@ -45,8 +45,15 @@ internal static class SseProtocol
     /// </summary>
     public const string GapEventType = "sse-gap";
 
+    /// <summary>
+    /// The event a server writes when the credential a stream was authorized with expired or was found no longer valid
+    /// (<c>SseServerOptions.EndStreamsWhenCredentialExpires</c>, <c>RevalidateCredential</c>), then ends the stream: the
+    /// client gets a fresh credential and resumes at once from its last id. Its data is a problem-details object.
+    /// </summary>
+    public const string ReauthenticateEventType = "sse-reauth";
+
     /// <summary>The event names no contract may use, because the protocol gives them a meaning.</summary>
-    public static readonly string[] ReservedEventTypes = { ErrorEventType, EndEventType, ResetEventType, GapEventType };
+    public static readonly string[] ReservedEventTypes = { ErrorEventType, EndEventType, ResetEventType, GapEventType, ReauthenticateEventType };
 
     /// <summary>Whether <paramref name="eventType"/> is one of <see cref="ReservedEventTypes"/>.</summary>
     public static bool IsReservedEventType(string eventType)

@@ -150,6 +150,12 @@ internal sealed class SseFrameWriter : IDisposable
         Commit();
     }
 
+    /// <summary>
+    /// Writes the <c>sse-reauth</c> event that tells a client the stream's credential expired or is no longer valid: it
+    /// gets a fresh one and resumes from its last id at once. Commits.
+    /// </summary>
+    public void WriteReauthenticate(string detail) => WriteControl(SseProtocol.ReauthenticateEventType, "Re-authenticate", detail, lastEventId: null);
+
     /// <summary>Writes the <c>sse-reset</c> event that tells a client the stream cannot resume from its Last-Event-ID, and commits.</summary>
     public void WriteReset(string? lastEventId, string detail) => WriteControl(SseProtocol.ResetEventType, "Cannot resume", detail, lastEventId);
 

@@ -1,5 +1,7 @@
 using System;
 using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
 
 namespace Sse.Runtime.AspNetCore;
 
@@ -25,6 +27,49 @@ public sealed class SseServerOptions
         {
             SseHeartbeatMetadata.Validate(value);
             _heartbeatInterval = value;
+        }
+    }
+
+    /// <summary>The default <see cref="CredentialRevalidationInterval"/>: one minute.</summary>
+    public static readonly TimeSpan DefaultCredentialRevalidationInterval = TimeSpan.FromMinutes(1);
+
+    private TimeSpan _credentialRevalidationInterval = DefaultCredentialRevalidationInterval;
+
+    /// <summary>
+    /// Gets or sets whether a stream lives no longer than the credential it was authorized with. At the credential's
+    /// expiry (<see cref="CredentialExpiry"/>: by default the authentication ticket's <c>ExpiresUtc</c>, else the
+    /// principal's <c>exp</c> claim, as a JWT bearer token carries it) the stream ends with the reserved event
+    /// <c>sse-reauth</c>; the generated clients then get a fresh credential and resume from their last id at once, with
+    /// no gap and no duplicate. A request whose credential has already expired is answered 401, so a client that only
+    /// has the old credential fails with a typed error instead of reconnecting in a loop. Default <see langword="false"/>.
+    /// </summary>
+    public bool EndStreamsWhenCredentialExpires { get; set; }
+
+    /// <summary>
+    /// Gets or sets how a request's credential expiry is found, for <see cref="EndStreamsWhenCredentialExpires"/>
+    /// (<see langword="null"/> from the delegate: the credential does not expire); <see langword="null"/> for the
+    /// default: the authentication ticket's <c>ExpiresUtc</c>, else the principal's <c>exp</c> claim (Unix seconds).
+    /// </summary>
+    public Func<HttpContext, DateTimeOffset?>? CredentialExpiry { get; set; }
+
+    /// <summary>
+    /// Gets or sets a check that the principal of an open stream is still allowed (a revoked session, a disabled user, a
+    /// changed role), run when a stream starts and then every <see cref="CredentialRevalidationInterval"/>.
+    /// <see langword="false"/> when a stream starts answers 401; <see langword="false"/> (or an exception) later ends the
+    /// stream with <c>sse-reauth</c>, and the client's resume is checked again. <see langword="null"/> (the default)
+    /// for none.
+    /// </summary>
+    public Func<HttpContext, CancellationToken, ValueTask<bool>>? RevalidateCredential { get; set; }
+
+    /// <summary>Gets or sets how often <see cref="RevalidateCredential"/> runs for each open stream. Default one minute.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public TimeSpan CredentialRevalidationInterval
+    {
+        get => _credentialRevalidationInterval;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            _credentialRevalidationInterval = value;
         }
     }
 }

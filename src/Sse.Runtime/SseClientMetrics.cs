@@ -61,6 +61,7 @@ internal sealed class SseClientMetrics
         SseDisconnectReason.RetryableStatus => "retryable_status",
         SseDisconnectReason.ConnectionError => "connection_error",
         SseDisconnectReason.EndOfStream => "end_of_stream",
+        SseDisconnectReason.Reauthenticate => "reauthenticate",
         _ => "idle_timeout",
     };
 }

@@ -20,6 +20,13 @@ public enum SseDisconnectReason
 
     /// <summary>Nothing arrived, not even a heartbeat, within <see cref="SseClientOptions.IdleTimeout"/>.</summary>
     IdleTimeout,
+
+    /// <summary>
+    /// The server ended the stream because its credential expired or is no longer valid (the <c>sse-reauth</c> event):
+    /// the client reconnects at once, without backoff and without counting an attempt, asking for a fresh credential
+    /// (<see cref="SseRequestOptions.Reauthenticate"/>), and resumes from its last id.
+    /// </summary>
+    Reauthenticate,
 }
 
 /// <summary>A connection of a stream was established (<see cref="SseClientOptions.OnConnected"/>).</summary>

@@ -117,6 +117,12 @@ internal sealed class SseEventParser<T> : IDisposable
     /// <summary>Gets whether the server announced the end of the stream (the <c>sse-end</c> event): nothing follows it.</summary>
     public bool EndReceived { get; private set; }
 
+    /// <summary>
+    /// Gets the server's reason when it ended the stream because its credential no longer holds (the <c>sse-reauth</c>
+    /// event): the client resumes at once with a fresh credential. Nothing follows it.
+    /// </summary>
+    public string? ReauthenticateReason { get; private set; }
+
     /// <summary>Spec: the reconnection time, as last set by a <c>retry</c> field, whether or not an event followed it.</summary>
     public TimeSpan? ReconnectionInterval { get; private set; }
 
@@ -131,7 +137,7 @@ internal sealed class SseEventParser<T> : IDisposable
     public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
     {
         // Spec: "Once the end of the file is reached, any pending data must be discarded."
-        if (_eof || EndReceived)
+        if (_eof || EndReceived || ReauthenticateReason is not null)
         {
             return false;
         }
@@ -151,7 +157,7 @@ internal sealed class SseEventParser<T> : IDisposable
     private bool TryParseBuffered(out SseItem<T> item)
     {
         item = default;
-        if (EndReceived || (!_bomChecked && !SkipBom()))
+        if (EndReceived || ReauthenticateReason is not null || (!_bomChecked && !SkipBom()))
         {
             return false;
         }
@@ -207,7 +213,7 @@ internal sealed class SseEventParser<T> : IDisposable
                     return true;
                 }
 
-                if (EndReceived)
+                if (EndReceived || ReauthenticateReason is not null)
                 {
                     return false;
                 }
@@ -391,6 +397,9 @@ internal sealed class SseEventParser<T> : IDisposable
                     throw new SseResumeRejectedException(_sentLastEventId, ReadErrorDetail(data));
                 case SseProtocol.GapEventType:
                     MissedEvents += ReadMissed(data);
+                    return false;
+                case SseProtocol.ReauthenticateEventType:
+                    ReauthenticateReason = ReadErrorDetail(data);
                     return false;
             }
         }

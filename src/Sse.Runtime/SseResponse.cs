@@ -42,9 +42,14 @@ internal sealed class SseResponse<T> : IAsyncDisposable
     /// <see langword="null"/> when the server answered 204 No Content: nothing to stream. Waiting for the response
     /// headers is bounded by the idle timeout as reading is.
     /// </summary>
-    public static async Task<SseResponse<T>?> OpenAsync(HttpClient httpClient, SseRequest request, string? lastEventId, SseEventFormat<T> format, SseClientOptions options, CancellationToken cancellationToken)
+    public static async Task<SseResponse<T>?> OpenAsync(HttpClient httpClient, SseRequest request, string? lastEventId, SseEventFormat<T> format, SseClientOptions options, bool reauthenticate, CancellationToken cancellationToken)
     {
         var message = request.CreateMessage(httpClient, lastEventId);
+        if (reauthenticate)
+        {
+            message.Options.Set(SseRequestOptions.Reauthenticate, true);
+        }
+
         var watchdog = new SseIdleWatchdog(options.TimeProvider, options.IdleTimeout, cancellationToken);
         HttpResponseMessage? response = null;
         try

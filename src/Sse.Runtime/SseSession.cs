@@ -35,6 +35,7 @@ internal sealed class SseSession<T> : IAsyncDisposable
     private bool _reconnected;
     private Activity? _activity;
     private int _connections;
+    private bool _reauthenticate;
 
     public SseSession(HttpClient httpClient, SseRequest request, SseEventFormat<T> format, SseClientOptions options, CancellationToken cancellationToken)
     {
@@ -129,7 +130,13 @@ internal sealed class SseSession<T> : IAsyncDisposable
                     return true;
                 }
 
-                if (parser.EndReceived || !_options.RequireEndEvent)
+                if (parser.ReauthenticateReason is not null)
+                {
+                    // The credential no longer holds: resume at once with a fresh one (an expiry is not a failure).
+                    _reauthenticate = true;
+                    lost = (SseDisconnectReason.Reauthenticate, null);
+                }
+                else if (parser.EndReceived || !_options.RequireEndEvent)
                 {
                     _ended = true;
                     _response.Completed = true;
@@ -137,8 +144,10 @@ internal sealed class SseSession<T> : IAsyncDisposable
                     await CloseAsync().ConfigureAwait(false);
                     return false;
                 }
-
-                lost = (SseDisconnectReason.EndOfStream, null);
+                else
+                {
+                    lost = (SseDisconnectReason.EndOfStream, null);
+                }
             }
             catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested)
             {
@@ -182,7 +191,9 @@ internal sealed class SseSession<T> : IAsyncDisposable
         while (true)
         {
             _cancellationToken.ThrowIfCancellationRequested();
-            if (!firstConnection)
+            var reauthenticate = _reauthenticate;
+            _reauthenticate = false;
+            if (!firstConnection && !reauthenticate)
             {
                 var delay = _policy.NextDelay(retryAfter);
                 _options.OnReconnecting?.Invoke(new SseReconnectingContext(_request.StreamName, _policy.Attempts, delay, _lastEventId));
@@ -206,7 +217,7 @@ internal sealed class SseSession<T> : IAsyncDisposable
                     Activity.Current = _activity;
                 }
 
-                var response = await SseResponse<T>.OpenAsync(_httpClient, _request, _lastEventId, _format, _options, _cancellationToken).ConfigureAwait(false);
+                var response = await SseResponse<T>.OpenAsync(_httpClient, _request, _lastEventId, _format, _options, reauthenticate, _cancellationToken).ConfigureAwait(false);
                 if (response is null)
                 {
                     // 204 No Content: the server has nothing more for this stream.

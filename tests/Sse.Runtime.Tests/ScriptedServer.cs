@@ -56,7 +56,8 @@ internal sealed class ScriptedServer : HttpMessageHandler
             request.RequestUri!,
             request.Headers.TryGetValues("Last-Event-ID", out var ids) ? string.Join(",", ids) : null,
             request.Headers.Authorization?.ToString(),
-            body));
+            body,
+            request.Options.TryGetValue(Sse.Runtime.SseRequestOptions.Reauthenticate, out var fresh) && fresh));
         if (!_answers.TryDequeue(out var answer))
         {
             throw new InvalidOperationException($"No answer scripted for request {Requests.Count}.");
@@ -134,4 +135,4 @@ internal sealed class ScriptedServer : HttpMessageHandler
     }
 }
 
-internal sealed record SentRequest(HttpMethod Method, Uri Uri, string? LastEventId, string? Authorization, string? Body);
+internal sealed record SentRequest(HttpMethod Method, Uri Uri, string? LastEventId, string? Authorization, string? Body, bool Reauthenticate = false);

@@ -43,7 +43,8 @@ public sealed class SessionBehaviourTests
         Assert.Equal(reserved.GetProperty("error").GetString(), Fact("ErrorEventType"));
         Assert.Equal(reserved.GetProperty("reset").GetString(), Fact("ResetEventType"));
         Assert.Equal(reserved.GetProperty("gap").GetString(), Fact("GapEventType"));
-        Assert.Equal(4, ((string[])facts.GetField("ReservedEventTypes")!.GetValue(null)!).Length);
+        Assert.Equal(reserved.GetProperty("reauthenticate").GetString(), Fact("ReauthenticateEventType"));
+        Assert.Equal(5, ((string[])facts.GetField("ReservedEventTypes")!.GetValue(null)!).Length);
         Assert.Equal(protocol.GetProperty("lastEventIdHeader").GetString(), Fact("LastEventIdHeader"));
         Assert.Equal(protocol.GetProperty("lastEventIdQuery").GetString(), Fact("LastEventIdQuery"));
 
@@ -136,6 +137,12 @@ public sealed class SessionBehaviourTests
             Assert.Equal(ids.EnumerateArray().Select(static i => i.ValueKind == JsonValueKind.Null ? null : i.GetString()), server.Requests.Select(static r => r.LastEventId));
         }
 
+        if (e.TryGetProperty("reauthenticated", out var reauthenticated))
+        {
+            // The reconnect after sse-reauth tells the application's handlers to get a fresh credential.
+            Assert.Equal(reauthenticated.EnumerateArray().Select(static r => r.GetBoolean()), server.Requests.Select(static r => r.Reauthenticate));
+        }
+
         if (e.TryGetProperty("disconnects", out var expectedDisconnects))
         {
             Assert.Equal(expectedDisconnects.EnumerateArray().Select(static r => r.GetString()!), disconnects);
@@ -183,6 +190,7 @@ public sealed class SessionBehaviourTests
         SseDisconnectReason.ConnectionError => "connection-error",
         SseDisconnectReason.EndOfStream => "end-of-stream",
         SseDisconnectReason.IdleTimeout => "idle-timeout",
+        SseDisconnectReason.Reauthenticate => "reauthenticate",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "A reason the table does not know: add it to both clients and the table."),
     };
 

@@ -11,7 +11,7 @@ export {
   SseIdleTimeoutError,
   SseEventTooLargeError,
 } from "./errors.js";
-export type { SseClientOptions, SseConnectedContext, SseDisconnectedContext, SseReconnectingContext, SseGapContext } from "./options.js";
+export type { SseClientOptions, SseRequestContext, SseConnectedContext, SseDisconnectedContext, SseReconnectingContext, SseGapContext } from "./options.js";
 export { routeValue, query, headerValues, headerText, resolve, type SseRequest } from "./request.js";
 export { readItems, readStream, json, text, type EventReader, type SseItem } from "./stream.js";
 export { sendCommand } from "./command.js";

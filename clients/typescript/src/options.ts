@@ -1,6 +1,14 @@
 import { Defaults, type SseDisconnectReason } from "./protocol.js";
 import { headerText } from "./request.js";
 
+/** What a request of a stream is, for a `headers` function. */
+export interface SseRequestContext {
+  /** The stream (`ChatFeed.Room`); `undefined` for a command. */
+  readonly stream: string | undefined;
+  /** Whether the server ended the stream with `sse-reauth`: the credential expired or was refused, get a fresh one. */
+  readonly reauthenticate: boolean;
+}
+
 /** What a connection that opened looked like. */
 export interface SseConnectedContext {
   readonly stream: string;
@@ -40,8 +48,12 @@ export interface SseGapContext {
 export interface SseClientOptions {
   /** The fetch to use (a wrapper that adds credentials, a test double); the global one by default. */
   readonly fetch?: typeof fetch;
-  /** Headers for every request (an `Authorization`), or a function that returns them per request (a refreshed token). */
-  readonly headers?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+  /**
+   * Headers for every request (an `Authorization`), or a function that returns them per request (a refreshed token).
+   * The function is told when the server ended the stream with `sse-reauth` (`context.reauthenticate`): the credential
+   * it had expired, so return a fresh one, not a cached one.
+   */
+  readonly headers?: Record<string, string> | ((context: SseRequestContext) => Record<string, string> | Promise<Record<string, string>>);
   /** Whether cookies go along (browsers): `same-origin` by default. */
   readonly credentials?: RequestCredentials;
   /** Whether a resumable stream reconnects after a lost connection (default true). */
@@ -107,8 +119,12 @@ export function resolveOptions(options: SseClientOptions): ResolvedOptions {
 }
 
 /** Request headers: the options' (fixed or per request; non-ASCII text sent as UTF-8) and the request's own. */
-export async function headersFor(options: SseClientOptions, own: Record<string, string> | undefined): Promise<Record<string, string>> {
-  const shared = typeof options.headers === "function" ? await options.headers() : options.headers;
+export async function headersFor(
+  options: SseClientOptions,
+  own: Record<string, string> | undefined,
+  context: SseRequestContext = { stream: undefined, reauthenticate: false },
+): Promise<Record<string, string>> {
+  const shared = typeof options.headers === "function" ? await options.headers(context) : options.headers;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(shared ?? {})) {
     headers[name] = headerText(name, value);

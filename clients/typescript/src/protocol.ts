@@ -14,6 +14,8 @@ export const ReservedEvents = {
   reset: "sse-reset",
   /** Events were dropped for this subscriber (`{"missed":N}`; a gap of unknown size counts as 1); the stream goes on. */
   gap: "sse-gap",
+  /** The stream's credential expired or is no longer valid: get a fresh one and resume at once from the last id. */
+  reauthenticate: "sse-reauth",
 } as const;
 
 /** The request header a reconnecting client sends with the last event id it received. */
@@ -34,9 +36,10 @@ export const Defaults = {
 /**
  * Why a connection was lost or refused: `connect-failed` (no response: refused, a transport error, a timeout before
  * the headers), `retryable-status` (5xx, 408, 429 when connecting), `connection-error` (the response broke while being
- * read), `end-of-stream` (it ended without `sse-end`), `idle-timeout` (nothing arrived, not even a heartbeat).
+ * read), `end-of-stream` (it ended without `sse-end`), `idle-timeout` (nothing arrived, not even a heartbeat),
+ * `reauthenticate` (the server ended it with `sse-reauth`: the credential expired; resumed at once with a fresh one).
  */
-export type SseDisconnectReason = "connect-failed" | "retryable-status" | "connection-error" | "end-of-stream" | "idle-timeout";
+export type SseDisconnectReason = "connect-failed" | "retryable-status" | "connection-error" | "end-of-stream" | "idle-timeout" | "reauthenticate";
 
 /**
  * How long to wait before reconnection attempt `attempt` (from 1), for a `random` value in [0, 1). Spec: no sooner than

@@ -44,6 +44,7 @@ export async function* readItems<T>(
   let attempts = 0;
   let eventCount = 0;
   let serverRetryMs: number | undefined;
+  let reauthenticate = false;
 
   while (true) {
     signal?.throwIfAborted();
@@ -66,7 +67,8 @@ export async function* readItems<T>(
     let lost: { reason: SseDisconnectReason; error: unknown; retryAfterMs?: number | undefined };
     let responded = false;
     try {
-      const headers = await headersFor(clientOptions, request.headers);
+      const headers = await headersFor(clientOptions, request.headers, { stream: request.name, reauthenticate });
+      reauthenticate = false;
       headers["Accept"] = "text/event-stream";
       if (request.body !== undefined) {
         headers["Content-Type"] = "application/json";
@@ -111,6 +113,8 @@ export async function* readItems<T>(
         const reader = response.body.getReader();
         // Consecutive sse-gap events are one gap, reported before the next item (or the end), as the .NET client does.
         let missed = 0;
+        // The server ended the stream for its credential (sse-reauth): what follows it is not read.
+        let reauthenticated = false;
         const reportGap = () => {
           if (missed > 0) {
             clientOptions.onGap?.({ stream: request.name, missed, lastEventId });
@@ -140,6 +144,13 @@ export async function* readItems<T>(
                 case ReservedEvents.gap:
                   missed += missedOf(event.data);
                   continue;
+                case ReservedEvents.reauthenticate:
+                  reauthenticated = true;
+                  break;
+              }
+
+              if (reauthenticated) {
+                break;
               }
 
               let item: T | undefined;
@@ -165,14 +176,19 @@ export async function* readItems<T>(
             }
 
             serverRetryMs = parser.reconnectionTime ?? serverRetryMs;
+            if (reauthenticated) {
+              break;
+            }
           }
 
           lastEventId = parser.lastEventId === "" ? undefined : parser.lastEventId;
-          if (!options.requireEndEvent) {
+          if (reauthenticated) {
+            lost = { reason: "reauthenticate", error: undefined };
+          } else if (!options.requireEndEvent) {
             return;
+          } else {
+            lost = { reason: "end-of-stream", error: undefined };
           }
-
-          lost = { reason: "end-of-stream", error: undefined };
         } finally {
           reader.cancel().catch(() => undefined);
         }
@@ -206,6 +222,12 @@ export async function* readItems<T>(
         ? "the stream cannot resume (its method has no [LastEventId]), so it fails rather than start over silently."
         : `it gave up after ${attempts} reconnection attempts.`;
       throw new SseConnectionLostError(request.name, lost.reason, eventCount, lastEventId, attempts, why, lost.error);
+    }
+
+    if (lost.reason === "reauthenticate") {
+      // An expired credential is not a failure: resume at once (no backoff, no attempt counted) with a fresh one.
+      reauthenticate = true;
+      continue;
     }
 
     attempts++;

@@ -35,6 +35,7 @@ interface Session {
     end: string;
     requests?: number;
     lastEventIds?: (string | null)[];
+    reauthenticated?: boolean[];
     disconnects?: SseDisconnectReason[];
     gaps?: number[];
     status?: number;
@@ -62,7 +63,7 @@ test("the protocol this client declares is the table's (and so the .NET client's
   assert.equal(LastEventIdHeader, table.protocol.lastEventIdHeader);
   assert.equal(LastEventIdQuery, table.protocol.lastEventIdQuery);
   assert.deepEqual({ ...Defaults }, table.protocol.defaults);
-  const reasons: Record<SseDisconnectReason, true> = { "connect-failed": true, "retryable-status": true, "connection-error": true, "end-of-stream": true, "idle-timeout": true };
+  const reasons: Record<SseDisconnectReason, true> = { "connect-failed": true, "retryable-status": true, "connection-error": true, "end-of-stream": true, "idle-timeout": true, reauthenticate: true };
   assert.deepEqual(Object.keys(reasons).sort(), [...table.protocol.disconnectReasons].sort());
 });
 
@@ -130,7 +131,12 @@ for (const s of table.sessions) {
     try {
       const disconnects: SseDisconnectReason[] = [];
       const gaps: number[] = [];
+      const reauthenticated: boolean[] = [];
       const options: SseClientOptions = {
+        headers: (context) => {
+          reauthenticated.push(context.reauthenticate);
+          return {};
+        },
         initialReconnectDelayMs: 0,
         idleTimeoutMs: s.options?.idleTimeoutMs ?? 0,
         ...(s.options?.requireEndEvent === undefined ? {} : { requireEndEvent: s.options.requireEndEvent }),
@@ -155,6 +161,7 @@ for (const s of table.sessions) {
       assert.equal(endOf(error), e.end, `ended with ${String(error)}`);
       if (e.requests !== undefined) assert.equal(server.requests.length, e.requests);
       if (e.lastEventIds !== undefined) assert.deepEqual(server.requests.map((r) => r.headers["last-event-id"] ?? null), e.lastEventIds);
+      if (e.reauthenticated !== undefined) assert.deepEqual(reauthenticated, e.reauthenticated);
       if (e.disconnects !== undefined) assert.deepEqual(disconnects, e.disconnects);
       assert.deepEqual(gaps, e.gaps ?? []);
       if (e.status !== undefined) assert.equal((error as SseHttpError).status, e.status);

@@ -33,6 +33,7 @@ internal sealed class SseEndpointContext
     private readonly ILogger[] _loggers = new ILogger[3];
     private TimeSpan? _heartbeatInterval;
     private SseHub? _hub;
+    private SseServerOptions? _serverOptions;
 
     public SseEndpointContext(IServiceProvider services)
     {
@@ -55,6 +56,9 @@ internal sealed class SseEndpointContext
     public SseHeartbeats Heartbeats { get; }
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>Gets the server options (credential bounds, heartbeats), or <see langword="null"/> when none are registered.</summary>
+    public SseServerOptions? ServerOptions => _serverOptions ??= _services.GetService<IOptions<SseServerOptions>>()?.Value;
 
     /// <summary>Gets the application's stopping token: streams end at once when it fires.</summary>
     public CancellationToken Stopping { get; }

@@ -27,8 +27,10 @@ internal sealed class SseResponseSession : IDisposable
     private readonly string _displayName;
     private readonly CancellationTokenSource _cancellation;
     private readonly JavaScriptEncoder? _encoder;
+    private readonly SseCredentialBound? _credential;
     private Activity? _activity;
     private bool _open;
+    private bool _reauthenticated;
     private SseFrameWriter? _writer;
     private SseHeartbeats.Registration? _heartbeats;
 
@@ -43,7 +45,10 @@ internal sealed class SseResponseSession : IDisposable
         // would reconnect in a loop). The endpoints carry DisableRequestTimeout metadata too; this covers a middleware
         // that runs before routing.
         context.Features.Get<IHttpRequestTimeoutFeature>()?.DisableTimeout();
-        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, endpoint.Stopping);
+        _credential = SseCredentialBound.For(endpoint.ServerOptions, endpoint.TimeProvider);
+        _cancellation = _credential is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, endpoint.Stopping)
+            : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, endpoint.Stopping, _credential.Token);
     }
 
     /// <summary>
@@ -96,6 +101,47 @@ internal sealed class SseResponseSession : IDisposable
         return ActivityContext.TryParse(traceParent, traceState, isRemote: true, out var parent)
             ? source.StartActivity("sse.stream", ActivityKind.Server, parent)
             : source.StartActivity("sse.stream", ActivityKind.Server);
+    }
+
+    /// <summary>
+    /// Admits the stream's credential when the options bound streams by it: <see langword="false"/> after answering 401
+    /// (it expired already, or the re-validation refused it), so the client fails with a typed error rather than loop.
+    /// </summary>
+    public async ValueTask<bool> AdmitCredentialAsync()
+    {
+        if (_credential is null)
+        {
+            return true;
+        }
+
+        if (await _credential.AdmitAsync(_context, Token).ConfigureAwait(false) is not { } refused)
+        {
+            return true;
+        }
+
+        _context.Response.Headers.WWWAuthenticate = "Bearer error=\"invalid_token\"";
+        await SseProblemWriter.WriteAsync(_context, StatusCodes.Status401Unauthorized, "Unauthorized", refused).ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>
+    /// Ends a stream whose token fired because its credential no longer holds (not the client, not the application):
+    /// writes <c>sse-reauth</c>, so the client gets a fresh credential and resumes at once. <see langword="false"/> when
+    /// that is not why the stream ended.
+    /// </summary>
+    public async ValueTask<bool> EndForCredentialAsync()
+    {
+        if (_credential?.Why is not { } why || _context.RequestAborted.IsCancellationRequested || Stopping || _reauthenticated)
+        {
+            return false;
+        }
+
+        _reauthenticated = true;
+        await StartAsync().ConfigureAwait(false);
+        Bytes += Writer.BufferedBytes;
+        Writer.WriteReauthenticate(why);
+        await FlushQuietlyAsync().ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Gets the stream's token: the client left or the application is stopping.</summary>
@@ -201,6 +247,7 @@ internal sealed class SseResponseSession : IDisposable
             activity.Dispose();
         }
 
+        _credential?.Dispose();
         _cancellation.Dispose();
     }
 }

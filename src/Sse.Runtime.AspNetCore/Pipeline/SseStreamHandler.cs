@@ -30,6 +30,11 @@ internal static partial class SseStreamHandler
         var endpoint = SseEndpointContext.For(context);
         var service = SseEndpoint.ResolveService<TService>(context.RequestServices, displayName);
         using var session = new SseResponseSession(context, endpoint, displayName, format.Encoder);
+        if (!await session.AdmitCredentialAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+
         session.Open();
         var waiter = SseStreamWaiter.For(session);
         IAsyncEnumerator<TItem>? enumerator = null;
@@ -85,8 +90,12 @@ internal static partial class SseStreamHandler
         }
         catch (OperationCanceledException) when (session.Token.IsCancellationRequested)
         {
-            // The client disconnected or the application is stopping: a normal end of the stream.
-            Log.StreamCancelled(endpoint.Logger(SseCallKind.Stream), displayName, session.Events);
+            // The client disconnected or the application is stopping: a normal end of the stream. Or the credential
+            // expired: the client is told to re-authenticate and resume.
+            if (!await session.EndForCredentialAsync().ConfigureAwait(false))
+            {
+                Log.StreamCancelled(endpoint.Logger(SseCallKind.Stream), displayName, session.Events);
+            }
         }
         catch (Exception ex)
         {

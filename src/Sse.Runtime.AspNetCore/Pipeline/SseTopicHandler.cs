@@ -28,6 +28,11 @@ internal static partial class SseTopicHandler
         var lastEventId = SseParameterBinder.GetLastEventId(context);
         try
         {
+            if (!await session.AdmitCredentialAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+
             if (options.AuthorizeSubscription is { } authorize && !await authorize(new SseSubscribeContext(context, topic, displayName)).ConfigureAwait(false))
             {
                 Log.SubscriptionRefused(logger, displayName, topic);
@@ -164,6 +169,9 @@ internal static partial class SseTopicHandler
         }
         finally
         {
+            // The credential no longer holds (its token closed the subscriber): the client is told to re-authenticate
+            // and resume from the last event written.
+            await session.EndForCredentialAsync().ConfigureAwait(false);
             hub.Unsubscribe(subscriber);
             if (subscriber.FellBehind)
             {

@@ -15,8 +15,8 @@ export function resolveOptions(options) {
     };
 }
 /** Request headers: the options' (fixed or per request; non-ASCII text sent as UTF-8) and the request's own. */
-export async function headersFor(options, own) {
-    const shared = typeof options.headers === "function" ? await options.headers() : options.headers;
+export async function headersFor(options, own, context = { stream: undefined, reauthenticate: false }) {
+    const shared = typeof options.headers === "function" ? await options.headers(context) : options.headers;
     const headers = {};
     for (const [name, value] of Object.entries(shared ?? {})) {
         headers[name] = headerText(name, value);

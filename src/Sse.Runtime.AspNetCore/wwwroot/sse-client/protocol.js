@@ -13,6 +13,8 @@ export const ReservedEvents = {
     reset: "sse-reset",
     /** Events were dropped for this subscriber (`{"missed":N}`; a gap of unknown size counts as 1); the stream goes on. */
     gap: "sse-gap",
+    /** The stream's credential expired or is no longer valid: get a fresh one and resume at once from the last id. */
+    reauthenticate: "sse-reauth",
 };
 /** The request header a reconnecting client sends with the last event id it received. */
 export const LastEventIdHeader = "Last-Event-ID";

@@ -19,6 +19,7 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
     let attempts = 0;
     let eventCount = 0;
     let serverRetryMs;
+    let reauthenticate = false;
     while (true) {
         signal?.throwIfAborted();
         const connection = new AbortController();
@@ -39,7 +40,8 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
         let lost;
         let responded = false;
         try {
-            const headers = await headersFor(clientOptions, request.headers);
+            const headers = await headersFor(clientOptions, request.headers, { stream: request.name, reauthenticate });
+            reauthenticate = false;
             headers["Accept"] = "text/event-stream";
             if (request.body !== undefined) {
                 headers["Content-Type"] = "application/json";
@@ -81,6 +83,8 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
                 const reader = response.body.getReader();
                 // Consecutive sse-gap events are one gap, reported before the next item (or the end), as the .NET client does.
                 let missed = 0;
+                // The server ended the stream for its credential (sse-reauth): what follows it is not read.
+                let reauthenticated = false;
                 const reportGap = () => {
                     if (missed > 0) {
                         clientOptions.onGap?.({ stream: request.name, missed, lastEventId });
@@ -109,6 +113,12 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
                                 case ReservedEvents.gap:
                                     missed += missedOf(event.data);
                                     continue;
+                                case ReservedEvents.reauthenticate:
+                                    reauthenticated = true;
+                                    break;
+                            }
+                            if (reauthenticated) {
+                                break;
                             }
                             let item;
                             try {
@@ -130,12 +140,20 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
                             yield { data: item, eventType: event.type, eventId: lastEventId };
                         }
                         serverRetryMs = parser.reconnectionTime ?? serverRetryMs;
+                        if (reauthenticated) {
+                            break;
+                        }
                     }
                     lastEventId = parser.lastEventId === "" ? undefined : parser.lastEventId;
-                    if (!options.requireEndEvent) {
+                    if (reauthenticated) {
+                        lost = { reason: "reauthenticate", error: undefined };
+                    }
+                    else if (!options.requireEndEvent) {
                         return;
                     }
-                    lost = { reason: "end-of-stream", error: undefined };
+                    else {
+                        lost = { reason: "end-of-stream", error: undefined };
+                    }
                 }
                 finally {
                     reader.cancel().catch(() => undefined);
@@ -169,6 +187,11 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
                 ? "the stream cannot resume (its method has no [LastEventId]), so it fails rather than start over silently."
                 : `it gave up after ${attempts} reconnection attempts.`;
             throw new SseConnectionLostError(request.name, lost.reason, eventCount, lastEventId, attempts, why, lost.error);
+        }
+        if (lost.reason === "reauthenticate") {
+            // An expired credential is not a failure: resume at once (no backoff, no attempt counted) with a fresh one.
+            reauthenticate = true;
+            continue;
         }
         attempts++;
         const delayMs = reconnectDelayMs(serverRetryMs ?? options.initialReconnectDelayMs, options.maxReconnectDelayMs, lost.retryAfterMs, attempts, options.random());
