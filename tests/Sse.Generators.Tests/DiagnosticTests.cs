@@ -127,7 +127,7 @@ public class DiagnosticTests
         $"SseEvent(\"{name}\")",
         $"Ev|{name.Replace("\\n", "\n", System.StringComparison.Ordinal)}|{ReservedNames}");
 
-    private const string ReservedNames = "'sse-error', 'sse-end', 'sse-reset', 'sse-gap'";
+    private const string ReservedNames = "'sse-error', 'sse-end', 'sse-reset', 'sse-gap', 'sse-reauth'";
 
     [Fact]
     public Task SSE201_ReservedEventName_Reported() => AssertReportedAsync(
