@@ -72,4 +72,24 @@ public sealed class SseServerOptions
             _credentialRevalidationInterval = value;
         }
     }
+
+    private TimeSpan _shutdownReconnectSpread;
+
+    /// <summary>
+    /// Gets or sets the window over which open streams close when the application stops (SIGTERM in a rolling deploy):
+    /// each closes at a random moment within it, still delivering until then and without the end event, so its client
+    /// reconnects to another instance and resumes, and the clients' reconnects are spread instead of arriving at one
+    /// instant. Default zero: every stream closes at once. Keep it well under <c>HostOptions.ShutdownTimeout</c>
+    /// (30 s by default), which bounds the whole shutdown.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan ShutdownReconnectSpread
+    {
+        get => _shutdownReconnectSpread;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            _shutdownReconnectSpread = value;
+        }
+    }
 }

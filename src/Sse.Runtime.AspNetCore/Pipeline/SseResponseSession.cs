@@ -28,6 +28,7 @@ internal sealed class SseResponseSession : IDisposable
     private readonly CancellationTokenSource _cancellation;
     private readonly JavaScriptEncoder? _encoder;
     private readonly SseCredentialBound? _credential;
+    private readonly CancellationTokenRegistration _stopping;
     private Activity? _activity;
     private bool _open;
     private bool _reauthenticated;
@@ -46,9 +47,16 @@ internal sealed class SseResponseSession : IDisposable
         // that runs before routing.
         context.Features.Get<IHttpRequestTimeoutFeature>()?.DisableTimeout();
         _credential = SseCredentialBound.For(endpoint.ServerOptions, endpoint.TimeProvider);
+        var spread = endpoint.ServerOptions?.ShutdownReconnectSpread ?? TimeSpan.Zero;
+        var stopping = spread > TimeSpan.Zero ? CancellationToken.None : endpoint.Stopping;
         _cancellation = _credential is null
-            ? CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, endpoint.Stopping)
-            : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, endpoint.Stopping, _credential.Token);
+            ? CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping)
+            : CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping, _credential.Token);
+        if (spread > TimeSpan.Zero)
+        {
+            // A rolling deploy: this stream closes at its own moment of the window, so its client's reconnect does too.
+            _stopping = endpoint.Stopping.UnsafeRegister(static state => ((SseResponseSession)state!).CloseWithinSpread(), this);
+        }
     }
 
     /// <summary>
@@ -142,6 +150,19 @@ internal sealed class SseResponseSession : IDisposable
         Writer.WriteReauthenticate(why);
         await FlushQuietlyAsync().ConfigureAwait(false);
         return true;
+    }
+
+    private void CloseWithinSpread()
+    {
+        var spread = _endpoint.ServerOptions!.ShutdownReconnectSpread;
+        try
+        {
+            _cancellation.CancelAfter(TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * spread.TotalMilliseconds));
+        }
+        catch (ObjectDisposedException)
+        {
+            // The stream ended meanwhile.
+        }
     }
 
     /// <summary>Gets the stream's token: the client left or the application is stopping.</summary>
@@ -247,6 +268,7 @@ internal sealed class SseResponseSession : IDisposable
             activity.Dispose();
         }
 
+        _stopping.Dispose();
         _credential?.Dispose();
         _cancellation.Dispose();
     }

@@ -16,7 +16,7 @@ using Sse.Runtime.AspNetCore.Redis;
 [assembly: SseClient(typeof(INodeFeed))]
 
 // dotnet run --project tests/apps/Sse.PostgreSql.Node -- --urls http://127.0.0.1:0 --Node a --ConnectionStrings:Sse "Host=..."
-//   [--Schema s] [--ReplayCount n] [--RetentionMs ms] [--PollMs ms] [--Log memory]
+//   [--Schema s] [--ReplayCount n] [--RetentionMs ms] [--PollMs ms] [--Log memory] [--ShutdownSpreadMs ms]
 // dotnet run --project tests/apps/Sse.PostgreSql.Node -- --Log redis --Redis 127.0.0.1:6379 [--KeyPrefix p] [--PollMs ms] [--ReplayCount n]
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:0");
@@ -40,6 +40,7 @@ else if (configuration["Log"] != "memory")
     });
 }
 
+builder.Services.Configure<SseServerOptions>(o => o.ShutdownReconnectSpread = TimeSpan.FromMilliseconds(configuration.GetValue("ShutdownSpreadMs", 0)));
 builder.Services.AddSingleton<INodeFeed, NodeFeed>();
 var app = builder.Build();
 app.MapNodeFeed();
