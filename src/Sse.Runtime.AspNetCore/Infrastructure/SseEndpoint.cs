@@ -240,7 +240,8 @@ public static class SseEndpoint
     internal static async Task RejectResumeAsync(HttpContext context, string displayName, string lastEventId, string reason)
     {
         var endpoint = SseEndpointContext.For(context);
-        using var session = new SseResponseSession(context, endpoint, displayName, encoder: null);
+        var session = new SseResponseSession(context, endpoint, displayName, encoder: null);
+        await using var sessionScope = session.ConfigureAwait(false);
         await SseCallFailures.HandleAsync(context, endpoint, SseCallKind.Stream, displayName, session, new SseResumeRejectedException(lastEventId, reason)).ConfigureAwait(false);
     }
 }

@@ -17,7 +17,7 @@ namespace Sse.Runtime.AspNetCore;
 /// headers with buffering off, holds the one <see cref="SseFrameWriter"/> every frame goes through, flushes and tells
 /// when the client is gone, and registers on the shared heartbeat timer.
 /// </summary>
-internal sealed class SseResponseSession : IDisposable
+internal sealed class SseResponseSession : IAsyncDisposable
 {
     /// <summary>Above this many unflushed bytes a burst is flushed even when more events are ready, so memory stays bounded.</summary>
     public const int MaxUnflushedBytes = 64 * 1024;
@@ -29,6 +29,7 @@ internal sealed class SseResponseSession : IDisposable
     private readonly JavaScriptEncoder? _encoder;
     private readonly SseCredentialBound? _credential;
     private readonly CancellationTokenRegistration _stopping;
+    private System.IO.Stream? _compression;
     private Activity? _activity;
     private bool _open;
     private bool _reauthenticated;
@@ -82,6 +83,18 @@ internal sealed class SseResponseSession : IDisposable
 
         _endpoint.Metrics.StreamStarted(_displayName);
         _open = true;
+
+        // Compressed streams (WithSseCompression): the body is replaced before anyone takes its pipe, so every frame,
+        // heartbeat and flush goes through the compressor, and each flush flushes it.
+        if (_context.GetEndpoint()?.Metadata.GetMetadata<SseCompressionMetadata>() is { } compression
+            && SseCompressionMetadata.Choose(_context.Request) is { } encoding)
+        {
+            var response = _context.Response;
+            response.Headers.ContentEncoding = encoding;
+            response.Headers.Vary = "Accept-Encoding";
+            _compression = compression.Wrap(encoding, response.Body);
+            response.Body = _compression;
+        }
     }
 
     /// <summary>
@@ -253,9 +266,22 @@ internal sealed class SseResponseSession : IDisposable
         }
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         _heartbeats?.Dispose();
+        if (_compression is { } compression)
+        {
+            // The compressor's last block, so the client's decoder sees a whole stream (when the client is still there).
+            try
+            {
+                await compression.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or System.IO.IOException or InvalidOperationException)
+            {
+                // The client is gone: there is no one to finish the stream for.
+            }
+        }
+
         _writer?.Dispose();
         if (_open)
         {

@@ -29,7 +29,8 @@ internal static partial class SseStreamHandler
     {
         var endpoint = SseEndpointContext.For(context);
         var service = SseEndpoint.ResolveService<TService>(context.RequestServices, displayName);
-        using var session = new SseResponseSession(context, endpoint, displayName, format.Encoder);
+        var session = new SseResponseSession(context, endpoint, displayName, format.Encoder);
+        await using var sessionScope = session.ConfigureAwait(false);
         if (!await session.AdmitCredentialAsync().ConfigureAwait(false))
         {
             return;

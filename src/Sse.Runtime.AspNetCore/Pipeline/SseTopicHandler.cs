@@ -22,7 +22,8 @@ internal static partial class SseTopicHandler
         var logger = endpoint.Logger(SseCallKind.Topic);
         var hub = endpoint.Hub(displayName);
         var options = hub.Options;
-        using var session = new SseResponseSession(context, endpoint, displayName, encoder: null);
+        var session = new SseResponseSession(context, endpoint, displayName, encoder: null);
+        await using var sessionScope = session.ConfigureAwait(false);
 
         SseSubscriber subscriber;
         var lastEventId = SseParameterBinder.GetLastEventId(context);
