@@ -50,6 +50,33 @@ internal static class FanOutRun
         }
     }
 
+    /// <summary>
+    /// The topic uncompressed, and compressed with gzip and Brotli (WithSseCompression, flushed after every event as a
+    /// live feed is): bytes on the wire per delivery beside the server's CPU per delivery and the latency.
+    /// </summary>
+    public static async Task RunCompressionAsync(int count, int broadcasts, int intervalMs)
+    {
+        Console.WriteLine($"compression: {count:N0} subscribers, {broadcasts} broadcasts every {intervalMs} ms, each event flushed on its own; server in its own process; {Environment.ProcessorCount} cores");
+        Console.WriteLine();
+        Console.WriteLine("| stream | wire bytes per delivery (headers included) | server CPU per delivery (user + kernel) | p50 | p99 |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        Result? plain = null;
+        foreach (var (name, target, method) in new[]
+        {
+            ("Sse.Contracts topic, uncompressed", "topic", System.Net.DecompressionMethods.None),
+            ("WithSseCompression(), gzip (Fastest)", "topic-compressed", System.Net.DecompressionMethods.GZip),
+            ("WithSseCompression(), Brotli (quality 4, what Fastest means for Brotli)", "topic-compressed", System.Net.DecompressionMethods.Brotli),
+        })
+        {
+            var result = await MeasureAsync(target, count, broadcasts, intervalMs, method);
+            plain ??= result;
+            var total = result.UserCpuPerRecipient + result.KernelCpuPerRecipient;
+            var plainTotal = plain.UserCpuPerRecipient + plain.KernelCpuPerRecipient;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {result.WireBytesPerRecipient:F1} B ({100 * result.WireBytesPerRecipient / plain.WireBytesPerRecipient:F0}%) | {result.UserCpuPerRecipient.TotalMicroseconds:F1} + {result.KernelCpuPerRecipient.TotalMicroseconds:F1} = {total.TotalMicroseconds:F1} µs (×{total / plainTotal:F2}) | {result.P50:F1} ms | {result.P99:F1} ms |"));
+        }
+    }
+
     private static async Task<long> IdleHeapAsync(string target, int count)
     {
         await using var server = await ServerProcess.StartAsync();
@@ -59,11 +86,11 @@ internal static class FanOutRun
         return (await server.HeapAsync() - before) / count;
     }
 
-    private static async Task<Result> MeasureAsync(string target, int count, int broadcasts, int intervalMs)
+    private static async Task<Result> MeasureAsync(string target, int count, int broadcasts, int intervalMs, System.Net.DecompressionMethods decompression = System.Net.DecompressionMethods.None)
     {
         await using var server = await ServerProcess.StartAsync();
         var before = await server.MemoryAsync();
-        await using var subscribers = await Subscribers.ConnectAsync(server, target, count, expected: Warmup + broadcasts, measureFrom: Warmup);
+        await using var subscribers = await Subscribers.ConnectAsync(server, target, count, expected: Warmup + broadcasts, measureFrom: Warmup, decompression);
         await Task.Delay(500);
         var connected = await server.MemoryAsync();
         var heapPerSubscriber = (connected.Heap - before.Heap) / count;
@@ -72,6 +99,7 @@ internal static class FanOutRun
         // Warm-up broadcasts (JIT, buffers), then the measured ones.
         await Broadcast(server, target, Warmup, intervalMs);
         await subscribers.WaitForAsync(Warmup, TimeSpan.FromSeconds(60));
+        var wire = subscribers.WireBytes;
         var cpu = await server.CpuAsync();
         var allocated = await server.AllocatedAsync();
         await Broadcast(server, target, broadcasts, intervalMs);
@@ -79,6 +107,7 @@ internal static class FanOutRun
         var after = await server.CpuAsync();
         var allocatedAfter = await server.AllocatedAsync();
         var recipients = (double)count * broadcasts;
+        var wireAfter = subscribers.WireBytes;
 
         var latencies = subscribers.Latencies();
         Array.Sort(latencies);
@@ -90,18 +119,20 @@ internal static class FanOutRun
             latencies[^1],
             heapPerSubscriber,
             (allocatedAfter - allocated) / recipients,
-            rssPerSubscriber);
+            rssPerSubscriber,
+            (wireAfter - wire) / recipients);
     }
 
     private static async Task Broadcast(ServerProcess server, string target, int count, int intervalMs)
     {
+        target = target == "topic-compressed" ? "topic" : target;
         using var response = await server.Http.PostAsync(new Uri($"/broadcast/{target}?count={count}&intervalMs={intervalMs}", UriKind.Relative), null);
         response.EnsureSuccessStatusCode();
     }
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private sealed record Result(TimeSpan UserCpuPerRecipient, TimeSpan KernelCpuPerRecipient, double P50, double P99, double Max, long HeapPerSubscriber, double BytesPerRecipient, long RssPerSubscriber);
+    private sealed record Result(TimeSpan UserCpuPerRecipient, TimeSpan KernelCpuPerRecipient, double P50, double P99, double Max, long HeapPerSubscriber, double BytesPerRecipient, long RssPerSubscriber, double WireBytesPerRecipient);
 
     /// <summary>N streams, each read by its own task with the platform's <see cref="SseParser"/>.</summary>
     private sealed class Subscribers : IAsyncDisposable
@@ -113,9 +144,23 @@ internal static class FanOutRun
         private readonly int[] _received;
         private readonly int _measureFrom;
 
-        private Subscribers(Uri address, int count, int expected, int measureFrom)
+        private long _wireBytes;
+
+        private Subscribers(Uri address, int count, int expected, int measureFrom, System.Net.DecompressionMethods decompression)
         {
-            _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = int.MaxValue, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+            _http = new HttpClient(new SocketsHttpHandler
+            {
+                MaxConnectionsPerServer = int.MaxValue,
+                PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+                AutomaticDecompression = decompression,
+                // Every byte the sockets receive, before decompression: what the network carries.
+                ConnectCallback = async (context, cancellationToken) =>
+                {
+                    var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new CountingStream(new System.Net.Sockets.NetworkStream(socket, ownsSocket: true), this);
+                },
+            })
             {
                 BaseAddress = address,
                 Timeout = Timeout.InfiniteTimeSpan,
@@ -125,10 +170,14 @@ internal static class FanOutRun
             _measureFrom = measureFrom;
         }
 
-        public static async Task<Subscribers> ConnectAsync(ServerProcess server, string target, int count, int expected, int measureFrom)
+        /// <summary>Gets the bytes received on every connection so far.</summary>
+        public long WireBytes => Interlocked.Read(ref _wireBytes);
+
+        public static async Task<Subscribers> ConnectAsync(ServerProcess server, string target, int count, int expected, int measureFrom, System.Net.DecompressionMethods decompression = System.Net.DecompressionMethods.None)
         {
-            var path = target switch { "topic" => "/bench/topic", "baseline" => "/baseline", "raw" => "/raw", "idle" => "/bench/idle", _ => "/bare" };
-            var subscribers = new Subscribers(server.Address, count, expected, measureFrom);
+            var path = target switch { "topic" => "/bench/topic", "topic-compressed" => "/gz/bench/topic", "baseline" => "/baseline", "raw" => "/raw", "idle" => "/bench/idle", _ => "/bare" };
+            var subscribers = new Subscribers(server.Address, count, expected, measureFrom, decompression);
+            target = target == "topic-compressed" ? "topic" : target;
 
             // In batches, so the listen backlog is never overrun; the server counts who is subscribed.
             for (var first = 0; first < count; first += 100)
@@ -167,6 +216,56 @@ internal static class FanOutRun
             await Task.WhenAll(_readers).ContinueWith(static _ => { }, TaskScheduler.Default);
             _http.Dispose();
             _stop.Dispose();
+        }
+
+        /// <summary>A socket's stream that adds what it reads to the subscribers' count.</summary>
+        private sealed class CountingStream(Stream inner, Subscribers owner) : Stream
+        {
+            public override bool CanRead => true;
+
+            public override bool CanSeek => false;
+
+            public override bool CanWrite => true;
+
+            public override long Length => throw new NotSupportedException();
+
+            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+            public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+            public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => Counted(await inner.ReadAsync(buffer, cancellationToken));
+
+            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+            public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+
+            public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => inner.WriteAsync(buffer, cancellationToken);
+
+            public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.WriteAsync(buffer, offset, count, cancellationToken);
+
+            public override void Flush() => inner.Flush();
+
+            public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+            public override void SetLength(long value) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                if (disposing)
+                {
+                    inner.Dispose();
+                }
+
+                base.Dispose(disposing);
+            }
+
+            private int Counted(int read)
+            {
+                Interlocked.Add(ref owner._wireBytes, read);
+                return read;
+            }
         }
 
         private async Task ReadAsync(string path, int index)

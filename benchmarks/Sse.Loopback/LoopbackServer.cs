@@ -46,6 +46,8 @@ internal static class LoopbackServer
         var raw = new ConcurrentDictionary<HttpContext, byte>();
 
         app.MapFanOut();
+        // The same topic compressed (gzip or Brotli, as the subscriber asks), flushed after every event.
+        app.MapGroup("/gz").MapFanOut(endpointNamePrefix: "Compressed.").WithSseCompression();
         app.MapStreamBench();
 
         // The platform's way to stream the same items, with the same ids.
