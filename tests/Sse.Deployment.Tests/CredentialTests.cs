@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -10,12 +11,14 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Sse.Runtime;
 using Sse.Runtime.AspNetCore;
 using Sse.Testing;
+using Sse.Tests;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -98,7 +101,86 @@ public sealed class CredentialTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
     }
 
-    private Task<SseTestHost> StartAsync(SseTestHostOptions options) => SseTestHost.StartAsync(
+    [RequiresToolFact("node", "apt-get update && apt-get install -y nodejs")]
+    public async Task TypeScriptClient_InNode_TokensOfTwoSeconds_ResumesOverEveryExpiry_Exactly()
+    {
+        // The TypeScript runtime (the server package's web asset, as a page loads it) in node, its headers function
+        // fetching tokens from the server and refreshing when told to (context.reauthenticate) or about to expire.
+        await using var server = await StartAsync(new() { Marker = "/deploy/ticks" }, tokens: true);
+        var folder = Path.Combine(Path.GetTempPath(), "sse-ts-reauth-" + Guid.NewGuid().ToString("N")[..8]);
+        CopyDirectory(RepoPaths.File("src/Sse.Runtime.AspNetCore/wwwroot/sse-client"), Path.Combine(folder, "sse-client"));
+        File.WriteAllText(Path.Combine(folder, "package.json"), """{ "type": "module" }""");
+        File.WriteAllText(Path.Combine(folder, "reader.js"), NodeReader);
+        const int Count = 300;
+        try
+        {
+            var node = ProcessRunner.RunAsync(Tools.Require("node", "apt-get install -y nodejs"), ["reader.js", server.Address.ToString().TrimEnd('/'), Count.ToString(System.Globalization.CultureInfo.InvariantCulture)], folder, TimeSpan.FromSeconds(90));
+            var topic = server.Services.GetRequiredService<DeployFeedPublisher>().Ticks();
+            for (var waited = 0; topic.SubscriberCount == 0; waited += 20)
+            {
+                Assert.True(waited < 30_000 && !node.IsCompleted, "The node client never subscribed: " + (node.IsCompleted ? (await node).Output : "still waiting"));
+                await Task.Delay(20);
+            }
+
+            for (var seq = 0; seq < Count; seq++)
+            {
+                await ProxyTests.PublishAsync(server, seq, 1);
+                await Task.Delay(20);   // six seconds: two or more expiries of two-second tokens
+            }
+
+            var result = await node;
+            result.EnsureSuccess("node reader.js");
+            var report = System.Text.Json.JsonDocument.Parse(result.Output.Trim().Split('\n')[^1]).RootElement;
+            var seqs = report.GetProperty("seqs").EnumerateArray().Select(static s => s.GetInt64()).ToList();
+            var reasons = report.GetProperty("reasons").EnumerateArray().Select(static r => r.GetString()).ToList();
+            var fresh = report.GetProperty("fresh").GetInt32();
+            output.WriteLine($"node: {seqs.Count} events, disconnects {string.Join(", ", reasons)}, {report.GetProperty("tokens").GetInt32()} token fetches, {fresh} on sse-reauth");
+            Assert.Equal(Enumerable.Range(0, Count).Select(static i => (long)i), seqs);
+            var expiries = reasons.Count(static r => r == "reauthenticate");
+            Assert.True(expiries >= 2, $"Only {expiries} expiries.");
+            Assert.Equal(expiries, fresh);
+            Assert.All(reasons, static r => Assert.Equal("reauthenticate", r));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>Reads the ticks with the TypeScript runtime, a token cache behind its headers function; prints what it got as one JSON line.</summary>
+    private const string NodeReader = """
+        import { readItems, json } from "./sse-client/index.js";
+        const [base, count] = [process.argv[2], Number(process.argv[3])];
+        let token, expires = 0, fetches = 0, fresh = 0;
+        const seqs = [], reasons = [];
+        const headers = async ({ reauthenticate }) => {
+          if (reauthenticate) fresh++;
+          if (!token || reauthenticate || expires - Date.now() < 300) {
+            fetches++;
+            const issued = await (await fetch(base + "/token")).json();
+            [token, expires] = [issued.token, Date.parse(issued.expires)];
+          }
+          return { Authorization: "Bearer " + token };
+        };
+        const request = { name: "DeployFeed.Ticks", method: "GET", path: "/deploy/ticks", resumable: true };
+        const options = { headers, initialReconnectDelayMs: 10, maxReconnectDelayMs: 100, onDisconnected: (c) => reasons.push(c.reason) };
+        for await (const item of readItems(base, request, json(), options)) {
+          seqs.push(item.data.Seq);
+          if (seqs.length === count) break;
+        }
+        console.log(JSON.stringify({ seqs, reasons, tokens: fetches, fresh }));
+        """;
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+    }
+
+    private Task<SseTestHost> StartAsync(SseTestHostOptions options, bool tokens = false) => SseTestHost.StartAsync(
         builder =>
         {
             builder.Services.AddDeployFeedPublisher().AddSingleton<Gates>().AddScoped<IDeployFeed, DeployFeed>();
@@ -121,11 +203,16 @@ public sealed class CredentialTests(ITestOutputHelper output)
                 o.CredentialRevalidationInterval = TimeSpan.FromMilliseconds(200);
             });
         },
-        static app =>
+        app =>
         {
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapDeployFeed().RequireAuthorization();
+            if (tokens)
+            {
+                // The test's token issuer, for the node client: a token of two seconds each call.
+                app.MapGet("/token", () => Results.Json(new TokenIssued(Token("carol", TimeSpan.FromSeconds(2)), DateTimeOffset.UtcNow.AddSeconds(2)), DeployJson.Default.TokenIssued));
+            }
         },
         options);
 

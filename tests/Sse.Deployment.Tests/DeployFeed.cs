@@ -27,7 +27,11 @@ public interface IDeployFeed
     IAsyncEnumerable<Tick> Gated(string gate, CancellationToken cancellationToken = default);
 }
 
+/// <summary>A token the test issues (CredentialTests), for a client that fetches its own.</summary>
+public sealed record TokenIssued([property: JsonPropertyName("token")] string Token, [property: JsonPropertyName("expires")] System.DateTimeOffset Expires);
+
 [JsonSerializable(typeof(Tick))]
+[JsonSerializable(typeof(TokenIssued))]
 internal sealed partial class DeployJson : JsonSerializerContext;
 
 /// <summary>The gates of <see cref="IDeployFeed.Gated"/>, by name.</summary>
