@@ -84,7 +84,7 @@ public sealed class TlsHttp2Tests(ITestOutputHelper output)
     }
 
     [RequiresToolFact(Chromium.Executable, Chromium.Install)]
-    public async Task Chromium_EightEventSourcesAndEightTypeScriptStreams_OnePage_OneHttp2Connection()
+    public async Task Chromium_EightEventSourcesAndEightTypeScriptStreams_OnePage_OneHttp2Connection_ResumedAfterResets()
     {
         using var certificate = CreateCertificate();
         await using var server = await StartAsync(certificate);
@@ -97,9 +97,22 @@ public sealed class TlsHttp2Tests(ITestOutputHelper output)
 
         await ProxyTests.PublishAsync(server, 0, 20);
         await page.WaitForFunctionAsync("() => window.counts.every(c => c === 20)", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+
+        // The server resets every stream (RST_STREAM): EventSource and the runtime resume over HTTP/2 with
+        // Last-Event-ID, and get exactly what was published meanwhile.
+        foreach (var open in _open.Values)
+        {
+            open.Abort();
+        }
+
+        await ProxyTests.PublishAsync(server, 20, 20);
+        await page.WaitForFunctionAsync("() => window.counts.every(c => c === 40)", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        await Task.Delay(500);
+        var counts = await page.EvaluateAsync<int[]>("() => window.counts");
+        Assert.All(counts, static c => Assert.Equal(40, c));
         var connections = _streams.Values.Select(static s => (s.Protocol, s.ConnectionId)).Distinct().ToList();
         output.WriteLine($"{_streams.Count} streams from one page, connections: {string.Join(", ", connections)}");
-        Assert.Equal(16, _streams.Count);
+        Assert.Equal(32, _streams.Count);   // sixteen streams, each resumed once
         Assert.All(connections, static c => Assert.Equal("HTTP/2", c.Protocol));
         Assert.Single(connections);
     }
