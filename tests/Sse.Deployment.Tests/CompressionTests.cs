@@ -20,7 +20,7 @@ namespace Sse.Deployment.Tests;
 public sealed class CompressionTests(ITestOutputHelper output)
 {
     private static Task<SseTestHost> StartAsync(bool compress, SseTestHostOptions? options = null) => SseTestHost.StartAsync(
-        static builder => builder.Services.AddDeployFeedPublisher().AddSingleton<Gates>().AddScoped<IDeployFeed, DeployFeed>(),
+        static builder => builder.Services.AddDeployFeed(),
         app =>
         {
             var feed = app.MapDeployFeed();

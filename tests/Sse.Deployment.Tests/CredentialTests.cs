@@ -183,7 +183,7 @@ public sealed class CredentialTests(ITestOutputHelper output)
     private Task<SseTestHost> StartAsync(SseTestHostOptions options, bool tokens = false) => SseTestHost.StartAsync(
         builder =>
         {
-            builder.Services.AddDeployFeedPublisher().AddSingleton<Gates>().AddScoped<IDeployFeed, DeployFeed>();
+            builder.Services.AddDeployFeed();
             builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
             {
                 jwt.MapInboundClaims = false;

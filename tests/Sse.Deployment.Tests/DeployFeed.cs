@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using System.Threading;
 using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 using Sse.Contracts;
 using Sse.Runtime.AspNetCore;
 
@@ -44,6 +45,13 @@ public sealed class Gates
     public Task WaitAsync(string gate, CancellationToken cancellationToken) => Get(gate).Task.WaitAsync(cancellationToken);
 
     private TaskCompletionSource Get(string gate) => _gates.GetOrAdd(gate, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+}
+
+/// <summary>The deployment tests' server side: the publisher, the gates and the implementation.</summary>
+internal static class DeployFeedRegistration
+{
+    public static IServiceCollection AddDeployFeed(this IServiceCollection services) =>
+        services.AddDeployFeedPublisher().AddSingleton<Gates>().AddScoped<IDeployFeed, DeployFeed>();
 }
 
 internal sealed class DeployFeed(SseHub hub, Gates gates) : DeployFeedBase(hub)

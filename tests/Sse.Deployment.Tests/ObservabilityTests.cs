@@ -41,7 +41,7 @@ public sealed class ObservabilityTests
                     builder.Logging.ClearProviders();
                 }
 
-                builder.Services.AddDeployFeedPublisher().AddSingleton<Gates>().AddScoped<IDeployFeed, DeployFeed>();
+                builder.Services.AddDeployFeed();
                 builder.Services.AddOpenTelemetry()
                     .WithTracing(tracing => tracing.AddSource("Sse.Runtime.AspNetCore").AddInMemoryExporter(serverSpans))
                     .WithMetrics(metrics => metrics.AddMeter("Sse.Runtime.AspNetCore").AddInMemoryExporter(serverMetrics));

@@ -25,9 +25,7 @@ public sealed class ProxyTests(ITestOutputHelper output)
 
     internal static Task<SseTestHost> StartServerAsync(SseTestHostOptions? options = null, TimeSpan? heartbeat = null) => SseTestHost.StartAsync(
         builder => builder.Services
-            .AddDeployFeedPublisher()
-            .AddSingleton<Gates>()
-            .AddScoped<IDeployFeed, DeployFeed>()
+            .AddDeployFeed()
             .Configure<SseServerOptions>(o => o.HeartbeatInterval = heartbeat ?? SseServerOptions.DefaultHeartbeatInterval),
         static app => app.MapDeployFeed(),
         options);

@@ -125,7 +125,7 @@ public sealed class TlsHttp2Tests(ITestOutputHelper output)
                 listen.Protocols = HttpProtocols.Http1AndHttp2;   // HTTP/2 negotiated by ALPN
                 listen.UseHttps(certificate);
             }));
-            builder.Services.AddDeployFeedPublisher().AddSingleton<Gates>().AddScoped<IDeployFeed, DeployFeed>();
+            builder.Services.AddDeployFeed();
         },
         app =>
         {
