@@ -152,11 +152,7 @@ public sealed class TlsHttp2Tests(ITestOutputHelper output)
             });
             app.MapDeployFeed();
             app.MapGet("/page", static () => Results.Content(Page, "text/html; charset=utf-8"));
-            app.MapGet("/sse-client/{file}", static (string file) =>
-            {
-                var path = Path.Combine(RepoPaths.File("src/Sse.Runtime.AspNetCore/wwwroot/sse-client"), Path.GetFileName(file));
-                return File.Exists(path) ? Results.Text(File.ReadAllText(path), "text/javascript") : Results.NotFound();
-            });
+            RuntimeScripts.Map(app);
         });
 
     private static Uri HttpsAddress(SseTestHost server) =>

@@ -15,3 +15,4 @@ export type { SseClientOptions, SseRequestContext, SseConnectedContext, SseDisco
 export { routeValue, query, headerValues, headerText, resolve, type SseRequest } from "./request.js";
 export { readItems, readStream, json, text, type EventReader, type SseItem } from "./stream.js";
 export { sendCommand } from "./command.js";
+export { canShareAcrossTabs } from "./share.js";

@@ -86,6 +86,14 @@ export interface SseClientOptions {
   readonly onReconnecting?: (context: SseReconnectingContext) => void;
   /** Called when the server dropped events for this client (`sse-gap`); the stream goes on. */
   readonly onGap?: (context: SseGapContext) => void;
+  /**
+   * Whether the tabs of this origin that read the same GET stream share one connection (default false): one tab, the
+   * leader (elected with Web Locks), holds it and relays each item to the others over a `BroadcastChannel`; when it
+   * closes or stops reading, another tab takes over and resumes from the last id, with no gap and no duplicate. Each
+   * tab reads and aborts as without sharing. Where Web Locks or BroadcastChannel are missing (node), each reader
+   * connects. The items must be cloneable (JSON is).
+   */
+  readonly shareAcrossTabs?: boolean;
   /** The random source of the backoff's jitter (tests pin it); `Math.random` by default. */
   readonly random?: () => number;
 }

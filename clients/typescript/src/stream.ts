@@ -12,6 +12,7 @@ import { headersFor, resolveOptions, type SseClientOptions } from "./options.js"
 import { SseEventParser } from "./parser.js";
 import { LastEventIdHeader, ReservedEvents, reconnectDelayMs, type SseDisconnectReason } from "./protocol.js";
 import { headerText, resolve, type SseRequest } from "./request.js";
+import { canShareAcrossTabs, readShared } from "./share.js";
 
 /** How a stream's events become items: `undefined` skips an event the contract has no type for (a newer server). */
 export type EventReader<T> = (eventType: string, data: string) => T | undefined;
@@ -36,6 +37,18 @@ export async function* readItems<T>(
   clientOptions: SseClientOptions = {},
   signal?: AbortSignal,
 ): AsyncGenerator<SseItem<T>, void, undefined> {
+  if (clientOptions.shareAcrossTabs && request.method === "GET" && canShareAcrossTabs()) {
+    // One connection for the origin's tabs: the leader tab runs this same reader (unshared) from the last id.
+    const unshared: SseClientOptions = { ...clientOptions, shareAcrossTabs: false };
+    yield* readShared(
+      resolve(baseUrl, request.path),
+      (lastEventId, stop) => readItems(baseUrl, { ...request, lastEventId }, read, unshared, stop),
+      request.lastEventId,
+      signal,
+    );
+    return;
+  }
+
   const options = resolveOptions(clientOptions);
   const url = resolve(baseUrl, request.path);
   const mayReconnect = request.resumable ? options.reconnect : options.restartNonResumableStreams;

@@ -4,3 +4,4 @@ export { SseError, SseHttpError, SseContentTypeError, SsePayloadError, SseStream
 export { routeValue, query, headerValues, headerText, resolve } from "./request.js";
 export { readItems, readStream, json, text } from "./stream.js";
 export { sendCommand } from "./command.js";
+export { canShareAcrossTabs } from "./share.js";

@@ -4,6 +4,7 @@ import { headersFor, resolveOptions } from "./options.js";
 import { SseEventParser } from "./parser.js";
 import { LastEventIdHeader, ReservedEvents, reconnectDelayMs } from "./protocol.js";
 import { headerText, resolve } from "./request.js";
+import { canShareAcrossTabs, readShared } from "./share.js";
 /**
  * Reads a stream with fetch: the items in order, across reconnections. A resumable stream reconnects after a lost
  * connection (never sooner than the reconnection time or `Retry-After`, with jitter above it: `reconnectDelayMs`) and
@@ -11,6 +12,12 @@ import { headerText, resolve } from "./request.js";
  * `sse-end` event or a 204. The rules are the .NET client's (`tests/Shared/session-behaviour.json`).
  */
 export async function* readItems(baseUrl, request, read, clientOptions = {}, signal) {
+    if (clientOptions.shareAcrossTabs && request.method === "GET" && canShareAcrossTabs()) {
+        // One connection for the origin's tabs: the leader tab runs this same reader (unshared) from the last id.
+        const unshared = { ...clientOptions, shareAcrossTabs: false };
+        yield* readShared(resolve(baseUrl, request.path), (lastEventId, stop) => readItems(baseUrl, { ...request, lastEventId }, read, unshared, stop), request.lastEventId, signal);
+        return;
+    }
     const options = resolveOptions(clientOptions);
     const url = resolve(baseUrl, request.path);
     const mayReconnect = request.resumable ? options.reconnect : options.restartNonResumableStreams;
