@@ -17,7 +17,7 @@ namespace Sse.Deployment.Tests;
 /// <summary>
 /// Tab sharing in the TypeScript runtime (<c>shareAcrossTabs</c>), in headless Chromium over HTTP/1.1: three tabs read
 /// one stream over one connection; the leader tab closes, another takes over and resumes from the last id, and every
-/// remaining tab has the exact sequence.
+/// remaining tab has the exact sequence; a follower that stops reading leaves the others alone.
 /// </summary>
 [Trait("Category", "Deployment")]
 public sealed class TabSharingTests(ITestOutputHelper output)
@@ -93,11 +93,34 @@ public sealed class TabSharingTests(ITestOutputHelper output)
             Assert.Equal(Enumerable.Range(0, 40).Select(static i => (long)i), seqs);
         }
 
+        // A follower tab stops reading (its own abort): the leader and the stream go on, that tab gets nothing more.
+        var follower = tabs[0] == (await LeaderAsync(tabs)) ? tabs[1] : tabs[0];
+        var stillLeading = await LeaderAsync(tabs);
+        await follower.EvaluateAsync("() => window.stop()");
+        await ProxyTests.PublishAsync(server, 40, 5);
+        await stillLeading.WaitForFunctionAsync("() => window.seqs.length === 45");
+        await Task.Delay(300);
+        Assert.Equal(40, await follower.EvaluateAsync<int>("() => window.seqs.length"));
+        Assert.Equal(1, topic.SubscriberCount);
+
         var requests = _streamRequests.ToArray();
         output.WriteLine($"stream requests: {string.Join(", ", requests.Select(static r => r ?? "none"))}; leaders now: {string.Join(", ", await Task.WhenAll(tabs.Select(static t => t.EvaluateAsync<bool>("() => window.leader"))))}");
         Assert.Equal(2, requests.Length);   // the first leader's, and its successor's resume
         Assert.Null(requests[0]);
         Assert.EndsWith("-20", requests[1], StringComparison.Ordinal);   // the 20th event's id (positions start at 1)
+    }
+
+    private static async Task<IPage> LeaderAsync(List<IPage> tabs)
+    {
+        foreach (var tab in tabs)
+        {
+            if (await tab.EvaluateAsync<bool>("() => window.leader"))
+            {
+                return tab;
+            }
+        }
+
+        throw new InvalidOperationException("No tab leads.");
     }
 
     private static async Task WaitAsync(Func<bool> condition, string what)
@@ -120,9 +143,15 @@ public sealed class TabSharingTests(ITestOutputHelper output)
           window.leader = false;
           const request = { name: "DeployFeed.Ticks", method: "GET", path: "/deploy/ticks", resumable: true };
           const options = { shareAcrossTabs: true, initialReconnectDelayMs: 50, onConnected: () => { window.leader = true; } };
+          const reading = new AbortController();
+          window.stop = () => reading.abort(new Error("this tab stopped reading"));
           (async () => {
-            for await (const item of readItems(location.origin, request, json(), options)) {
-              window.seqs.push(item.data.Seq);
+            try {
+              for await (const item of readItems(location.origin, request, json(), options, reading.signal)) {
+                window.seqs.push(item.data.Seq);
+              }
+            } catch (error) {
+              window.stopped = String(error);
             }
           })();
           window.started = true;
