@@ -55,9 +55,10 @@ public sealed class SseServerOptions
     /// <summary>
     /// Gets or sets a check that the principal of an open stream is still allowed (a revoked session, a disabled user, a
     /// changed role), run when a stream starts and then every <see cref="CredentialRevalidationInterval"/>.
-    /// <see langword="false"/> when a stream starts answers 401; <see langword="false"/> (or an exception) later ends the
-    /// stream with <c>sse-reauth</c>, and the client's resume is checked again. <see langword="null"/> (the default)
-    /// for none.
+    /// <see langword="false"/> when a stream starts answers 401; an exception then answers 503 with <c>Retry-After</c>
+    /// (the check could not run: the client retries with backoff). <see langword="false"/> or an exception later ends
+    /// the stream with <c>sse-reauth</c> (fail closed), and the client's resume is checked again.
+    /// <see langword="null"/> (the default) for none.
     /// </summary>
     public Func<HttpContext, CancellationToken, ValueTask<bool>>? RevalidateCredential { get; set; }
 

@@ -35,6 +35,7 @@ public sealed class CredentialTests(ITestOutputHelper output)
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
     private readonly SymmetricSecurityKey _key = new(RandomNumberGenerator.GetBytes(32));
     private readonly ConcurrentDictionary<string, bool> _revoked = new();
+    private volatile bool _storeDown;
 
     [Fact]
     public async Task TokensOfTwoSeconds_ManyExpiriesAndCuts_TheSequenceIsExact()
@@ -87,6 +88,36 @@ public sealed class CredentialTests(ITestOutputHelper output)
         Assert.Equal(2, server.Proxy.Requests.Count);   // the stream and its one resume: no retry loop
         Assert.Equal([SseDisconnectReason.Reauthenticate], recorder.Disconnections.Select(static d => d.Reason));
         SseAssert.NoGapNoDuplicate(recorder, static t => t.Seq, first: 0, count: 5);
+    }
+
+    [Fact]
+    public async Task TheCredentialStoreGoesAway_StreamsEndFailClosed_ResumesGet503_ThenResumeWhenItIsBack_NothingLost()
+    {
+        // The re-validation itself fails (its store is down): the open stream ends (sse-reauth, fail closed), its resume
+        // is answered 503 with Retry-After (not a 401 that would end the client), and once the store is back the client
+        // resumes with everything published meanwhile.
+        await using var server = await StartAsync(new() { Marker = "/deploy/ticks" });
+        var tokens = new TokenSource(this, "dave", TimeSpan.FromMinutes(10));
+        using var http = new HttpClient(new TokenHandler(tokens) { InnerHandler = new SocketsHttpHandler() }) { BaseAddress = server.Address };
+        var recorder = new SseStreamRecorder<Tick>(context: server.Proxy.ToString);
+        await using var stream = await new DeployFeedClient(http, recorder.Options).Ticks().ConnectAsync();
+        var reading = recorder.RecordAsync(stream, count: 30, timeout: Timeout);
+        await ProxyTests.PublishAsync(server, 0, 10);
+        await ProxyTests.WaitUntilAsync(() => recorder.Items.Count == 10, recorder);
+
+        _storeDown = true;
+        await ProxyTests.WaitUntilAsync(() => recorder.Disconnections.Any(static d => d.Reason == SseDisconnectReason.RetryableStatus), recorder);
+        await ProxyTests.PublishAsync(server, 10, 10);   // while no stream is open
+        _storeDown = false;
+        await ProxyTests.PublishAsync(server, 20, 10);
+        await reading;
+
+        SseAssert.NoGapNoDuplicate(recorder, static t => t.Seq, first: 0, count: 30);
+        SseAssert.EveryReconnectResumed(recorder);
+        Assert.Equal(SseDisconnectReason.Reauthenticate, recorder.Disconnections[0].Reason);
+        var refused = Assert.IsType<SseHttpException>(recorder.Disconnections[1].Exception);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("the session store does not answer", refused.ProblemDetail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -199,7 +230,9 @@ public sealed class CredentialTests(ITestOutputHelper output)
             builder.Services.Configure<SseServerOptions>(o =>
             {
                 o.EndStreamsWhenCredentialExpires = true;
-                o.RevalidateCredential = (context, _) => ValueTask.FromResult(!_revoked.ContainsKey(context.User.FindFirst("sub")?.Value ?? string.Empty));
+                o.RevalidateCredential = (context, _) => _storeDown
+                    ? throw new InvalidOperationException("the session store does not answer")
+                    : ValueTask.FromResult(!_revoked.ContainsKey(context.User.FindFirst("sub")?.Value ?? string.Empty));
                 o.CredentialRevalidationInterval = TimeSpan.FromMilliseconds(200);
             });
         },

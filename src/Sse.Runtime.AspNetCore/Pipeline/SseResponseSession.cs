@@ -126,7 +126,8 @@ internal sealed class SseResponseSession : IAsyncDisposable
 
     /// <summary>
     /// Admits the stream's credential when the options bound streams by it: <see langword="false"/> after answering 401
-    /// (it expired already, or the re-validation refused it), so the client fails with a typed error rather than loop.
+    /// (it expired already, or the re-validation refused it), so the client fails with a typed error rather than loop,
+    /// or 503 with <c>Retry-After</c> when the re-validation could not run (the client retries with backoff).
     /// </summary>
     public async ValueTask<bool> AdmitCredentialAsync()
     {
@@ -135,7 +136,21 @@ internal sealed class SseResponseSession : IAsyncDisposable
             return true;
         }
 
-        if (await _credential.AdmitAsync(_context, Token).ConfigureAwait(false) is not { } refused)
+        string? refused;
+        try
+        {
+            refused = await _credential.AdmitAsync(_context, Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !Token.IsCancellationRequested)
+        {
+            // The check itself failed (its store is away): not a verdict on the credential, so not a 401 that would end
+            // the client for good, and not a stream nobody vouched for. A 503 the client retries with its backoff.
+            _context.Response.Headers.RetryAfter = "1";
+            await SseProblemWriter.WriteAsync(_context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable", $"The credential could not be re-validated ({ex.Message}).").ConfigureAwait(false);
+            return false;
+        }
+
+        if (refused is null)
         {
             return true;
         }
