@@ -372,6 +372,65 @@ public sealed class HubDeliveryTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// A subscriber that resumes far back replays the log a page at a time while live events queue up behind its replay.
+    /// When the hub stops (or the reader leaves) before the replay is finished, it must end there: handing out the queued
+    /// live events would skip the rest of the replay with no signal (found by the random schedules under load, seed 10).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task SubscriptionEndedMidReplay_NeverHandsOutTheLiveEventsQueuedBehindIt(bool evictedMeanwhile)
+    {
+        var (hub, _, _) = CreateHub(o => o.ReplayCount = evictedMeanwhile ? 200 : 10_000);
+        var topic = hub.Topic("behind", Text);
+        var ids = new List<string>();
+        for (var i = 0; i < 200; i++)
+        {
+            ids.Add(await topic.PublishAsync(N(i)));
+        }
+
+        using var cts = new CancellationTokenSource(Timeout);
+        var received = new List<int>();
+        await using var reader = topic.SubscribeAsync(ids[0], cts.Token).GetAsyncEnumerator(cts.Token);
+
+        // The first replay page (64 events) is read; live events now queue behind the replay's end.
+        Assert.True(await reader.MoveNextAsync());
+        received.Add(int.Parse(reader.Current.Data, CultureInfo.InvariantCulture));
+        for (var i = 200; i < 210; i++)
+        {
+            ids.Add(await topic.PublishAsync(N(i)));
+        }
+
+        await WaitUntilAsync(() => hub.GetSubscriberCount("behind") == 1);
+        if (evictedMeanwhile)
+        {
+            // Retention (200) drops the start of what the replay still owes: its next page finds the loss.
+            for (var i = 210; i < 300; i++)
+            {
+                ids.Add(await topic.PublishAsync(N(i)));
+            }
+        }
+
+        hub.Dispose();
+        Exception? end = null;
+        try
+        {
+            while (await reader.MoveNextAsync())
+            {
+                received.Add(int.Parse(reader.Current.Data, CultureInfo.InvariantCulture));
+            }
+        }
+        catch (Exception ex) when (ex is SseSubscriptionLostException or SseResumeRejectedException)
+        {
+            end = ex;
+        }
+
+        Assert.NotNull(end);
+        Assert.Equal(Enumerable.Range(1, received.Count), received);
+        Assert.True(received[^1] < 200, $"The reader got live event {received[^1]} before its replay was finished.");
+    }
+
+    /// <summary>
     /// Random schedules (seeded; the seed is printed): publishes, live and resuming subscribers that read at their own
     /// pace or stall, subscribers leaving, the server hearing nothing for a while, small retention and queues. Every
     /// subscriber's sequence must be a run of the published sequence with nothing left out, starting right after its

@@ -224,8 +224,10 @@ internal sealed class SseSubscriber
             return true;
         }
 
-        if (ReplayPending)
+        if (_replayCursor < _replayUpTo)
         {
+            // The replay is not finished: the live events queued meanwhile come after it, so none is handed out before
+            // it, whatever ended the subscription (a subscriber closed mid-replay must not skip the rest of its range).
             topicEvent = null!;
             return false;
         }
@@ -253,8 +255,9 @@ internal sealed class SseSubscriber
     {
         lock (_queue)
         {
-            if (discardQueued && End is SseSubscriberEnd.None or SseSubscriberEnd.Reset)
+            if (discardQueued)
             {
+                // The queued live events come after the loss: never given, however the subscription ends.
                 _queue.Clear();
                 _bytes = 0;
                 _missed = 0;
