@@ -52,8 +52,17 @@ internal static class SseProtocol
     /// </summary>
     public const string ReauthenticateEventType = "sse-reauth";
 
+    /// <summary>
+    /// The event that opens a run's log (<c>[SseRun]</c>): its id, method, start and deadline. Servers keep it for
+    /// attaching clients and never send it; a client that sees it skips it.
+    /// </summary>
+    public const string RunEventType = "sse-run";
+
+    /// <summary>The response header of a run's start (and of every attach): the run's id, issued by the server.</summary>
+    public const string RunIdHeader = "Sse-Run-Id";
+
     /// <summary>The event names no contract may use, because the protocol gives them a meaning.</summary>
-    public static readonly string[] ReservedEventTypes = { ErrorEventType, EndEventType, ResetEventType, GapEventType, ReauthenticateEventType };
+    public static readonly string[] ReservedEventTypes = { ErrorEventType, EndEventType, ResetEventType, GapEventType, ReauthenticateEventType, RunEventType };
 
     /// <summary>Whether <paramref name="eventType"/> is one of <see cref="ReservedEventTypes"/>.</summary>
     public static bool IsReservedEventType(string eventType)

@@ -26,6 +26,7 @@ public static class SseHubServiceCollectionExtensions
 
         services.TryAddSingleton<ISseTopicLog, InMemorySseTopicLog>();
         services.TryAddSingleton<SseHub>();
+        services.TryAddSingleton<SseRunHost>();
         services.TryAddSingleton<SseHeartbeats>(static serviceProvider => new SseHeartbeats(serviceProvider.GetService<TimeProvider>()));
         return services;
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,8 @@ namespace Sse.Runtime.AspNetCore;
 /// </summary>
 internal static partial class SseTopicHandler
 {
-    public static async Task RunAsync(HttpContext context, string displayName, string topic)
+    /// <summary>Streams a topic, or (with <paramref name="run"/>) a run's log: from its start or the request's Last-Event-ID, to its terminal event.</summary>
+    public static async Task RunAsync(HttpContext context, string displayName, string topic, SseRunAttachment? run = null)
     {
         var endpoint = SseEndpointContext.For(context);
         var logger = endpoint.Logger(SseCallKind.Topic);
@@ -26,7 +28,7 @@ internal static partial class SseTopicHandler
         await using var sessionScope = session.ConfigureAwait(false);
 
         SseSubscriber subscriber;
-        var lastEventId = SseParameterBinder.GetLastEventId(context);
+        var lastEventId = run is null ? SseParameterBinder.GetLastEventId(context) : run.ResumeAfter;
         try
         {
             if (!await session.AdmitCredentialAsync().ConfigureAwait(false))
@@ -34,7 +36,7 @@ internal static partial class SseTopicHandler
                 return;
             }
 
-            if (options.AuthorizeSubscription is { } authorize && !await authorize(new SseSubscribeContext(context, topic, displayName)).ConfigureAwait(false))
+            if (run is null && options.AuthorizeSubscription is { } authorize && !await authorize(new SseSubscribeContext(context, topic, displayName)).ConfigureAwait(false))
             {
                 Log.SubscriptionRefused(logger, displayName, topic);
                 await SseProblemWriter.WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden", "This subscription is not allowed.").ConfigureAwait(false);
@@ -78,12 +80,20 @@ internal static partial class SseTopicHandler
             subscriber.Signal.Set();
         });
         var lastPosition = 0L;
+        // A run whose server stopped without ending it: its attached clients are told at its deadline, not left waiting.
+        using var deadline = run?.Deadline is { } due ? new CancellationTokenSource(RunGrace(due, endpoint.TimeProvider), endpoint.TimeProvider) : null;
+        using var deadlineSignal = deadline?.Token.UnsafeRegister(static state => ((SseSignal)state!).Set(), subscriber.Signal);
         try
         {
             using var cancelled = session.Token.UnsafeRegister(static state => ((SseSubscriber)state!).Close(), subscriber);
+            if (run is not null)
+            {
+                context.Response.Headers[SseProtocol.RunIdHeader] = run.RunId;
+            }
+
             await session.StartAsync().ConfigureAwait(false);
             var writer = session.Writer;
-            if (string.IsNullOrEmpty(lastEventId))
+            if (run is null && string.IsNullOrEmpty(lastEventId))
             {
                 // A live subscriber's resume point, before any event: dropped before its first one, its client
                 // resumes from here (and gets what was published meanwhile) instead of subscribing afresh.
@@ -111,6 +121,24 @@ internal static partial class SseTopicHandler
                         writer.WriteGap(missed);
                     }
 
+                    if (run is not null && topicEvent.Event.EventType is { } eventType && eventType.StartsWith("sse-", StringComparison.Ordinal))
+                    {
+                        lastPosition = topicEvent.Position;
+                        if (eventType == SseProtocol.RunEventType)
+                        {
+                            continue;
+                        }
+
+                        if (SseRunEvents.IsTerminal(eventType))
+                        {
+                            // The run's end (or failure): written as it is kept, then the stream ends.
+                            writer.WriteFrame(topicEvent.Frame);
+                            session.Events++;
+                            await session.FlushQuietlyAsync().ConfigureAwait(false);
+                            return;
+                        }
+                    }
+
                     var frame = topicEvent.Frame;
                     writer.WriteFrame(frame);
                     session.Events++;
@@ -132,6 +160,13 @@ internal static partial class SseTopicHandler
                 {
                     // Everything owed before the loss was written: now the signal, and the stream ends.
                     writer.WriteReset(lastPosition > 0 ? SseTopicIds.Id(subscriber.Epoch, lastPosition) : lastEventId, subscriber.ResetReason!);
+                    await session.FlushQuietlyAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                if (deadline?.IsCancellationRequested == true)
+                {
+                    writer.WriteError("The run did not end", $"The run '{run!.RunId}' of '{displayName}' is past its deadline without an end: the server running it stopped.");
                     await session.FlushQuietlyAsync().ConfigureAwait(false);
                     return;
                 }
@@ -189,6 +224,13 @@ internal static partial class SseTopicHandler
         }
     }
 
+    /// <summary>How long until a run's deadline, plus a grace for its own server to write the end it makes then.</summary>
+    private static TimeSpan RunGrace(DateTimeOffset deadline, TimeProvider time)
+    {
+        var left = deadline - time.GetUtcNow() + TimeSpan.FromSeconds(5);
+        return left < TimeSpan.Zero ? TimeSpan.Zero : left;
+    }
+
     private static partial class Log
     {
         [LoggerMessage(1, LogLevel.Debug, "Topic stream '{Stream}' on '{Topic}' ended after {Count} events: {Why}.", EventName = "SubscriptionEnded")]
@@ -201,3 +243,6 @@ internal static partial class SseTopicHandler
         public static partial void SubscriptionRefused(ILogger logger, string stream, string topic);
     }
 }
+
+/// <summary>A topic stream that is a run's: its id (sent in <c>Sse-Run-Id</c>), the id to resume after (its marker's, from the start), its deadline if known.</summary>
+internal sealed record SseRunAttachment(string RunId, string ResumeAfter, DateTimeOffset? Deadline);

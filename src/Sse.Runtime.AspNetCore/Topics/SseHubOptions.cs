@@ -42,6 +42,7 @@ public sealed class SseHubOptions
     private int _replayCount = DefaultReplayCount;
     private long _replayBytes = DefaultReplayBytes;
     private long _replayTotalBytes = DefaultReplayTotalBytes;
+    private TimeSpan _runLifetime = TimeSpan.FromMinutes(10);
     private TimeSpan _replayAge = TimeSpan.FromMinutes(5);
     private int _maxQueuedEvents = DefaultMaxQueuedEvents;
     private long _maxQueuedBytes = DefaultMaxQueuedBytes;
@@ -121,6 +122,23 @@ public sealed class SseHubOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
             _replayAge = value;
+        }
+    }
+
+    /// <summary>
+    /// Gets or sets how long a run (<c>[SseRun]</c>) may work: past it the run is cancelled and ends with the error event,
+    /// and clients attached to a run whose server stopped without ending it are told so at this deadline. Default 10
+    /// minutes. A finished run can be attached to for as long as the log keeps its events (<see cref="ReplayAge"/>, counted
+    /// from each event), so a run replays whole only while its first event is younger than that.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not positive.</exception>
+    public TimeSpan RunLifetime
+    {
+        get => _runLifetime;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            _runLifetime = value;
         }
     }
 

@@ -1,0 +1,212 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Sse.Runtime.AspNetCore.Infrastructure;
+using Sse.Runtime.AspNetCore.TopicLogs;
+using Sse.Runtime.Infrastructure;
+
+namespace Sse.Runtime.AspNetCore;
+
+/// <summary>
+/// The three requests of a run (<c>[SseRun]</c>). <c>POST</c> starts it: the implementation is called in a scope of its
+/// own with the run's token, its first item is asked for (a refusal before that, such as a
+/// <see cref="BadHttpRequestException"/>, is answered as a problem and starts nothing), the run's log is opened with its
+/// marker under a new id, the work goes on in the background, and the response attaches to the run from its start.
+/// <c>GET …/runs/{id}</c> attaches (from the start, or after Last-Event-ID); <c>DELETE …/runs/{id}</c> ends it for
+/// everyone by appending its end event, and stops the work wherever it runs.
+/// </summary>
+internal static class SseRunHandler
+{
+    /// <summary>The route of a run's attach and cancel, after the method's own: <c>/complete</c> → <c>/complete/runs/{runId}</c>.</summary>
+    public const string RunRouteSuffix = "/runs/{runId}";
+
+    // CA2012: the first MoveNextAsync is awaited once: here when it completed at once, else by the run's work.
+#pragma warning disable CA2012
+    public static async Task StartAsync<TService, T>(HttpContext context, string displayName, SseEventFormat<T> format, Func<TService, CancellationToken, IAsyncEnumerable<T>> invoke)
+        where TService : notnull
+    {
+        var endpoint = SseEndpointContext.For(context);
+        var hub = endpoint.Hub(displayName);
+        var host = context.RequestServices.GetRequiredService<SseRunHost>();
+        var runId = SseRunEvents.NewId();
+        var work = new SseRunWork<T>(host, hub, format, displayName, runId, host.Logger);
+
+        // The run's own scope: the request's is gone when its client leaves, and the work is not.
+        var scope = context.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        IAsyncEnumerator<T>? items = null;
+        var handedOver = false;
+        try
+        {
+            var service = SseEndpoint.ResolveService<TService>(scope.ServiceProvider, displayName);
+            items = invoke(service, work.Token).GetAsyncEnumerator(work.Token);
+            var first = items.MoveNextAsync();
+            if (first.IsCompleted)
+            {
+                // A refusal before the first item (a bad argument) is the request's answer; nothing was started.
+                first = new ValueTask<bool>(await first.ConfigureAwait(false));
+            }
+
+            if (!host.TryAdd(work))
+            {
+                throw new SseTopicLogUnavailableException($"'{displayName}' cannot start a run now: the application is stopping.", null, TimeSpan.FromSeconds(1));
+            }
+
+            var started = host.TimeProvider.GetUtcNow();
+            SseTopicPosition marker;
+            try
+            {
+                marker = await work.OpenAsync(started, started + hub.Options.RunLifetime, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch
+            {
+                host.Remove(work);
+                throw;
+            }
+
+            work.Start(items, first, scope);
+            handedOver = true;
+            await SseTopicHandler.RunAsync(context, displayName, work.Topic, new SseRunAttachment(runId, marker.EventId, started + hub.Options.RunLifetime)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!handedOver && !context.Response.HasStarted)
+        {
+            await SseCallFailures.HandleAsync(context, endpoint, SseCallKind.Stream, displayName, session: null, ex).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                if (items is not null)
+                {
+                    await DisposeQuietlyAsync(items).ConfigureAwait(false);
+                }
+
+                await scope.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+#pragma warning restore CA2012
+
+    public static async Task AttachAsync(HttpContext context, string displayName)
+    {
+        var endpoint = SseEndpointContext.For(context);
+        var runId = context.Request.RouteValues["runId"] as string;
+        var opened = await OpenAsync(context, endpoint, displayName, runId).ConfigureAwait(false);
+        if (opened is not { } run)
+        {
+            return;
+        }
+
+        var lastEventId = SseParameterBinder.GetLastEventId(context);
+        if (run.Marker is null && string.IsNullOrEmpty(lastEventId))
+        {
+            await SseEndpoint.RejectResumeAsync(context, displayName, string.Empty, $"The first events of the run '{runId}' are no longer kept, so it cannot be given from its start.").ConfigureAwait(false);
+            return;
+        }
+
+        var resumeAfter = string.IsNullOrEmpty(lastEventId) ? run.Marker!.Value.EventId : lastEventId;
+        await SseTopicHandler.RunAsync(context, displayName, run.Topic, new SseRunAttachment(runId!, resumeAfter, run.Deadline)).ConfigureAwait(false);
+    }
+
+    public static async Task CancelAsync(HttpContext context, string displayName)
+    {
+        var endpoint = SseEndpointContext.For(context);
+        var runId = context.Request.RouteValues["runId"] as string;
+        var opened = await OpenAsync(context, endpoint, displayName, runId).ConfigureAwait(false);
+        if (opened is not { } run)
+        {
+            return;
+        }
+
+        var host = context.RequestServices.GetRequiredService<SseRunHost>();
+        var log = endpoint.Hub(displayName).TopicLog;
+        try
+        {
+            if (!run.Ended)
+            {
+                // The end for everyone attached, at once, wherever the work runs (or if its server is gone); the work
+                // itself stops here, or on its server when the log tells it.
+                await log.AppendAsync(run.Topic, SseRunEvents.End("cancelled"), context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            await SseCallFailures.HandleAsync(context, endpoint, SseCallKind.Command, displayName + ".Cancel", session: null, ex).ConfigureAwait(false);
+            return;
+        }
+
+        host.TryCancel(runId!);
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    /// <summary>What the log keeps of a run: its topic, its marker (when still kept), its deadline, whether it ended.</summary>
+    private readonly record struct KeptRun(string Topic, SseTopicPosition? Marker, DateTimeOffset? Deadline, bool Ended);
+
+    /// <summary>Finds a run in the log; answers 404 (no such run, or forgotten) or 503 (the log is away) and returns null otherwise.</summary>
+    private static async ValueTask<KeptRun?> OpenAsync(HttpContext context, SseEndpointContext endpoint, string displayName, string? runId)
+    {
+        if (!SseRunEvents.IsValidId(runId))
+        {
+            await SseProblemWriter.WriteAsync(context, StatusCodes.Status404NotFound, "Not Found", $"'{runId}' is not a run id of '{displayName}'.").ConfigureAwait(false);
+            return null;
+        }
+
+        var topic = SseRunEvents.Topic(displayName, runId!);
+        var log = endpoint.Hub(displayName).TopicLog;
+        try
+        {
+            var first = await log.ReadAsync(topic, 0, 1, context.RequestAborted).ConfigureAwait(false);
+            if (first.Events.Count == 0)
+            {
+                await SseProblemWriter.WriteAsync(context, StatusCodes.Status404NotFound, "Not Found", $"There is no run '{runId}' of '{displayName}': it never started, or it ended longer ago than the topic log keeps events.").ConfigureAwait(false);
+                return null;
+            }
+
+            var opening = first.Events[0];
+            SseTopicPosition? marker = null;
+            DateTimeOffset? deadline = null;
+            if (SseRunEvents.TryReadDeadline(opening, out var due))
+            {
+                marker = new SseTopicPosition(first.Epoch, opening.Position);
+                deadline = due;
+            }
+
+            var ended = false;
+            if (first.Head > opening.Position)
+            {
+                var last = await log.ReadAsync(topic, first.Head - 1, 1, context.RequestAborted).ConfigureAwait(false);
+                ended = last.Events is [var newest, ..] && SseRunEvents.IsTerminal(newest.EventType);
+            }
+            else
+            {
+                ended = SseRunEvents.IsTerminal(opening.EventType);
+            }
+
+            return new KeptRun(topic, marker, deadline, ended);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await SseCallFailures.HandleAsync(context, endpoint, SseCallKind.Stream, displayName, session: null, ex).ConfigureAwait(false);
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task DisposeQuietlyAsync<T>(IAsyncEnumerator<T> items)
+    {
+        try
+        {
+            await items.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // It never started; its failure was answered.
+        }
+    }
+}
