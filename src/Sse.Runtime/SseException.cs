@@ -186,3 +186,17 @@ public sealed class SseResumeRejectedException : SseException
     /// <summary>Gets why, as the server said it.</summary>
     public string Reason { get; }
 }
+
+/// <summary>
+/// The server's answer does not follow the protocol the contract expects, such as a run's start (<c>[SseRun]</c>)
+/// answered without its <c>Sse-Run-Id</c> header (an older server, or a proxy that drops the header).
+/// </summary>
+public sealed class SseProtocolException : SseException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What the answer lacked.</param>
+    internal SseProtocolException(string message)
+        : base(message)
+    {
+    }
+}

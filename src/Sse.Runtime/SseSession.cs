@@ -20,7 +20,7 @@ namespace Sse.Runtime;
 internal sealed class SseSession<T> : IAsyncDisposable
 {
     private readonly HttpClient _httpClient;
-    private readonly SseRequest _request;
+    private SseRequest _request;
     private readonly SseEventFormat<T> _format;
     private readonly SseClientOptions _options;
     private readonly SseReconnectPolicy _policy;
@@ -67,6 +67,7 @@ internal sealed class SseSession<T> : IAsyncDisposable
         catch (Exception ex)
         {
             _ended = true;
+            _request.Run?.Fail(ex);
             _activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             throw;
         }
@@ -174,6 +175,7 @@ internal sealed class SseSession<T> : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _ended = true;
+        _request.Run?.Fail(null);
         await CloseAsync().ConfigureAwait(false);
         if (_activity is { } activity)
         {
@@ -227,6 +229,26 @@ internal sealed class SseSession<T> : IAsyncDisposable
                 }
 
                 response.Parser.MaterializeEventIds = MaterializeEventIds;
+                if (_request.Run is { } run)
+                {
+                    // A run: its start's answer says its id, and every later connection attaches by it (never re-POSTs).
+                    if (run.Id is null)
+                    {
+                        if (!response.Response.Headers.TryGetValues(SseProtocol.RunIdHeader, out var ids) || System.Linq.Enumerable.FirstOrDefault(ids) is not { Length: > 0 } id)
+                        {
+                            await response.DisposeAsync().ConfigureAwait(false);
+                            throw new SseProtocolException($"The server did not start a run for '{_request.StreamName}': its response has no {SseProtocol.RunIdHeader} header (is it an older server, or a proxy that drops the header?).");
+                        }
+
+                        run.SetId(id);
+                    }
+
+                    if (_request.Method != HttpMethod.Get)
+                    {
+                        _request = run.AttachRequest();
+                    }
+                }
+
                 _response = response;
                 _connections++;
                 _reconnected = !firstConnection;

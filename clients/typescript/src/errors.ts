@@ -25,6 +25,13 @@ export class SseHttpError extends SseError {
   }
 }
 
+/** The server's answer does not follow the protocol: a run's start answered without its `Sse-Run-Id` header. */
+export class SseProtocolError extends SseError {
+  constructor(message: string) {
+    super(message);
+  }
+}
+
 /** A stream's response was not `text/event-stream`. */
 export class SseContentTypeError extends SseError {
   constructor(readonly url: string, readonly contentType: string | null) {

@@ -2,7 +2,7 @@
 export interface SseRequest {
   /** The contract method, `Chat.Room`: what errors and callbacks name. */
   readonly name: string;
-  readonly method: "GET" | "POST";
+  readonly method: "GET" | "POST" | "DELETE";
   /** The path with its route values encoded, the query string included. */
   readonly path: string;
   readonly headers?: Record<string, string>;
@@ -12,6 +12,16 @@ export interface SseRequest {
   readonly resumable?: boolean;
   /** The id to resume after on the first connection (a `[LastEventId]` argument); later ones send the last id received. */
   readonly lastEventId?: string | undefined;
+  /** For a run's start (`[SseRun]`): told the run's id from the response; every later connection attaches by it. */
+  readonly run?: SseRunStart | undefined;
+}
+
+/** What a run's start needs besides its request: where its runs are attached, and whom to tell its id. */
+export interface SseRunStart {
+  /** Where the method's runs are attached, before the id: `/api/complete/runs/`. */
+  readonly runsPath: string;
+  /** Called once with the run's id, as soon as the start is answered (before its first item). */
+  readonly started: (runId: string) => void;
 }
 
 /** Percent-encodes one route value; `.` and `..` cannot travel in a path (URLs normalize them away). */

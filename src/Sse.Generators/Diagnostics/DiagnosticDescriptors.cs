@@ -218,6 +218,13 @@ internal static class DiagnosticDescriptors
         "'{0}' cannot be a topic: {1}",
         "A topic method subscribes to events others publish: it streams IAsyncEnumerable<T>, takes no body, and resumes through the hub.");
 
+    /// <summary>SSE305: "'{0}' cannot be a run: {1}".</summary>
+    public static readonly DiagnosticDescriptor NotARunMethod = Error(
+        DiagnosticIds.NotARunMethod,
+        "Method cannot be a run",
+        "'{0}' cannot be a run: {1}",
+        "A run method is a POST that starts work under a server-issued id: it streams IAsyncEnumerable<T>, is not a topic, has no route parameters (its runs are attached at its route and their id) and no [LastEventId] (the topic log resumes it).");
+
     /// <summary>SSE303: "Parameter '{0}' of '{1}' is not in its topic template '{2}'; a topic stream has no implementation to pass it to".</summary>
     public static readonly DiagnosticDescriptor TopicParameterUnused = Error(
         DiagnosticIds.TopicParameterUnused,

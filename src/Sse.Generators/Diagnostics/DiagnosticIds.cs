@@ -41,4 +41,5 @@ internal static class DiagnosticIds
     public const string NotATopicMethod = "SSE302";
     public const string TopicParameterUnused = "SSE303";
     public const string CommandParameterNotSupported = "SSE304";
+    public const string NotARunMethod = "SSE305";
 }

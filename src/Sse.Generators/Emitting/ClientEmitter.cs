@@ -48,6 +48,11 @@ internal static class ClientEmitter
                 {
                     writer.WriteLine();
                     WriteMethod(writer, contract, method);
+                    if (method.Kind == MethodRole.Run)
+                    {
+                        writer.WriteLine();
+                        WriteAttach(writer, contract, method);
+                    }
                 }
             }
 
@@ -83,7 +88,37 @@ internal static class ClientEmitter
             }
         }
 
-        using (writer.Block($"public {method.ReturnTypeFullName} {CSharpCode.Identifier(method.Name)}({signature})"))
+        var isRun = method.Kind == MethodRole.Run;
+        var runType = isRun ? $"global::Sse.Runtime.SseRun<{method.StreamItem.TypeFullName}>" : null;
+        var format = $"{EmitterCommon.EventFormatsClass(contract)}.{EmitterCommon.FormatField(method)}";
+        if (isRun)
+        {
+            // The contract's method starts a run; Start{Method} is the same with the run's type (its id, its cancel).
+            var arguments = string.Join(", ", method.Parameters.Select(static p => p.Name));
+            writer.WriteLine($"public {method.ReturnTypeFullName} {CSharpCode.Identifier(method.Name)}({signature}) =>");
+            using (writer.Indent())
+            {
+                writer.WriteLine($"this.Start{method.Name}({arguments});");
+            }
+
+            writer.WriteLine();
+            writer.WriteLine($$"""
+                /// <summary>
+                /// Starts a run of <see cref="{{contract.InterfaceFullName}}.{{CSharpCode.Identifier(method.Name)}}"/> (<c>POST {{CSharpCode.Xml(method.FullRoute)}}</c>) when
+                /// enumerated: a lost connection re-attaches to the run with the last event id, never sending the POST again.
+                /// Its <see cref="global::Sse.Runtime.SseRun{T}.Id"/> is known once the server answered; keep it to attach later
+                /// (<see cref="Attach{{method.Name}}"/>), or cancel the run for every client (<see cref="global::Sse.Runtime.SseRun{T}.CancelAsync"/>).
+                /// </summary>
+                """);
+            foreach (var parameter in method.Parameters)
+            {
+                writer.WriteLine($"/// <param name=\"{parameter.Name.TrimStart('@')}\">As for <see cref=\"{contract.InterfaceFullName}.{CSharpCode.Identifier(method.Name)}\"/>.</param>");
+            }
+
+            writer.WriteLine("/// <returns>The run, enumerated as its items.</returns>");
+        }
+
+        using (writer.Block(isRun ? $"public {runType} Start{method.Name}({signature})" : $"public {method.ReturnTypeFullName} {CSharpCode.Identifier(method.Name)}({signature})"))
         {
             var parts = method.RouteParts;
             var startsWithLiteral = parts.Count > 0 && !parts[0].IsParameter;
@@ -136,11 +171,38 @@ internal static class ClientEmitter
                 return;
             }
 
+            if (isRun)
+            {
+                writer.WriteCall(
+                    $"return {Infrastructure}.SseRunReader.Start",
+                    ["this._httpClient", request, CSharpCode.Literal(method.RunsPath), format, "this._options", token]);
+                return;
+            }
+
             var read = method.ReturnsSseItem ? "ReadItemsAsync" : "ReadAsync";
             writer.WriteCall(
                 $"return {Infrastructure}.SseStreamReader.{read}",
                 ["this._httpClient", request, $"{EmitterCommon.EventFormatsClass(contract)}.{EmitterCommon.FormatField(method)}", "this._options", token]);
         }
+    }
+
+    /// <summary>A run method's attach: the run by its id, from its start or after an event id, re-attaching after each loss.</summary>
+    private static void WriteAttach(SourceWriter writer, ContractModel contract, MethodModel method)
+    {
+        var item = method.StreamItem.TypeFullName;
+        writer.WriteLine($$"""
+            /// <summary>
+            /// Attaches to a run of <see cref="{{contract.InterfaceFullName}}.{{CSharpCode.Identifier(method.Name)}}"/> by its id (<c>GET {{CSharpCode.Xml(method.RunsPath)}}{runId}</c>), in
+            /// progress or finished (within the topic log's retention): its items from the start, or after <paramref name="lastEventId"/>,
+            /// to its end. A run the server does not know fails with <see cref="global::Sse.Runtime.SseHttpException"/> (404).
+            /// </summary>
+            /// <param name="runId">The run's id (<see cref="global::Sse.Runtime.SseRun{T}.Id"/> of its start).</param>
+            /// <param name="lastEventId">The last event id already received, or <see langword="null"/> for the whole run.</param>
+            /// <param name="cancellationToken">Ends the stream (not the run).</param>
+            /// <returns>The run, enumerated as its items.</returns>
+            public global::Sse.Runtime.SseRun<{{item}}> Attach{{method.Name}}(string runId, string? lastEventId = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+                {{Infrastructure}}.SseRunReader.Attach(this._httpClient, {{CSharpCode.Literal(EmitterCommon.DisplayName(contract, method))}}, {{CSharpCode.Literal(method.RunsPath)}}, runId, lastEventId, {{EmitterCommon.EventFormatsClass(contract)}}.{{EmitterCommon.FormatField(method)}}, this._options, cancellationToken);
+            """);
     }
 
     /// <summary>A route value: an optional part left out (with its separator) when the value is null or empty.</summary>

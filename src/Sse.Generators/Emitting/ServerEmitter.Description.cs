@@ -37,7 +37,7 @@ internal static partial class ServerEmitter
                         if (item.SendsItself)
                         {
                             var eventType = item.EventType is null ? "null" : CSharpCode.Literal(item.EventType);
-                            writer.WriteLine($"{Descriptions}.Event({eventType}, typeof({item.TypeFullName}), hasId: {Bool(item.EventId is not null || method.Kind == MethodRole.Topic)}),");
+                            writer.WriteLine($"{Descriptions}.Event({eventType}, typeof({item.TypeFullName}), hasId: {Bool(item.EventId is not null || method.Kind is MethodRole.Topic or MethodRole.Run)}),");
                         }
                     }
                 }

@@ -72,6 +72,7 @@ internal static partial class ServerEmitter
                 {
                     MethodRole.Topic => $"the topic <c>{CSharpCode.Xml(method.Topic!.Template)}</c>",
                     MethodRole.Command => method.Result is null ? "a command, 204" : "a command, JSON",
+                    MethodRole.Run => $"a run, attached at <c>GET {CSharpCode.Xml(method.RunsPath)}{{runId}}</c> and cancelled by <c>DELETE</c> there",
                     _ => "a stream",
                 };
                 writer.WriteLine($"/// <item><description><c>{method.HttpMethod} {CSharpCode.Xml(method.FullRoute)}</c>: <see cref=\"{contract.InterfaceFullName}.{CSharpCode.Identifier(method.Name)}\"/>, {what}, named <c>{EmitterCommon.DisplayName(contract, method)}</c></description></item>");
@@ -106,7 +107,7 @@ internal static partial class ServerEmitter
                     writer.WriteLine($"{Infrastructure}.SseEndpoint.EnsureImplementationRegistered<{contract.InterfaceFullName}>(endpoints, {CSharpCode.Literal(contract.Name)});");
                 }
 
-                if (contract.HasTopics)
+                if (contract.NeedsHub)
                 {
                     writer.WriteLine($"{Infrastructure}.SseEndpoint.EnsureHubRegistered(endpoints, {CSharpCode.Literal(contract.Name)});");
                 }
@@ -114,6 +115,26 @@ internal static partial class ServerEmitter
                 writer.WriteLine($"var group = global::Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGroup(endpoints, {CSharpCode.Literal(contract.RoutePrefix)});");
                 foreach (var (method, handler, description) in handlers)
                 {
+                    if (method.Kind == MethodRole.Run)
+                    {
+                        var run = new List<string>
+                        {
+                            "group",
+                            CSharpCode.Literal(method.Route.Length == 0 ? "/" : method.Route),
+                            "endpointNamePrefix + " + CSharpCode.Literal(EmitterCommon.DisplayName(contract, method)),
+                            $"{handlersClass}.{handler}",
+                            $"{handlersClass}.{description}",
+                            "tag: " + CSharpCode.Literal(contract.Name),
+                        };
+                        if (method.Body is { } runBody)
+                        {
+                            run.Add($"bodyType: typeof({runBody.ValueTypeFullName})");
+                        }
+
+                        writer.WriteCall($"{Infrastructure}.SseRunEndpoint.MapRun<{method.StreamItem.TypeFullName}>", run);
+                        continue;
+                    }
+
                     var arguments = new List<string>
                     {
                         "group",
@@ -190,6 +211,12 @@ internal static partial class ServerEmitter
                     writer.WriteCall(
                         $"{returnOrAwait}{Infrastructure}.SseCommandEndpoint.InvokeAsync<{contract.InterfaceFullName}>",
                         ["httpContext", description, call],
+                        end);
+                    break;
+                case MethodRole.Run:
+                    writer.WriteCall(
+                        $"{returnOrAwait}{Infrastructure}.SseRunEndpoint.StartAsync<{contract.InterfaceFullName}, {method.StreamItem.TypeFullName}>",
+                        ["httpContext", description, $"{EmitterCommon.EventFormatsClass(contract)}.{EmitterCommon.FormatField(method)}", call],
                         end);
                     break;
                 default:

@@ -185,6 +185,12 @@ internal static class TypeScriptEmitter
             return;
         }
 
+        if (method.Kind == MethodRole.Run)
+        {
+            WriteRun(writer, imports, contract, method, types, tsName, arguments, request, display);
+            return;
+        }
+
         var item = method.StreamItem;
         string returns, call;
         if (types.Events.Count > 1)
@@ -243,6 +249,49 @@ internal static class TypeScriptEmitter
         using (writer.Indent())
         {
             writer.WriteLine($"return {call};");
+        }
+
+        writer.WriteLine("}");
+    }
+
+    /// <summary>
+    /// A run: the method starts it (an <c>SseRun</c>, iterated as its items, whose <c>id</c> a page keeps), and
+    /// <c>attach{Method}(runId)</c> attaches to one started elsewhere; both share how events become items.
+    /// </summary>
+    private static void WriteRun(SourceWriter writer, HashSet<string> imports, ContractModel contract, MethodModel method, TsMethodTypes types, string tsName, List<string> arguments, string request, string display)
+    {
+        imports.Add("SseRun");
+        var item = method.StreamItem;
+        string itemType, read, project;
+        if (types.Events.Count > 1)
+        {
+            itemType = contract.Name + method.Name + "Event";
+            var cases = string.Concat(types.Events.Select(e => $"case {Quote(e.Name)}: "));
+            read = $"($type: string, $data: string): unknown => {{ switch ($type) {{ {cases}return JSON.parse($data); default: return undefined; }} }}";
+            project = $"($item) => ({{ event: $item.eventType, data: $item.data, id: $item.eventId }}) as {itemType}";
+        }
+        else
+        {
+            itemType = types.Events.Count == 1 ? Print(types.Events[0].Data) : "unknown";
+            read = item.IsText ? $"text({(item.EventType is null ? string.Empty : Quote(item.EventType))})" : $"json<{itemType}>({(item.EventType is null ? string.Empty : Quote(item.EventType))})";
+            imports.Add(item.IsText ? "text" : "json");
+            project = $"($item) => $item.data as {itemType}";
+        }
+
+        var runs = Quote(method.RunsPath);
+        writer.WriteLine($"{tsName}({string.Join(", ", arguments)}): SseRun<{itemType}> {{");
+        using (writer.Indent())
+        {
+            writer.WriteLine($"return new SseRun<{itemType}>(this.#baseUrl, {request}, {display}, {runs}, undefined, undefined, {read}, {project}, this.#options, init?.signal);");
+        }
+
+        writer.WriteLine("}");
+        writer.WriteLine();
+        writer.WriteLine($"/** Attaches to a run of `{method.Name}` by its id, in progress or finished: its items from the start (or after `init.lastEventId`) to its end. */");
+        writer.WriteLine($"attach{method.Name}(runId: string, init?: {{ readonly signal?: AbortSignal; readonly lastEventId?: string }}): SseRun<{itemType}> {{");
+        using (writer.Indent())
+        {
+            writer.WriteLine($"return new SseRun<{itemType}>(this.#baseUrl, undefined, {display}, {runs}, runId, init?.lastEventId, {read}, {project}, this.#options, init?.signal);");
         }
 
         writer.WriteLine("}");
@@ -350,7 +399,7 @@ internal static class TypeScriptEmitter
 
     private const string SseItemType = "SseItem";
 
-    private static readonly string[] RuntimeFunctions = ["headerValues", "json", "query", "readItems", "readStream", "routeValue", "sendCommand", "text"];
+    private static readonly string[] RuntimeFunctions = ["SseRun", "headerValues", "json", "query", "readItems", "readStream", "routeValue", "sendCommand", "text"];
 
     private static readonly HashSet<string> Reserved = new(System.StringComparer.Ordinal)
     {

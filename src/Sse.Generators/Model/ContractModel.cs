@@ -32,10 +32,13 @@ internal sealed record ContractModel(
     public bool HasTopics => Any(MethodRole.Topic);
 
     /// <summary>Whether any method needs the contract's implementation on the server (a stream or a command, not a topic).</summary>
-    public bool NeedsImplementation => Any(MethodRole.Stream) || Any(MethodRole.Command);
+    public bool NeedsImplementation => Any(MethodRole.Stream) || Any(MethodRole.Command) || Any(MethodRole.Run);
+
+    /// <summary>Whether the server needs the hub: for its topics, or for its runs (kept in the topic log).</summary>
+    public bool NeedsHub => Any(MethodRole.Topic) || Any(MethodRole.Run);
 
     /// <summary>Whether any method streams (itself or from a topic), so the contract has event formats.</summary>
-    public bool HasStreams => Any(MethodRole.Stream) || Any(MethodRole.Topic);
+    public bool HasStreams => Any(MethodRole.Stream) || Any(MethodRole.Topic) || Any(MethodRole.Run);
 
     /// <summary>The hint name stem: <c>{Namespace}.{Interface}</c>.</summary>
     public string HintNameStem => Namespace.Length == 0 ? InterfaceName : Namespace + "." + InterfaceName;

@@ -42,7 +42,10 @@ internal sealed record MethodModel(
     /// Whether the server can resume the stream after a Last-Event-ID, so a client reconnects and resumes by itself: the
     /// method has a <c>[LastEventId]</c> parameter, or is a topic (the hub keeps recent events).
     /// </summary>
-    public bool IsResumable => LastEventId is not null || Kind == MethodRole.Topic;
+    public bool IsResumable => LastEventId is not null || Kind is MethodRole.Topic or MethodRole.Run;
+
+    /// <summary>For a run: the path its runs are attached and cancelled at, before the id (<c>/api/complete/runs/</c>).</summary>
+    public string RunsPath => FullRoute.TrimEnd('/') + "/runs/";
 
     /// <summary>The cancellation token parameter, if the method has one.</summary>
     public ParameterModel? CancellationToken => Find(static p => p.Source == ParameterSource.CancellationToken);

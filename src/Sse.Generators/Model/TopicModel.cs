@@ -39,4 +39,10 @@ internal enum MethodRole
 
     /// <summary>A command: <c>Task</c> or <c>Task&lt;T&gt;</c>, answered 204 or with a JSON result.</summary>
     Command,
+
+    /// <summary>
+    /// A run: <c>IAsyncEnumerable&lt;T&gt;</c> with <c>[SseRun]</c>, a POST whose work goes on under a server-issued id in
+    /// the topic log; clients attach at <c>{route}/runs/{id}</c>.
+    /// </summary>
+    Run,
 }

@@ -23,6 +23,7 @@ internal sealed class KnownSymbols
         SseEventIdAttribute = Get("Sse.Contracts.SseEventIdAttribute");
         SseHeaderAttribute = Get("Sse.Contracts.SseHeaderAttribute");
         SseTopicAttribute = Get("Sse.Contracts.SseTopicAttribute");
+        SseRunAttribute = Get("Sse.Contracts.SseRunAttribute");
         LastEventIdAttribute = Get("Sse.Contracts.LastEventIdAttribute");
         SseClientAttribute = Get("Sse.Contracts.SseClientAttribute");
         SseServerAttribute = Get("Sse.Contracts.SseServerAttribute");
@@ -79,6 +80,9 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? SseHeaderAttribute { get; }
 
     public INamedTypeSymbol? SseTopicAttribute { get; }
+
+    /// <summary>Gets <c>Sse.Contracts.SseRunAttribute</c>, if referenced.</summary>
+    public INamedTypeSymbol? SseRunAttribute { get; }
 
     public INamedTypeSymbol? LastEventIdAttribute { get; }
 

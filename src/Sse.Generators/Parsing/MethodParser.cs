@@ -36,8 +36,8 @@ internal static class MethodParser
             return null;
         }
 
-        // A command without [SseGet] is a POST; a stream without [SsePost] is a GET.
-        var httpMethod = isPost || (shape.Kind == MethodRole.Command && httpAttribute is null) ? "POST" : "GET";
+        // A command or a run without [SseGet] is a POST; a stream without [SsePost] is a GET.
+        var httpMethod = isPost || (shape.Kind is MethodRole.Command or MethodRole.Run && httpAttribute is null) ? "POST" : "GET";
         var route = httpAttribute is null
             ? "/" + Common.Naming.KebabCase(method.Name)
             : httpAttribute.ConstructorArguments.Length > 0 && httpAttribute.ConstructorArguments[0].Value is string r ? r : string.Empty;
@@ -63,6 +63,10 @@ internal static class MethodParser
             if (shape.Kind == MethodRole.Topic)
             {
                 topic = ReadTopic(scope, shape, parameters);
+            }
+            else if (shape.Kind == MethodRole.Run)
+            {
+                CheckRun(scope, httpMethod, routeParts, parameters);
             }
         }
 
@@ -116,6 +120,20 @@ internal static class MethodParser
         {
             var element = returnType.TypeArguments[0];
             var returnsSseItem = element is INamedTypeSymbol { IsGenericType: true } && KnownSymbols.Is(element, known.SseItem);
+            if (KnownSymbols.Find(scope.Method, known.SseRunAttribute) is not null)
+            {
+                var why = topicAttribute is not null ? "it is a topic; a run streams what its own work produces"
+                    : returnsSseItem ? "it returns SseItem<T>, but the topic log names and numbers a run's events; stream the item type"
+                    : null;
+                if (why is not null)
+                {
+                    scope.Sink.Report(DiagnosticDescriptors.NotARunMethod, scope.Location, scope.Display, why);
+                    return null;
+                }
+
+                return new Shape(MethodRole.Run, element, null, ReturnsSseItem: false, null);
+            }
+
             if (topicAttribute is not null && returnsSseItem)
             {
                 scope.Sink.Report(DiagnosticDescriptors.NotATopicMethod, scope.Location, scope.Display, "it returns SseItem<T>, but the hub names and numbers topic events itself; stream the item type");
@@ -127,6 +145,12 @@ internal static class MethodParser
 
         if (returnType is not null && (KnownSymbols.Is(returnType, known.Task) || KnownSymbols.Is(returnType, known.TaskOfT)))
         {
+            if (KnownSymbols.Find(scope.Method, known.SseRunAttribute) is not null)
+            {
+                scope.Sink.Report(DiagnosticDescriptors.NotARunMethod, scope.Location, scope.Display, "it is a command (it returns Task); a run streams IAsyncEnumerable<T>");
+                return null;
+            }
+
             if (topicAttribute is not null)
             {
                 scope.Sink.Report(DiagnosticDescriptors.NotATopicMethod, scope.Location, scope.Display, "it is a command (it returns Task); a topic method streams IAsyncEnumerable<T>");
@@ -203,6 +227,19 @@ internal static class MethodParser
 
         scope.Sink.Report(DiagnosticDescriptors.ItemTypeNotInJsonContext, jsonContext.Locations.FirstOrDefault(), TypeNames.Short(jsonContext), TypeNames.Short(resultType.WithNullableAnnotation(NullableAnnotation.NotAnnotated)), scope.Display);
         return null;
+    }
+
+    /// <summary>Stage 4, a run: a POST, no route parameters (its runs are attached at its route and their id), no <c>[LastEventId]</c>.</summary>
+    private static void CheckRun(Scope scope, string httpMethod, List<RoutePart> routeParts, List<ParameterModel> parameters)
+    {
+        var why = httpMethod != "POST" ? "it is a GET; a run is started by a POST ([SsePost]), and attached to by GET"
+            : routeParts.Any(static part => part.IsParameter) ? "its route has parameters; its runs are attached at its route and their id, so pass such values in the body, the query or a header"
+            : parameters.Any(static p => p.Source == ParameterSource.LastEventId) ? "it has a [LastEventId] parameter, but the topic log resumes a run itself"
+            : null;
+        if (why is not null)
+        {
+            scope.Sink.Report(DiagnosticDescriptors.NotARunMethod, scope.Location, scope.Display, why);
+        }
     }
 
     /// <summary>Stage 4, a topic stream: no body, no <c>[LastEventId]</c> (the hub resumes it); its template.</summary>

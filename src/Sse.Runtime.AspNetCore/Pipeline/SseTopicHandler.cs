@@ -93,11 +93,12 @@ internal static partial class SseTopicHandler
 
             await session.StartAsync().ConfigureAwait(false);
             var writer = session.Writer;
-            if (run is null && string.IsNullOrEmpty(lastEventId))
+            if (run is not null || string.IsNullOrEmpty(lastEventId))
             {
                 // A live subscriber's resume point, before any event: dropped before its first one, its client
-                // resumes from here (and gets what was published meanwhile) instead of subscribing afresh.
-                writer.WriteIdOnly(SseTopicIds.Id(subscriber.Epoch, subscriber.StartPosition));
+                // resumes from here (and gets what was published meanwhile) instead of subscribing afresh. A run's
+                // stream starts at its resume point too (its marker's id from the start), so every re-attach says where.
+                writer.WriteIdOnly(run is not null ? lastEventId! : SseTopicIds.Id(subscriber.Epoch, subscriber.StartPosition));
                 if (!await session.FlushAsync().ConfigureAwait(false))
                 {
                     return;

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Net.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -39,6 +40,8 @@ public static class SseClientRegistration
 
         var builder = services.AddHttpClient<TContract, TClient>(name, (httpClient, serviceProvider) =>
             create(httpClient, serviceProvider.GetRequiredService<IOptionsMonitor<SseClientOptions>>().Get(name)));
+        // The generated client class too (its run members: Start{Method}, Attach{Method}), the same instance kind.
+        services.TryAddTransient(static serviceProvider => (TClient)serviceProvider.GetRequiredService<TContract>());
         if (configureClient is not null)
         {
             builder.ConfigureHttpClient(configureClient);

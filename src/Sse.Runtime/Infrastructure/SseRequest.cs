@@ -37,6 +37,9 @@ public sealed class SseRequest
         IsResumable = resumable;
     }
 
+    /// <summary>The run this request starts or attaches to (<c>[SseRun]</c>), or <see langword="null"/>.</summary>
+    internal SseRunState? Run { get; set; }
+
     /// <summary>Gets the stream's name, <c>StockFeed.Prices</c>.</summary>
     public string StreamName { get; }
 

@@ -1,0 +1,257 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using Sse.Runtime;
+using Sse.Runtime.AspNetCore;
+using Sse.Testing;
+using Xunit;
+
+namespace Sse.EndToEnd.Tests;
+
+/// <summary>
+/// Runs ([SseRun]) end to end: the generated client starts a run with a POST and, through a proxy that cuts its
+/// connections, re-attaches by the run's id without sending the POST again; other clients attach in progress and after
+/// the end; a cancel from any client ends every stream and stops the work; failures are the error event.
+/// </summary>
+public sealed class RunTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static Task<SseTestHost> StartAsync(RunProbe probe, SseTestHostOptions? options = null, Action<SseHubOptions>? hub = null) => SseTestHost.StartAsync(
+        builder => builder.Services.AddSingleton(probe).AddScoped<IRunFeed, RunFeed>().AddSseHub(hub),
+        static app => app.MapRunFeed(),
+        options ?? new SseTestHostOptions());
+
+    private static async Task<List<int>> ReadAllAsync(IAsyncEnumerable<Step> steps, CancellationToken cancellationToken)
+    {
+        var seen = new List<int>();
+        await foreach (var step in steps.WithCancellation(cancellationToken))
+        {
+            seen.Add(step.Index);
+        }
+
+        return seen;
+    }
+
+    [Fact]
+    public async Task CutConnections_ReattachByTheRunsId_NeverRePost_ExactSequence()
+    {
+        var probe = new RunProbe();
+        await using var host = await StartAsync(probe, new SseTestHostOptions
+        {
+            Marker = "/runs-e2e/count",
+            Faults = static r => r.Index < 6 ? SseFault.CutAfterBytes(200 + (r.Index * 150), SseCutPoint.MidFrame) : null,
+        });
+        using var http = host.CreateHttpClient();
+        var client = new RunFeedClient(http, new SseClientOptions { InitialReconnectDelay = TimeSpan.FromMilliseconds(20) });
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var run = client.StartCount(new CountRequest(120, 2));
+        var seen = await ReadAllAsync(run, cts.Token);
+
+        Assert.Equal(Enumerable.Range(0, 120), seen);
+        Assert.Equal(1, probe.Starts);
+        Assert.NotNull(run.Id);
+        Assert.Equal(run.Id, await run.Started);
+        var requests = host.Proxy.Requests;
+        Assert.Equal(6, host.Proxy.Cuts);
+        Assert.Equal("POST", requests[0].Method);
+        Assert.All(requests.Skip(1), r => Assert.Equal("GET", r.Method));
+        Assert.All(requests.Skip(1), r => Assert.Equal($"/runs-e2e/count/runs/{run.Id}", r.Target));
+        Assert.All(requests.Skip(1), r => Assert.NotNull(r.LastEventId));
+    }
+
+    [Fact]
+    public async Task OtherClients_AttachInProgressAndAfterTheEnd_EachGetsTheWholeRun()
+    {
+        var probe = new RunProbe();
+        await using var host = await StartAsync(probe);
+        using var http = host.CreateHttpClient();
+        var client = new RunFeedClient(http);
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var first = client.StartCount(new CountRequest(60, 10));
+        await using var reader = first.GetAsyncEnumerator(cts.Token);
+        Assert.True(await reader.MoveNextAsync());
+        var id = first.Id!;
+
+        // A second client (a reloaded page, another tab) while it runs: the whole run from its start, to its end.
+        var second = await ReadAllAsync(client.AttachCount(id), cts.Token);
+        Assert.Equal(Enumerable.Range(0, 60), second);
+
+        // One that already has part of it: the rest, after its last id.
+        var prefix = new List<(int Index, string? Id)>();
+        var attached = new Sse.Runtime.SseClientOptions();
+        await foreach (var item in Sse.Runtime.Infrastructure.SseStreamReader.ReadItemsAsync(http, new Sse.Runtime.Infrastructure.SseRequest("RunFeed.Count", System.Net.Http.HttpMethod.Get, $"/runs-e2e/count/runs/{id}", resumable: true), RunFeedEventFormats.Count, attached, cts.Token))
+        {
+            prefix.Add((item.Data.Index, item.EventId));
+            if (prefix.Count == 25)
+            {
+                break;
+            }
+        }
+
+        var rest = await ReadAllAsync(client.AttachCount(id, prefix[^1].Id), cts.Token);
+        Assert.Equal(Enumerable.Range(25, 35), rest);
+
+        // After the end, within retention: the whole run again, and it ends.
+        var after = await ReadAllAsync(client.AttachCount(id), cts.Token);
+        Assert.Equal(Enumerable.Range(0, 60), after);
+        Assert.Equal(1, probe.Starts);
+        Assert.Equal(1, probe.Finished);
+    }
+
+    [Fact]
+    public async Task TheStartingClientLeaves_TheWorkGoesOn_AndAReloadAttachesToTheEnd()
+    {
+        var probe = new RunProbe();
+        await using var host = await StartAsync(probe);
+        using var http = host.CreateHttpClient();
+        var client = new RunFeedClient(http);
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var run = client.StartCount(new CountRequest(40, 10));
+        await using (var reader = run.GetAsyncEnumerator(cts.Token))
+        {
+            Assert.True(await reader.MoveNextAsync());
+        }
+
+        // The page went away after one item; the answer is still being written, and a reload gets all of it.
+        Assert.Equal(Enumerable.Range(0, 40), await ReadAllAsync(client.AttachCount(run.Id!), cts.Token));
+        Assert.Equal(1, probe.Finished);
+        Assert.Equal(0, probe.Cancelled);
+    }
+
+    [Fact]
+    public async Task CancelFromAnotherClient_EndsEveryAttachedStream_AndStopsTheWork()
+    {
+        var probe = new RunProbe();
+        await using var host = await StartAsync(probe);
+        using var http = host.CreateHttpClient();
+        var client = new RunFeedClient(http);
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var run = client.StartCount(new CountRequest(10_000, 5));
+        var first = new List<int>();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var step in run.WithCancellation(cts.Token))
+            {
+                first.Add(step.Index);
+            }
+        });
+        var id = await run.Started;
+        var watching = client.AttachCount(id);
+        var watched = new List<int>();
+        var watchReading = Task.Run(async () =>
+        {
+            await foreach (var step in watching.WithCancellation(cts.Token))
+            {
+                watched.Add(step.Index);
+            }
+        });
+        while (Volatile.Read(ref first) is { Count: < 10 })
+        {
+            await Task.Delay(10, cts.Token);
+        }
+
+        // Another tab's Stop: both streams end as the run's end (no exception), and the work sees its token.
+        await client.AttachCount(id).CancelAsync(cts.Token);
+        await reading.WaitAsync(Timeout);
+        await watchReading.WaitAsync(Timeout);
+        Assert.True(first.Count < 10_000);
+        Assert.Equal(Enumerable.Range(0, first.Count), first);
+        Assert.Equal(Enumerable.Range(0, watched.Count), watched);
+        for (var i = 0; probe.Cancelled == 0 && i < 500; i++)
+        {
+            await Task.Delay(10, cts.Token);
+        }
+
+        Assert.Equal(1, probe.Cancelled);
+        Assert.Equal(0, probe.Finished);
+
+        // The cancelled run stays attachable: what it made, then its end. Cancelling it again changes nothing.
+        var after = await ReadAllAsync(client.AttachCount(id), cts.Token);
+        Assert.Equal(Enumerable.Range(0, after.Count), after);
+        Assert.True(after.Count >= first.Count);
+        await client.AttachCount(id).CancelAsync(cts.Token);
+    }
+
+    [Fact]
+    public async Task FailingRun_IsTheErrorEvent_ForTheStarterAndForLaterAttaches()
+    {
+        var probe = new RunProbe();
+        await using var host = await StartAsync(probe);
+        using var http = host.CreateHttpClient();
+        var client = new RunFeedClient(http);
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var run = client.StartCount(new CountRequest(20, 1, FailAt: 7));
+        var seen = new List<int>();
+        var failed = await Assert.ThrowsAsync<SseStreamFailedException>(async () =>
+        {
+            await foreach (var step in run.WithCancellation(cts.Token))
+            {
+                seen.Add(step.Index);
+            }
+        });
+        Assert.Equal(Enumerable.Range(0, 7), seen);
+        Assert.Contains("RunFeed.Count", failed.Detail, StringComparison.Ordinal);
+
+        var again = new List<int>();
+        await Assert.ThrowsAsync<SseStreamFailedException>(async () =>
+        {
+            await foreach (var step in client.AttachCount(run.Id!).WithCancellation(cts.Token))
+            {
+                again.Add(step.Index);
+            }
+        });
+        Assert.Equal(Enumerable.Range(0, 7), again);
+    }
+
+    [Fact]
+    public async Task RefusedBeforeItsFirstItem_Is400_StartsNothing_AndUnknownRunsAre404()
+    {
+        var probe = new RunProbe();
+        await using var host = await StartAsync(probe);
+        using var http = host.CreateHttpClient();
+        var client = new RunFeedClient(http);
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var refused = client.StartCount(new CountRequest(-1, 1));
+        var error = await Assert.ThrowsAsync<SseHttpException>(() => ReadAllAsync(refused, cts.Token));
+        Assert.Equal(HttpStatusCode.BadRequest, error.StatusCode);
+        Assert.Equal("count cannot be negative.", error.ProblemDetail);
+        Assert.Null(refused.Id);
+        await Assert.ThrowsAsync<SseHttpException>(() => refused.Started);
+        Assert.Throws<InvalidOperationException>(() => { _ = refused.CancelAsync(); });
+        Assert.Equal(0, probe.Starts);
+
+        foreach (var id in new[] { "AAAAAAAAAAAAAAAAAAAAAA", "not-a-run", "%2e%2e" })
+        {
+            var missing = await Assert.ThrowsAsync<SseHttpException>(() => ReadAllAsync(client.AttachCount(id), cts.Token));
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            var cancel = await Assert.ThrowsAsync<SseHttpException>(() => client.AttachCount(id).CancelAsync(cts.Token));
+            Assert.Equal(HttpStatusCode.NotFound, cancel.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task RunPastItsLifetime_IsCancelled_AndEndsWithTheErrorEvent()
+    {
+        var probe = new RunProbe();
+        await using var host = await StartAsync(probe, hub: static o => o.RunLifetime = TimeSpan.FromMilliseconds(500));
+        using var http = host.CreateHttpClient();
+        var client = new RunFeedClient(http);
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var run = client.StartCount(new CountRequest(10_000, 10));
+        var failed = await Assert.ThrowsAsync<SseStreamFailedException>(() => ReadAllAsync(run, cts.Token));
+        Assert.Contains("lifetime", failed.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, probe.Cancelled);
+    }
+}
