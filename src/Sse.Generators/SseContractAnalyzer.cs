@@ -47,6 +47,7 @@ public sealed class SseContractAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.TopicTemplateUnknownParameter,
         DiagnosticDescriptors.InvalidTopicTemplate,
         DiagnosticDescriptors.NotATopicMethod,
+        DiagnosticDescriptors.NotARunMethod,
         DiagnosticDescriptors.TopicParameterUnused,
         DiagnosticDescriptors.CommandParameterNotSupported);
 

@@ -41,6 +41,12 @@ public class DiagnosticTests
     [InlineData("SSE104", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(params int[] xs);", "xs", "xs|IFeed.A")]
     [InlineData("SSE200", "[SseGet(\"/a\")] IAsyncEnumerable<Guid> A();", "ItemJson", "ItemJson|Guid|IFeed.A")]
     [InlineData("SSE011", "[SseGet(\"/a\")] IAsyncEnumerable<Item> A(); [SseGet(\"/b/{id}\")] IAsyncEnumerable<Item> A(int id);", "A", "IFeed.A")]
+    [InlineData("SSE305", "[SseGet(\"/a\")][SseRun] IAsyncEnumerable<Item> A();", "A", "IFeed.A|it is a GET; a run is started by a POST ([SsePost]), and attached to by GET")]
+    [InlineData("SSE305", "[SsePost(\"/a/{id}\")][SseRun] IAsyncEnumerable<Item> A(int id);", "A", "IFeed.A|its route has parameters; its runs are attached at its route and their id, so pass such values in the body, the query or a header")]
+    [InlineData("SSE305", "[SsePost(\"/a\")][SseRun] IAsyncEnumerable<Item> A([LastEventId] string? last);", "A", "IFeed.A|it has a [LastEventId] parameter, but the topic log resumes a run itself")]
+    [InlineData("SSE305", "[SsePost(\"/a\")][SseRun] IAsyncEnumerable<SseItem<Item>> A();", "A", "IFeed.A|it returns SseItem<T>, but the topic log names and numbers a run's events; stream the item type")]
+    [InlineData("SSE305", "[SsePost(\"/a\")][SseRun] System.Threading.Tasks.Task A();", "A", "IFeed.A|it is a command (it returns Task); a run streams IAsyncEnumerable<T>")]
+    [InlineData("SSE305", "[SseGet(\"/a\")][SseTopic(\"a\")][SseRun] IAsyncEnumerable<Item> A();", "A", "IFeed.A|it is a topic; a run streams what its own work produces")]
     public async Task MemberRule_Reported(string id, string members, string locationText, string arguments)
     {
         var source = TestSources.Usings + $$"""
@@ -127,7 +133,7 @@ public class DiagnosticTests
         $"SseEvent(\"{name}\")",
         $"Ev|{name.Replace("\\n", "\n", System.StringComparison.Ordinal)}|{ReservedNames}");
 
-    private const string ReservedNames = "'sse-error', 'sse-end', 'sse-reset', 'sse-gap', 'sse-reauth'";
+    private const string ReservedNames = "'sse-error', 'sse-end', 'sse-reset', 'sse-gap', 'sse-reauth', 'sse-run'";
 
     [Fact]
     public Task SSE201_ReservedEventName_Reported() => AssertReportedAsync(

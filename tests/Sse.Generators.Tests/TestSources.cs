@@ -152,6 +152,11 @@ internal static class TestSources
 
             [SseGet("/history/{room}")]
             IAsyncEnumerable<ChatMessage> History(string room, CancellationToken cancellationToken = default);
+
+            /// <summary>Summarises a room: a run that outlives its connection.</summary>
+            [SsePost("/summaries")]
+            [SseRun]
+            IAsyncEnumerable<ChatMessage> Summarise(RoomInfo info, CancellationToken cancellationToken = default);
         }
 
         public sealed record ChatMessage(string From, string Text);

@@ -151,6 +151,49 @@ namespace Demo.Chat
                 this._options,
                 cancellationToken);
         }
+
+        /// <summary>Summarises a room: a run that outlives its connection.</summary>
+        public global::System.Collections.Generic.IAsyncEnumerable<global::Demo.Chat.ChatMessage> Summarise(global::Demo.Chat.RoomInfo info, global::System.Threading.CancellationToken cancellationToken = default) =>
+            this.StartSummarise(info, cancellationToken);
+
+        /// <summary>
+        /// Starts a run of <see cref="global::Demo.Chat.IChat.Summarise"/> (<c>POST /chat/summaries</c>) when
+        /// enumerated: a lost connection re-attaches to the run with the last event id, never sending the POST again.
+        /// Its <see cref="global::Sse.Runtime.SseRun{T}.Id"/> is known once the server answered; keep it to attach later
+        /// (<see cref="AttachSummarise"/>), or cancel the run for every client (<see cref="global::Sse.Runtime.SseRun{T}.CancelAsync"/>).
+        /// </summary>
+        /// <param name="info">As for <see cref="global::Demo.Chat.IChat.Summarise"/>.</param>
+        /// <param name="cancellationToken">As for <see cref="global::Demo.Chat.IChat.Summarise"/>.</param>
+        /// <returns>The run, enumerated as its items.</returns>
+        public global::Sse.Runtime.SseRun<global::Demo.Chat.ChatMessage> StartSummarise(global::Demo.Chat.RoomInfo info, global::System.Threading.CancellationToken cancellationToken = default)
+        {
+            var uri = new global::Sse.Runtime.Infrastructure.SseUriBuilder("/chat/summaries");
+            var request = new global::Sse.Runtime.Infrastructure.SseRequest(
+                "Chat.Summarise",
+                global::System.Net.Http.HttpMethod.Post,
+                uri.ToString(),
+                resumable: true);
+            request.SetJsonBody(info, global::Demo.Chat.ChatJson.Default.RoomInfo);
+            return global::Sse.Runtime.Infrastructure.SseRunReader.Start(
+                this._httpClient,
+                request,
+                "/chat/summaries/runs/",
+                global::Demo.Chat.ChatEventFormats.Summarise,
+                this._options,
+                cancellationToken);
+        }
+
+        /// <summary>
+        /// Attaches to a run of <see cref="global::Demo.Chat.IChat.Summarise"/> by its id (<c>GET /chat/summaries/runs/{runId}</c>), in
+        /// progress or finished (within the topic log's retention): its items from the start, or after <paramref name="lastEventId"/>,
+        /// to its end. A run the server does not know fails with <see cref="global::Sse.Runtime.SseHttpException"/> (404).
+        /// </summary>
+        /// <param name="runId">The run's id (<see cref="global::Sse.Runtime.SseRun{T}.Id"/> of its start).</param>
+        /// <param name="lastEventId">The last event id already received, or <see langword="null"/> for the whole run.</param>
+        /// <param name="cancellationToken">Ends the stream (not the run).</param>
+        /// <returns>The run, enumerated as its items.</returns>
+        public global::Sse.Runtime.SseRun<global::Demo.Chat.ChatMessage> AttachSummarise(string runId, string? lastEventId = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            global::Sse.Runtime.Infrastructure.SseRunReader.Attach(this._httpClient, "Chat.Summarise", "/chat/summaries/runs/", runId, lastEventId, global::Demo.Chat.ChatEventFormats.Summarise, this._options, cancellationToken);
     }
 
     /// <summary>Registers <see cref="global::Demo.Chat.IChat"/> as a typed client.</summary>

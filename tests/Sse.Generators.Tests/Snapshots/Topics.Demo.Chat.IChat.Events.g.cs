@@ -41,5 +41,12 @@ namespace Demo.Chat
                 global::Demo.Chat.ChatJson.Default.ChatMessage,
                 eventType: null,
                 eventId: null);
+
+        /// <summary>The events of <see cref="global::Demo.Chat.IChat.Summarise"/>.</summary>
+        public static readonly global::Sse.Runtime.Infrastructure.SseEventFormat<global::Demo.Chat.ChatMessage> Summarise =
+            global::Sse.Runtime.Infrastructure.SseEventFormat.Json<global::Demo.Chat.ChatMessage>(
+                global::Demo.Chat.ChatJson.Default.ChatMessage,
+                eventType: null,
+                eventId: null);
     }
 }

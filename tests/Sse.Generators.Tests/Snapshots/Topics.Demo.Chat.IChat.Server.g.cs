@@ -20,6 +20,7 @@ namespace Demo.Chat
         /// <item><description><c>GET /chat/rooms/{room}/info</c>: <see cref="global::Demo.Chat.IChat.Info"/>, a command, JSON, named <c>Chat.Info</c></description></item>
         /// <item><description><c>POST /chat/find</c>: <see cref="global::Demo.Chat.IChat.Find"/>, a command, JSON, named <c>Chat.Find</c></description></item>
         /// <item><description><c>GET /chat/history/{room}</c>: <see cref="global::Demo.Chat.IChat.History"/>, a stream, named <c>Chat.History</c></description></item>
+        /// <item><description><c>POST /chat/summaries</c>: <see cref="global::Demo.Chat.IChat.Summarise"/>, a run, attached at <c>GET /chat/summaries/runs/{runId}</c> and cancelled by <c>DELETE</c> there, named <c>Chat.Summarise</c></description></item>
         /// </list>
         /// Each request resolves <see cref="global::Demo.Chat.IChat"/> from the request's services; mapping fails at start-up
         /// when no implementation is registered.
@@ -96,6 +97,14 @@ namespace Demo.Chat
                 ChatEndpointHandlers.History,
                 tag: "Chat",
                 description: ChatEndpointHandlers.HistoryDescription);
+            global::Sse.Runtime.AspNetCore.Infrastructure.SseRunEndpoint.MapRun<global::Demo.Chat.ChatMessage>(
+                group,
+                "/summaries",
+                endpointNamePrefix + "Chat.Summarise",
+                ChatEndpointHandlers.Summarise,
+                ChatEndpointHandlers.SummariseDescription,
+                tag: "Chat",
+                bodyType: typeof(global::Demo.Chat.RoomInfo));
             return group;
         }
     }
@@ -321,6 +330,39 @@ namespace Demo.Chat
                 global::Demo.Chat.ChatEventFormats.History,
                 (service, cancellationToken) => service.History(room, cancellationToken));
         }
+
+        internal static readonly global::Sse.Runtime.AspNetCore.SseEndpointDescription SummariseDescription = global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Endpoint(
+            "Chat.Summarise",
+            new global::Sse.Runtime.AspNetCore.SseEventDescription[]
+            {
+                global::Sse.Runtime.AspNetCore.Infrastructure.SseDescriptions.Event(null, typeof(global::Demo.Chat.ChatMessage), hasId: true),
+            },
+            new global::Sse.Runtime.AspNetCore.SseParameterDescription[]
+            {
+            },
+            isResumable: true,
+            isTopic: false);
+
+        public static async global::System.Threading.Tasks.Task Summarise(global::Microsoft.AspNetCore.Http.HttpContext httpContext)
+        {
+            // RoomInfo info: JSON request body, required (400 when absent); 400 when not a valid RoomInfo
+            var infoBody = await global::Sse.Runtime.AspNetCore.Infrastructure.SseParameterBinder.ReadJsonBodyAsync(
+                httpContext,
+                "info",
+                global::Demo.Chat.ChatJson.Default.RoomInfo,
+                required: true).ConfigureAwait(false);
+            if (!infoBody.IsValid)
+            {
+                return;
+            }
+            var info = infoBody.Value;
+
+            await global::Sse.Runtime.AspNetCore.Infrastructure.SseRunEndpoint.StartAsync<global::Demo.Chat.IChat, global::Demo.Chat.ChatMessage>(
+                httpContext,
+                SummariseDescription,
+                global::Demo.Chat.ChatEventFormats.Summarise,
+                (service, cancellationToken) => service.Summarise(info, cancellationToken)).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -368,5 +410,8 @@ namespace Demo.Chat
 
         /// <inheritdoc />
         public abstract global::System.Collections.Generic.IAsyncEnumerable<global::Demo.Chat.ChatMessage> History(string room, global::System.Threading.CancellationToken cancellationToken = default);
+
+        /// <inheritdoc />
+        public abstract global::System.Collections.Generic.IAsyncEnumerable<global::Demo.Chat.ChatMessage> Summarise(global::Demo.Chat.RoomInfo info, global::System.Threading.CancellationToken cancellationToken = default);
     }
 }
