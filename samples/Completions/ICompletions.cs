@@ -7,17 +7,20 @@ using Sse.Contracts;
 namespace Completions;
 
 /// <summary>
-/// An LLM-style completion API: a POST starts a stream of tokens, then one <c>done</c> event with the usage. A browser's
-/// EventSource cannot POST; the generated TypeScript client can.
+/// An LLM-style completion API: a POST starts a <b>run</b> that streams tokens, then one <c>done</c> event with the usage.
+/// The answer is written under the run's id whether or not anyone watches: a reloaded page, a second tab or another app
+/// attaches to it (<c>GET /api/complete/runs/{id}</c>) and gets it from the start, and <c>DELETE</c> there stops it for
+/// everyone. A browser's EventSource cannot POST; the generated TypeScript client can.
 /// </summary>
 [SseStream("/api", JsonContext = typeof(CompletionsJson))]
 public interface ICompletions
 {
     /// <summary>Streams the answer to a prompt, token by token, then how it finished.</summary>
     /// <param name="prompt">What to answer, and how long the answer may be.</param>
-    /// <param name="cancellationToken">Ends the stream (the client stopped it, or went away).</param>
+    /// <param name="cancellationToken">Ends the run (someone stopped it, its lifetime ran out, or the server is stopping); not a client leaving.</param>
     /// <returns><c>token</c> events, then one <c>done</c> event.</returns>
     [SsePost("/complete")]
+    [SseRun]
     IAsyncEnumerable<CompletionEvent> Complete(Prompt prompt, CancellationToken cancellationToken = default);
 }
 

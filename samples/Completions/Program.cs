@@ -15,14 +15,24 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Sse.Contracts;
+using Sse.Runtime.AspNetCore;
 
 // The console mode below calls the server with the generated .NET client; the page uses the generated TypeScript one.
 [assembly: SseClient(typeof(ICompletions))]
 
 // dotnet run --project samples/Completions                       serves the page on http://127.0.0.1:5000/
 // dotnet run --project samples/Completions -- --ask "Why SSE?"    asks once from the console and prints the tokens
+//   ... --ask "Why SSE?" --server http://127.0.0.1:5000            asks a running server instead of its own
 //   curl -N http://127.0.0.1:5000/api/complete -H 'content-type: application/json' -d '{"text":"Why SSE?"}'
-var ask = AskedPrompt(args);
+//   curl -N http://127.0.0.1:5000/api/complete/runs/{id}           attaches to a run by the id its Sse-Run-Id header gave
+var ask = Option(args, "--ask");
+var server = Option(args, "--server");
+if (ask is not null && server is not null)
+{
+    await AskAsync(new Uri(server), ask);
+    return;
+}
+
 var builder = WebApplication.CreateSlimBuilder(args);
 
 // Static web assets of referenced packages (the TypeScript runtime) from their build output in every environment, as
@@ -34,6 +44,9 @@ if (ask is not null)
     builder.Logging.ClearProviders();
 }
 
+// The hub keeps each run's tokens (in memory here; AddSsePostgreSql/AddSseRedis for several servers), so a page that
+// reloads, a second tab or another app attaches to the run instead of asking again.
+builder.Services.AddSseHub();
 builder.Services.AddSingleton<ICompletions, EchoModel>();
 var app = builder.Build();
 app.UseDefaultFiles();
@@ -51,15 +64,22 @@ if (ask is null)
 
 // Console mode: the generated client against this process's own server, as another app would call it.
 await app.StartAsync();
-var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-var services = new ServiceCollection();
-services.AddCompletionsClient(http => http.BaseAddress = new Uri(address));
-#pragma warning disable ASP0000 // The client's own container, as a separate app would have.
-await using (var provider = services.BuildServiceProvider())
-#pragma warning restore ASP0000
+await AskAsync(new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()), ask);
+await app.StopAsync();
+
+// Starts a run and prints its tokens as they come; a lost connection re-attaches to the run by its id (printed first)
+// with the last event id, so the answer is whole, each token once, and the POST is never sent twice.
+static async Task AskAsync(Uri address, string prompt)
 {
-    Console.WriteLine($"> {ask}");
-    await foreach (var item in provider.GetRequiredService<ICompletions>().Complete(new Prompt(ask)))
+    var services = new ServiceCollection();
+    services.AddCompletionsClient(http => http.BaseAddress = address, options => options.OnReconnecting = context => Console.Error.WriteLine($"[re-attaching after {context.LastEventId}]"));
+#pragma warning disable ASP0000 // The client's own container, as a separate app would have.
+    await using var provider = services.BuildServiceProvider();
+#pragma warning restore ASP0000
+    Console.WriteLine($"> {prompt}");
+    var run = provider.GetRequiredService<CompletionsClient>().StartComplete(new Prompt(prompt));
+    _ = run.Started.ContinueWith(static started => Console.Error.WriteLine($"[run {started.Result}]"), TaskContinuationOptions.OnlyOnRanToCompletion);
+    await foreach (var item in run)
     {
         switch (item)
         {
@@ -74,14 +94,11 @@ await using (var provider = services.BuildServiceProvider())
     }
 }
 
-await app.StopAsync();
-
-static string? AskedPrompt(string[] args)
+static string? Option(string[] args, string name)
 {
-    var index = Array.IndexOf(args, "--ask");
+    var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
-
 /// <summary>
 /// A stand-in for a language model: it answers every prompt with the same explanation (the prompt quoted), one word at
 /// a time, <c>TokenDelayMs</c> apart (configuration; 30 by default), as a model's tokens arrive.

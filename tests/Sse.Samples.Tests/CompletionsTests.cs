@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Json;
@@ -96,6 +97,92 @@ public sealed class CompletionsTests
         Assert.Contains("The prompt has 1 to 2000 characters.", await empty.Content.ReadAsStringAsync(timeout.Token), StringComparison.Ordinal);
         using var notJson = await http.PostAsync("/api/complete", new StringContent("hello", System.Text.Encoding.UTF8, "application/json"), timeout.Token);
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+    }
+
+    /// <summary>
+    /// A run outlives the page: reloaded mid-answer, the page attaches to its run and shows the whole answer, each token
+    /// once and in order; the same address in a second tab shows the same run; Stop in one tab stops it in both.
+    /// </summary>
+    [RequiresToolFact(Chromium.Executable, Chromium.Install)]
+    public async Task Page_ReloadedMidAnswer_Continues_ASecondTabShowsTheRun_StopEndsItForBoth()
+    {
+        await using var server = await AppProcess.StartServerAsync(Project, "--TokenDelayMs", "40");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(server.Address.ToString());
+
+        // The answer of an undisturbed run, to compare with.
+        await page.ClickAsync("#send");
+        await WaitAsync(page, "() => document.getElementById('status').textContent.startsWith('done:')");
+        var whole = await page.InnerTextAsync("#answer");
+
+        // Again, and a reload a few tokens in: the page attaches to the same run (its id in the address) and ends
+        // with the same answer, every token once, in order.
+        await page.ClickAsync("#send");
+        await WaitAsync(page, "() => Number(document.getElementById('answer').dataset.tokens ?? 0) >= 5");
+        var runId = (await page.InnerTextAsync("#run")).Replace("run ", string.Empty, StringComparison.Ordinal);
+        Assert.Matches("^[A-Za-z0-9_-]{22}$", runId);
+        Assert.EndsWith("#run=" + runId, page.Url, StringComparison.Ordinal);
+        await page.ReloadAsync();
+        await WaitAsync(page, "() => document.getElementById('status').textContent.startsWith('done:')");
+        Assert.Equal(whole, await page.InnerTextAsync("#answer"));
+        Assert.Equal(string.Empty, await page.InnerTextAsync("#error"));
+        Assert.Equal("run " + runId, await page.InnerTextAsync("#run"));
+        var tokens = int.Parse(await page.GetAttributeAsync("#answer", "data-tokens") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal($"done: {tokens} tokens, stop", await page.InnerTextAsync("#status"));
+
+        // A new run, and its address in a second tab: both show it; Stop in the first ends it in both.
+        await page.ClickAsync("#send");
+        await WaitAsync(page, "() => Number(document.getElementById('answer').dataset.tokens ?? 0) >= 3");
+        var second = await context.NewPageAsync();
+        await second.GotoAsync(page.Url);
+        await WaitAsync(second, "() => Number(document.getElementById('answer').dataset.tokens ?? 0) >= 6");
+        Assert.StartsWith(await Prefix(page, 3), await second.InnerTextAsync("#answer"), StringComparison.Ordinal);
+        await page.ClickAsync("#stop");
+        await WaitAsync(page, "() => document.getElementById('status').textContent === 'stopped'");
+        await WaitAsync(second, "() => document.getElementById('status').textContent === 'stopped'");
+        var stoppedAt = await page.InnerTextAsync("#answer");
+        Assert.True(stoppedAt.Length < whole.Length, "Stop did not stop the run.");
+        Assert.StartsWith(await second.InnerTextAsync("#answer"), whole, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, await second.InnerTextAsync("#error"));
+        await Chromium.ScreenshotAsync(second, "completions-run");
+
+        static async Task<string> Prefix(IPage page, int tokens) =>
+            await page.EvaluateAsync<string>($"() => Array.from(document.getElementById('answer').textContent.matchAll(/\\s*\\S+/g)).slice(0, {tokens}).map(m => m[0]).join('')");
+    }
+
+    /// <summary>
+    /// The console mode through a proxy that cuts its connections: it re-attaches to its run by the run's id with the
+    /// last event id (GETs, never a second POST), and prints the whole answer, each token once.
+    /// </summary>
+    [Fact]
+    public async Task ConsoleMode_ThroughCutConnections_ReattachesToItsRun_AndPrintsTheWholeAnswer()
+    {
+        await using var server = await AppProcess.StartServerAsync(Project, "--TokenDelayMs", "10");
+        string expected;
+        await using (var whole = AppProcess.Start(Project, "--ask", "Why SSE?", "--server", server.Address.ToString()))
+        {
+            Assert.Equal(0, await whole.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+            expected = whole.Output;
+        }
+
+        await using var proxy = new Sse.Testing.SseFaultProxy(server.Address, static r => r.Index < 3 ? Sse.Testing.SseFault.CutAfterBytes(400 + (r.Index * 300), Sse.Testing.SseCutPoint.MidFrame) : null, "/api/complete");
+        await using var ask = AppProcess.Start(Project, "--ask", "Why SSE?", "--server", proxy.Address.ToString());
+        Assert.Equal(0, await ask.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal(3, proxy.Cuts);
+        var requests = proxy.Requests;
+        Assert.Equal("POST", requests[0].Method);
+        Assert.All(requests.Skip(1), static r => Assert.Equal("GET", r.Method));
+        Assert.All(requests.Skip(1), static r => Assert.StartsWith("/api/complete/runs/", r.Target, StringComparison.Ordinal));
+        Assert.Equal(Answer(expected), Answer(ask.Output));
+        Assert.Matches(@"\[done: \d+ tokens, stop\]", ask.Output);
+        Assert.Contains("[re-attaching after ", ask.Output, StringComparison.Ordinal);
+
+        // The printed answer: the prompt line and the tokens, without the run's diagnostics.
+        static string Answer(string output) => string.Join('\n', output.Split('\n').Where(static l => !l.StartsWith('[') || l.StartsWith("[done", StringComparison.Ordinal)));
     }
 
     private static async Task WaitAsync(IPage page, string condition) =>

@@ -1,42 +1,82 @@
-// The Completions page, on the client generated from the contract (client/completions.ts): a POST starts the stream
-// (which EventSource cannot do), and its events arrive typed, tokens then one "done".
+// The Completions page, on the client generated from the contract (client/completions.ts): a POST starts a run (which
+// EventSource cannot do), whose events arrive typed, tokens then one "done". The run's id goes into the address
+// (#run=…) and sessionStorage, so a reload, or the same address in a second tab, attaches to the run and shows the
+// whole answer, each token once; Stop cancels the run for every tab.
 // Compiled to wwwroot/js by `npm run build:web` in clients/typescript.
 import { SseHttpError } from "@sse-contracts/client";
 import { CompletionsClient } from "./completions.js";
 const client = new CompletionsClient();
 const $ = (id) => document.getElementById(id);
-let running;
-$("ask").onsubmit = async (e) => {
-    e.preventDefault();
-    running?.abort();
-    const stop = (running = new AbortController());
-    const text = $("prompt").value;
-    const maxTokens = Number($("max").value);
+let current;
+/** Shows a run from its start: its tokens in order (a token out of order would be said), then how it ended. */
+async function show(run, leave) {
+    current = { run, leave };
     $("answer").textContent = "";
     $("status").textContent = "streaming…";
     $("error").textContent = "";
     $("stop").disabled = false;
+    run.started.then((id) => {
+        $("run").textContent = `run ${id}`;
+        sessionStorage.setItem("run", id);
+        history.replaceState(null, "", `#run=${id}`);
+    }, () => undefined);
+    let tokens = 0;
+    let done = false;
     try {
-        for await (const item of client.complete({ text, maxTokens }, { signal: stop.signal })) {
+        for await (const item of run) {
             if (item.event === "token") {
+                if (item.data.index !== tokens) {
+                    $("error").textContent = `token ${item.data.index} came where ${tokens} was due`;
+                }
+                tokens++;
                 $("answer").textContent += item.data.text;
+                $("answer").dataset.tokens = String(tokens);
             }
             else {
+                done = true;
                 $("status").textContent = `done: ${item.data.tokens} tokens, ${item.data.finishReason}`;
             }
         }
-    }
-    catch (error) {
-        if (stop.signal.aborted) {
+        // The run ended without its done event: someone stopped it (here or in another tab).
+        if (!done) {
             $("status").textContent = "stopped";
         }
-        else {
-            $("status").textContent = "failed";
-            $("error").textContent = error instanceof SseHttpError ? (error.problemDetail ?? error.message) : String(error);
+    }
+    catch (error) {
+        if (leave.signal.aborted) {
+            return;
+        }
+        $("status").textContent = "failed";
+        $("error").textContent = error instanceof SseHttpError ? (error.problemDetail ?? error.message) : String(error);
+        if (error instanceof SseHttpError && error.status === 404) {
+            sessionStorage.removeItem("run");
+            history.replaceState(null, "", location.pathname);
         }
     }
     finally {
-        $("stop").disabled = true;
+        if (current?.run === run) {
+            $("stop").disabled = true;
+        }
     }
+}
+$("ask").onsubmit = (e) => {
+    e.preventDefault();
+    current?.leave.abort();
+    const leave = new AbortController();
+    const text = $("prompt").value;
+    const maxTokens = Number($("max").value);
+    $("run").textContent = "";
+    void show(client.complete({ text, maxTokens }, { signal: leave.signal }), leave);
 };
-$("stop").onclick = () => running?.abort();
+// Stop ends the run itself, for this tab and every other one showing it.
+$("stop").onclick = () => {
+    $("stop").disabled = true;
+    current?.run.cancel().catch((error) => ($("error").textContent = String(error)));
+};
+// A reload, or this address in another tab: attach to the run it names.
+const kept = /^#run=([A-Za-z0-9_-]+)$/.exec(location.hash)?.[1] ?? sessionStorage.getItem("run");
+if (kept) {
+    const leave = new AbortController();
+    $("run").textContent = `run ${kept}`;
+    void show(client.attachComplete(kept, { signal: leave.signal }), leave);
+}

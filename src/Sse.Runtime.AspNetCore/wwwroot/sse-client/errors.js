@@ -26,6 +26,12 @@ export class SseHttpError extends SseError {
         this.retryAfterMs = retryAfterMs;
     }
 }
+/** The server's answer does not follow the protocol: a run's start answered without its `Sse-Run-Id` header. */
+export class SseProtocolError extends SseError {
+    constructor(message) {
+        super(message);
+    }
+}
 /** A stream's response was not `text/event-stream`. */
 export class SseContentTypeError extends SseError {
     url;

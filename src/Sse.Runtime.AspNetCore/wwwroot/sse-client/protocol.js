@@ -15,7 +15,11 @@ export const ReservedEvents = {
     gap: "sse-gap",
     /** The stream's credential expired or is no longer valid: get a fresh one and resume at once from the last id. */
     reauthenticate: "sse-reauth",
+    /** The marker that opens a run's log; servers never send it, and a client skips it. */
+    run: "sse-run",
 };
+/** The response header of a run's start: the run's id, issued by the server. */
+export const RunIdHeader = "Sse-Run-Id";
 /** The request header a reconnecting client sends with the last event id it received. */
 export const LastEventIdHeader = "Last-Event-ID";
 /** The query parameter that carries it where a client cannot set headers. */

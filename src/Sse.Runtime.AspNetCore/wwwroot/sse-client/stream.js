@@ -1,8 +1,8 @@
-import { SseConnectionLostError, SseContentTypeError, SseError, SseIdleTimeoutError, SsePayloadError, SseResumeRejectedError, SseStreamFailedError, } from "./errors.js";
+import { SseConnectionLostError, SseContentTypeError, SseError, SseIdleTimeoutError, SsePayloadError, SseProtocolError, SseResumeRejectedError, SseStreamFailedError, } from "./errors.js";
 import { httpError } from "./http.js";
 import { headersFor, resolveOptions } from "./options.js";
 import { SseEventParser } from "./parser.js";
-import { LastEventIdHeader, ReservedEvents, reconnectDelayMs } from "./protocol.js";
+import { LastEventIdHeader, ReservedEvents, RunIdHeader, reconnectDelayMs } from "./protocol.js";
 import { headerText, resolve } from "./request.js";
 import { canShareAcrossTabs, readShared } from "./share.js";
 /**
@@ -19,7 +19,9 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
         return;
     }
     const options = resolveOptions(clientOptions);
-    const url = resolve(baseUrl, request.path);
+    // A run's start is sent once: once answered, every connection attaches to the run by its id.
+    let active = request;
+    let url = resolve(baseUrl, request.path);
     const mayReconnect = request.resumable ? options.reconnect : options.restartNonResumableStreams;
     let lastEventId = request.lastEventId;
     let sentLastEventId;
@@ -47,10 +49,10 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
         let lost;
         let responded = false;
         try {
-            const headers = await headersFor(clientOptions, request.headers, { stream: request.name, reauthenticate });
+            const headers = await headersFor(clientOptions, active.headers, { stream: request.name, reauthenticate });
             reauthenticate = false;
             headers["Accept"] = "text/event-stream";
-            if (request.body !== undefined) {
+            if (active.body !== undefined) {
                 headers["Content-Type"] = "application/json";
             }
             if (lastEventId !== undefined) {
@@ -59,9 +61,9 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
             sentLastEventId = lastEventId;
             touch();
             const response = await options.fetch(url, {
-                method: request.method,
+                method: active.method,
                 headers,
-                body: request.body ?? null,
+                body: active.body ?? null,
                 signal: connection.signal,
                 cache: "no-store",
                 credentials: clientOptions.credentials ?? "same-origin",
@@ -84,6 +86,16 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
                 if (!contentType || contentType.split(";")[0].trim().toLowerCase() !== "text/event-stream" || !response.body) {
                     await response.body?.cancel();
                     throw new SseContentTypeError(url, contentType);
+                }
+                if (active.run) {
+                    const runId = response.headers.get(RunIdHeader);
+                    if (!runId) {
+                        await response.body.cancel();
+                        throw new SseProtocolError(`The server did not start a run for '${request.name}': its response has no ${RunIdHeader} header (is it an older server, or a proxy that drops the header?).`);
+                    }
+                    active.run.started(runId);
+                    active = { name: request.name, method: "GET", path: active.run.runsPath + encodeURIComponent(runId), resumable: true };
+                    url = resolve(baseUrl, active.path);
                 }
                 clientOptions.onConnected?.({ stream: request.name, url, status: response.status, attempt: attempts, lastEventId });
                 const parser = new SseEventParser(lastEventId ?? "", options.maxEventBytes);
@@ -123,6 +135,8 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
                                 case ReservedEvents.reauthenticate:
                                     reauthenticated = true;
                                     break;
+                                case ReservedEvents.run:
+                                    continue;
                             }
                             if (reauthenticated) {
                                 break;
