@@ -336,7 +336,7 @@ internal sealed partial class SseRunWork<T> : ISseRunWork
         [LoggerMessage(1, LogLevel.Error, "The run '{RunId}' of '{Stream}' failed after {Count} events.", EventName = "RunFailed")]
         public static partial void RunFailed(ILogger logger, string stream, string runId, long count, Exception exception);
 
-        [LoggerMessage(2, LogLevel.Debug, "The run '{RunId}' of '{Stream}' {How} after {Count} events.", EventName = "RunEnded")]
+        [LoggerMessage(2, LogLevel.Information, "The run '{RunId}' of '{Stream}' {How} after {Count} events.", EventName = "RunEnded")]
         public static partial void RunEnded(ILogger logger, string stream, string runId, long count, string how);
 
         [LoggerMessage(3, LogLevel.Warning, "The run '{RunId}' of '{Stream}' could not append to the topic log ({Message}); it checks the log and tries again.", EventName = "RunAppendFailed")]

@@ -21,7 +21,11 @@ using Sse.Runtime.AspNetCore.Redis;
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.WebHost.UseUrls(builder.Configuration["urls"] ?? "http://127.0.0.1:0");
 var configuration = builder.Configuration;
-builder.Services.AddNodeFeedPublisher(hub => hub.ReplayCount = configuration.GetValue("ReplayCount", 100_000));
+builder.Services.AddNodeFeedPublisher(hub =>
+{
+    hub.ReplayCount = configuration.GetValue("ReplayCount", 100_000);
+    hub.RunLifetime = TimeSpan.FromMilliseconds(configuration.GetValue("RunLifetimeMs", 600_000));
+});
 if (configuration["Log"] == "redis")
 {
     builder.Services.AddSseRedis(configuration["Redis"] ?? throw new InvalidOperationException("--Redis is required with --Log redis."), options =>
@@ -63,6 +67,11 @@ namespace Sse.PostgreSql.Node
         [SsePost("/topics/{topic}")]
         Task<string[]> Publish(string topic, Note[] notes, CancellationToken cancellationToken = default);
 
+        /// <summary>A run: <paramref name="count"/> notes <paramref name="delayMs"/> apart, each from the server doing the work.</summary>
+        [SsePost("/runs")]
+        [SseRun]
+        IAsyncEnumerable<Note> Count(int count, int delayMs, CancellationToken cancellationToken = default);
+
         /// <summary>This server's name (the --Node setting).</summary>
         [SseGet("/name")]
         Task<string> Name(CancellationToken cancellationToken = default);
@@ -88,5 +97,14 @@ namespace Sse.PostgreSql.Node
         }
 
         public override Task<string> Name(CancellationToken cancellationToken = default) => Task.FromResult(configuration["Node"] ?? "node");
+
+        public override async IAsyncEnumerable<Note> Count(int count, int delayMs, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await Task.Delay(delayMs, cancellationToken);
+                yield return new Note(i, configuration["Node"] ?? "node");
+            }
+        }
     }
 }
