@@ -44,7 +44,8 @@ public sealed class SessionBehaviourTests
         Assert.Equal(reserved.GetProperty("reset").GetString(), Fact("ResetEventType"));
         Assert.Equal(reserved.GetProperty("gap").GetString(), Fact("GapEventType"));
         Assert.Equal(reserved.GetProperty("reauthenticate").GetString(), Fact("ReauthenticateEventType"));
-        Assert.Equal(5, ((string[])facts.GetField("ReservedEventTypes")!.GetValue(null)!).Length);
+        Assert.Equal(reserved.GetProperty("run").GetString(), Fact("RunEventType"));
+        Assert.Equal(6, ((string[])facts.GetField("ReservedEventTypes")!.GetValue(null)!).Length);
         Assert.Equal(protocol.GetProperty("lastEventIdHeader").GetString(), Fact("LastEventIdHeader"));
         Assert.Equal(protocol.GetProperty("lastEventIdQuery").GetString(), Fact("LastEventIdQuery"));
 
