@@ -20,6 +20,10 @@ public sealed class PostgreSqlRunTests(PostgresFixture postgres, ITestOutputHelp
     public Task ServerKilledMidRun_AttachedClientsGetTheErrorAtTheDeadline() =>
         NodeRuns.ServerKilledMidRun_AttachedClientsGetTheErrorAtTheDeadlineAsync(Starter(), output.WriteLine);
 
+    [RequiresPostgresFact]
+    public Task ServerStoppedMidRun_EndsItsRunsWithTheError() =>
+        NodeRuns.ServerStoppedMidRun_EndsItsRunsWithTheErrorAsync(Starter(), output.WriteLine);
+
     private NodeRuns.StartNode Starter()
     {
         var schema = PostgresFixture.NewSchema();

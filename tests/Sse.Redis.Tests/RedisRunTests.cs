@@ -21,6 +21,10 @@ public sealed class RedisRunTests(RedisFixture redis, ITestOutputHelper output)
     public Task ServerKilledMidRun_AttachedClientsGetTheErrorAtTheDeadline() =>
         NodeRuns.ServerKilledMidRun_AttachedClientsGetTheErrorAtTheDeadlineAsync(Starter(), output.WriteLine);
 
+    [RequiresRedisFact]
+    public Task ServerStoppedMidRun_EndsItsRunsWithTheError() =>
+        NodeRuns.ServerStoppedMidRun_EndsItsRunsWithTheErrorAsync(Starter(), output.WriteLine);
+
     private NodeRuns.StartNode Starter()
     {
         var prefix = RedisFixture.NewPrefix();

@@ -88,6 +88,36 @@ internal static class NodeRuns
         await Assert.ThrowsAsync<SseStreamFailedException>(() => TakeAsync(late, int.MaxValue));
     }
 
+    /// <summary>
+    /// The server doing a run is stopped (SIGTERM): it ends its runs with the error event before its log closes, so a
+    /// client attached through the other server is told at once, long before the run's deadline.
+    /// </summary>
+    public static async Task ServerStoppedMidRun_EndsItsRunsWithTheErrorAsync(StartNode start, Action<string> log)
+    {
+        var a = await start("a");
+        await using var b = await start("b");
+        using var timeout = new CancellationTokenSource(NodeNotes.Timeout);
+        using var httpA = new HttpClient { BaseAddress = a.Address };
+        using var httpB = new HttpClient { BaseAddress = b.Address };
+        var run = new NodeFeedClient(httpA).StartCount(100_000, 10);
+        await using (var starter = run.GetAsyncEnumerator(timeout.Token))
+        {
+            await TakeAsync(starter, 3);
+        }
+
+        await using var watcher = new NodeFeedClient(httpB).AttachCount(run.Id!).GetAsyncEnumerator(timeout.Token);
+        var seen = await TakeAsync(watcher, 5);
+        var stopped = System.Diagnostics.Stopwatch.StartNew();
+        var exit = a.TerminateAsync(TimeSpan.FromSeconds(30));
+        var failed = await Assert.ThrowsAsync<SseStreamFailedException>(async () => seen.AddRange(await TakeAsync(watcher, int.MaxValue)));
+        Assert.Contains("stopped", failed.Detail, StringComparison.Ordinal);
+        Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(30), $"The error came after {stopped.Elapsed}.");
+        Assert.Equal(Enumerable.Range(0, seen.Count).Select(static i => (long)i), seen.Select(static n => n.Seq));
+        log($"run {run.Id}: the watcher on b got {seen.Count} notes, then after {stopped.ElapsedMilliseconds} ms: {failed.Detail}");
+        await exit;
+        await a.DisposeAsync();
+    }
+
     private static async Task<List<Note>> TakeAsync(IAsyncEnumerator<Note> stream, int count)
     {
         var notes = new List<Note>();
