@@ -77,6 +77,34 @@ internal static class FanOutRun
         }
     }
 
+    /// <summary>
+    /// CPU per delivery as the publish rate rises, for one set of subscribers: the topic (whose writer puts every event
+    /// ready for a subscriber into one write and one flush) beside the floor that writes and flushes each event on its
+    /// own. At a low rate both pay one socket write per delivery; as events come faster than a subscriber's writes
+    /// finish, the topic's batches grow and the cost per delivery falls below that floor.
+    /// </summary>
+    public static async Task RunRatesAsync(int count, int[] rates, int seconds)
+    {
+        Console.WriteLine($"fan-out by publish rate: {count:N0} subscribers, {seconds} s per rate; server in its own process; {Environment.ProcessorCount} cores");
+        Console.WriteLine();
+        Console.WriteLine("| events/s | stream | server CPU per delivery (user + kernel) | vs the one-write floor at the lowest rate | p50 | p99 |");
+        Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: |");
+        TimeSpan? lowFloor = null;
+        foreach (var rate in rates)
+        {
+            var perTick = Math.Max(1, rate / 1000);
+            var intervalMs = Math.Max(1, 1000 * perTick / rate);
+            foreach (var (name, target) in new[] { ("floor: one write + flush per delivery", "raw"), ("**Sse.Contracts topic**", "topic") })
+            {
+                var result = await MeasureAsync(target, count, rate * seconds, intervalMs, perTick: perTick);
+                var total = result.UserCpuPerRecipient + result.KernelCpuPerRecipient;
+                lowFloor ??= total;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {rate:N0} | {name} | {result.UserCpuPerRecipient.TotalMicroseconds:F1} + {result.KernelCpuPerRecipient.TotalMicroseconds:F1} = {total.TotalMicroseconds:F1} µs | ×{total / lowFloor.Value:F2} | {result.P50:F1} ms | {result.P99:F1} ms |"));
+            }
+        }
+    }
+
     private static async Task<long> IdleHeapAsync(string target, int count)
     {
         await using var server = await ServerProcess.StartAsync();
@@ -86,7 +114,7 @@ internal static class FanOutRun
         return (await server.HeapAsync() - before) / count;
     }
 
-    private static async Task<Result> MeasureAsync(string target, int count, int broadcasts, int intervalMs, System.Net.DecompressionMethods decompression = System.Net.DecompressionMethods.None)
+    private static async Task<Result> MeasureAsync(string target, int count, int broadcasts, int intervalMs, System.Net.DecompressionMethods decompression = System.Net.DecompressionMethods.None, int perTick = 1)
     {
         await using var server = await ServerProcess.StartAsync();
         var before = await server.MemoryAsync();
@@ -102,7 +130,7 @@ internal static class FanOutRun
         var wire = subscribers.WireBytes;
         var cpu = await server.CpuAsync();
         var allocated = await server.AllocatedAsync();
-        await Broadcast(server, target, broadcasts, intervalMs);
+        await Broadcast(server, target, broadcasts, intervalMs, perTick);
         await subscribers.WaitForAsync(Warmup + broadcasts, TimeSpan.FromSeconds(120));
         var after = await server.CpuAsync();
         var allocatedAfter = await server.AllocatedAsync();
@@ -123,10 +151,10 @@ internal static class FanOutRun
             (wireAfter - wire) / recipients);
     }
 
-    private static async Task Broadcast(ServerProcess server, string target, int count, int intervalMs)
+    private static async Task Broadcast(ServerProcess server, string target, int count, int intervalMs, int perTick = 1)
     {
         target = target == "topic-compressed" ? "topic" : target;
-        using var response = await server.Http.PostAsync(new Uri($"/broadcast/{target}?count={count}&intervalMs={intervalMs}", UriKind.Relative), null);
+        using var response = await server.Http.PostAsync(new Uri($"/broadcast/{target}?count={count}&intervalMs={intervalMs}&perTick={perTick}", UriKind.Relative), null);
         response.EnsureSuccessStatusCode();
     }
 

@@ -118,12 +118,13 @@ internal static class LoopbackServer
         });
 
         // Starts a broadcast loop in the background and answers at once; the client times the deliveries.
-        app.MapPost("/broadcast/{target}", (string target, int count, int intervalMs, FanOutPublisher publisher) =>
+        app.MapPost("/broadcast/{target}", (string target, int count, int intervalMs, int? perTick, FanOutPublisher publisher) =>
         {
             _ = Task.Run(async () =>
             {
                 using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(intervalMs));
                 var topic = publisher.Topic();
+                var burst = Math.Max(1, perTick ?? 1);
                 for (var seq = 0L; seq < count; seq++)
                 {
                     var tick = new Tick(seq, DateTime.UtcNow.Ticks);
@@ -152,7 +153,11 @@ internal static class LoopbackServer
                         }
                     }
 
-                    await timer.WaitForNextTickAsync();
+                    // A high rate is bursts of events per tick (a timer cannot tick every 0.2 ms).
+                    if ((seq + 1) % burst == 0)
+                    {
+                        await timer.WaitForNextTickAsync();
+                    }
                 }
             });
             return Results.Accepted();

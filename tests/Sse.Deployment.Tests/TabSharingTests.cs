@@ -91,6 +91,7 @@ public sealed class TabSharingTests(ITestOutputHelper output)
         {
             var seqs = await tab.EvaluateAsync<long[]>("() => window.seqs");
             Assert.Equal(Enumerable.Range(0, 40).Select(static i => (long)i), seqs);
+            output.WriteLine($"a tab after the leader closed at 20: {string.Join(",", seqs)}");
         }
 
         // A follower tab stops reading (its own abort): the leader and the stream go on, that tab gets nothing more.

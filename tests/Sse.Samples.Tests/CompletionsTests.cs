@@ -16,7 +16,7 @@ namespace Sse.Samples.Tests;
 /// <summary>samples/Completions: an LLM-style token stream started by a POST, from the page, the console and curl.</summary>
 [Collection(SamplesCollection.Name)]
 [Trait("Category", "Samples")]
-public sealed class CompletionsTests
+public sealed class CompletionsTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Project = "samples/Completions";
 
@@ -125,6 +125,7 @@ public sealed class CompletionsTests
         var runId = (await page.InnerTextAsync("#run")).Replace("run ", string.Empty, StringComparison.Ordinal);
         Assert.Matches("^[A-Za-z0-9_-]{22}$", runId);
         Assert.EndsWith("#run=" + runId, page.Url, StringComparison.Ordinal);
+        var before = int.Parse(await page.GetAttributeAsync("#answer", "data-tokens") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         await page.ReloadAsync();
         await WaitAsync(page, "() => document.getElementById('status').textContent.startsWith('done:')");
         Assert.Equal(whole, await page.InnerTextAsync("#answer"));
@@ -132,6 +133,7 @@ public sealed class CompletionsTests
         Assert.Equal("run " + runId, await page.InnerTextAsync("#run"));
         var tokens = int.Parse(await page.GetAttributeAsync("#answer", "data-tokens") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal($"done: {tokens} tokens, stop", await page.InnerTextAsync("#status"));
+        output.WriteLine($"run {runId}: reloaded after {before} tokens; the reloaded page showed tokens 0..{tokens - 1} in order (each checked by index), the same answer as an undisturbed run");
 
         // A new run, and its address in a second tab: both show it; Stop in the first ends it in both.
         await page.ClickAsync("#send");
