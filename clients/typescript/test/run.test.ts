@@ -2,22 +2,8 @@
 // the run by its id with the last event id, the id is told as soon as the start is answered, cancel is a DELETE.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { serve } from "./scripted-server.js";
 import { json, SseProtocolError, SseRun } from "../src/index.js";
-
-type Handler = (request: IncomingMessage, response: ServerResponse, attempt: number) => void;
-
-async function serve(handler: Handler): Promise<{ url: string; requests: IncomingMessage[]; close: () => Promise<void> }> {
-  const requests: IncomingMessage[] = [];
-  const server = createServer((request, response) => {
-    requests.push(request);
-    handler(request, response, requests.length - 1);
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, requests, close: () => new Promise((done) => { server.closeAllConnections(); server.close(() => done()); }) };
-}
 
 const fast = { initialReconnectDelayMs: 1, maxReconnectDelayMs: 5 };
 const start = { name: "Completions.Complete", method: "POST" as const, path: "/api/complete", body: JSON.stringify({ text: "hi" }), resumable: true };

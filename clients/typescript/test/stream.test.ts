@@ -1,8 +1,7 @@
 // The reader against a scripted HTTP server in this process: reconnects, resumes, ends, refuses, times out.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { serve } from "./scripted-server.js";
 import {
   headerValues,
   json,
@@ -17,23 +16,6 @@ import {
   SseStreamFailedError,
   type SseClientOptions,
 } from "../src/index.js";
-
-type Handler = (request: IncomingMessage, response: ServerResponse, attempt: number) => void;
-
-async function serve(handler: Handler): Promise<{ url: string; requests: IncomingMessage[]; close: () => Promise<void> }> {
-  const requests: IncomingMessage[] = [];
-  const server = createServer((request, response) => {
-    requests.push(request);
-    handler(request, response, requests.length - 1);
-  });
-  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise<void>((done) => { server.closeAllConnections(); server.close(() => done()); }),
-  };
-}
 
 const eventStream = { "content-type": "text/event-stream" };
 const fast: SseClientOptions = { initialReconnectDelayMs: 5, maxReconnectDelayMs: 20, random: () => 0.5 };

@@ -67,16 +67,9 @@ internal static class NodeRuns
         var a = await start("a", "--RunLifetimeMs", "2000");
         await using var b = await start("b", "--RunLifetimeMs", "2000");
         using var timeout = new CancellationTokenSource(NodeNotes.Timeout);
-        using var httpA = new HttpClient { BaseAddress = a.Address };
         using var httpB = new HttpClient { BaseAddress = b.Address };
-        var run = new NodeFeedClient(httpA).StartCount(100_000, 10);
-        await using (var starter = run.GetAsyncEnumerator(timeout.Token))
-        {
-            await TakeAsync(starter, 3);
-        }
-
-        await using var watcher = new NodeFeedClient(httpB).AttachCount(run.Id!).GetAsyncEnumerator(timeout.Token);
-        var seen = await TakeAsync(watcher, 5);
+        var (run, watcher, seen) = await WatchFromTheOtherAsync(a, httpB, timeout.Token);
+        await using var _ = watcher;
         await a.KillAsync();
         await a.DisposeAsync();
         var failed = await Assert.ThrowsAsync<SseStreamFailedException>(async () => seen.AddRange(await TakeAsync(watcher, int.MaxValue)));
@@ -97,16 +90,9 @@ internal static class NodeRuns
         var a = await start("a");
         await using var b = await start("b");
         using var timeout = new CancellationTokenSource(NodeNotes.Timeout);
-        using var httpA = new HttpClient { BaseAddress = a.Address };
         using var httpB = new HttpClient { BaseAddress = b.Address };
-        var run = new NodeFeedClient(httpA).StartCount(100_000, 10);
-        await using (var starter = run.GetAsyncEnumerator(timeout.Token))
-        {
-            await TakeAsync(starter, 3);
-        }
-
-        await using var watcher = new NodeFeedClient(httpB).AttachCount(run.Id!).GetAsyncEnumerator(timeout.Token);
-        var seen = await TakeAsync(watcher, 5);
+        var (run, watcher, seen) = await WatchFromTheOtherAsync(a, httpB, timeout.Token);
+        await using var _ = watcher;
         var stopped = System.Diagnostics.Stopwatch.StartNew();
         var exit = a.TerminateAsync(TimeSpan.FromSeconds(30));
         var failed = await Assert.ThrowsAsync<SseStreamFailedException>(async () => seen.AddRange(await TakeAsync(watcher, int.MaxValue)));
@@ -116,6 +102,20 @@ internal static class NodeRuns
         log($"run {run.Id}: the watcher on b got {seen.Count} notes, then after {stopped.ElapsedMilliseconds} ms: {failed.Detail}");
         await exit;
         await a.DisposeAsync();
+    }
+
+    /// <summary>Starts a long run on node a (its starter leaves after 3 notes) and attaches to it through the other node.</summary>
+    private static async Task<(SseRun<Note> Run, IAsyncEnumerator<Note> Watcher, List<Note> Seen)> WatchFromTheOtherAsync(AppProcess a, HttpClient other, CancellationToken cancellationToken)
+    {
+        using var httpA = new HttpClient { BaseAddress = a.Address };
+        var run = new NodeFeedClient(httpA).StartCount(100_000, 10, cancellationToken);
+        await using (var starter = run.GetAsyncEnumerator(cancellationToken))
+        {
+            await TakeAsync(starter, 3);
+        }
+
+        var watcher = new NodeFeedClient(other).AttachCount(run.Id!, cancellationToken: cancellationToken).GetAsyncEnumerator(cancellationToken);
+        return (run, watcher, await TakeAsync(watcher, 5));
     }
 
     private static async Task<List<Note>> TakeAsync(IAsyncEnumerator<Note> stream, int count)
