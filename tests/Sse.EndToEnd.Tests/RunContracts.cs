@@ -30,7 +30,7 @@ public sealed record Step(int Index);
 [JsonSerializable(typeof(Step))]
 internal sealed partial class RunJson : JsonSerializerContext;
 
-/// <summary>What the runs did: how many started, how many saw their token cancelled, how many finished.</summary>
+/// <summary>What the runs did: how many started, how many were stopped before their end, how many finished.</summary>
 public sealed class RunProbe
 {
     private int _starts;
@@ -61,26 +61,30 @@ internal sealed class RunFeed(RunProbe probe) : IRunFeed
         }
 
         probe.Started();
-        for (var i = 0; i < request.Count; i++)
+        var finished = false;
+        try
         {
-            try
+            for (var i = 0; i < request.Count; i++)
             {
                 await Task.Delay(request.DelayMs, cancellationToken);
+                if (i == request.FailAt)
+                {
+                    throw new System.InvalidOperationException("The count broke on purpose.");
+                }
+
+                yield return new Step(i);
             }
-            catch (System.OperationCanceledException)
+
+            finished = true;
+            probe.Done();
+        }
+        finally
+        {
+            // Stopped before its end: its token fired (in a delay, or between items, where the run disposes it).
+            if (!finished && request.FailAt < 0)
             {
                 probe.SawCancel();
-                throw;
             }
-
-            if (i == request.FailAt)
-            {
-                throw new System.InvalidOperationException("The count broke on purpose.");
-            }
-
-            yield return new Step(i);
         }
-
-        probe.Done();
     }
 }
