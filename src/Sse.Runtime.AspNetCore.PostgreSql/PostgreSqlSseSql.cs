@@ -38,6 +38,11 @@ internal sealed class PostgreSqlSseSql
 
         // Serializes schema creation between servers starting at once.
         Lock = "SELECT pg_advisory_xact_lock(hashtext($1))";
+
+        // Whether the schema is already what Schema makes (its newest column exists): then a starting server runs no
+        // DDL, whose ALTER TABLE locks would otherwise queue behind (and deadlock with) the other servers' appends.
+        // $1 the schema.
+        SchemaCurrent = "SELECT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'topics' AND column_name = 'watched_until')";
         Epoch = $"SELECT epoch FROM {schema}.epoch";
 
         // The topic's row is locked until the transaction ends, so a topic's positions become visible in order: the
@@ -143,6 +148,8 @@ internal sealed class PostgreSqlSseSql
     public string Schema { get; }
 
     public string Lock { get; }
+
+    public string SchemaCurrent { get; }
 
     public string Epoch { get; }
 

@@ -121,7 +121,7 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
             {
                 var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                 await using var connectionScope = connection.ConfigureAwait(false);
-                if (_options.CreateSchema)
+                if (_options.CreateSchema && !await SchemaIsCurrentAsync(connection, cancellationToken).ConfigureAwait(false))
                 {
                     var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                     await using var transactionScope = transaction.ConfigureAwait(false);
@@ -378,6 +378,16 @@ public sealed partial class PostgreSqlSseTopicLog : ISseTopicLog, IAsyncDisposab
         if (topic.Contains('\0', StringComparison.Ordinal))
         {
             throw new ArgumentException($"The topic name '{topic.Replace("\0", "\\0", StringComparison.Ordinal)}' contains NUL (U+0000), which PostgreSQL text cannot hold.", nameof(topic));
+        }
+    }
+
+    /// <summary>Whether the schema already has every table and column the setup script makes (no DDL needed).</summary>
+    private async Task<bool> SchemaIsCurrentAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var probe = new NpgsqlCommand(_sql.SchemaCurrent, connection) { Parameters = { new() { Value = _options.Schema } } };
+        await using (probe.ConfigureAwait(false))
+        {
+            return await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
         }
     }
 

@@ -288,6 +288,34 @@ public sealed class PostgreSqlLogTests(PostgresFixture postgres)
         Assert.Equal(["hello ada"], await TakeAsync(inbox, first, 1));
     }
 
+    /// <summary>
+    /// A server joining servers that are appending runs no DDL on a schema that is already current: its ALTER TABLE
+    /// locks would queue behind their open appends (and deadlocked with them in the fault suite, failing the joining
+    /// server's start with 40P01). Here an append's transaction stays open on the topics table while a server starts.
+    /// </summary>
+    [RequiresPostgresFact]
+    public async Task ServerStartingWhileAnotherAppends_RunsNoDdl_AndStartsAtOnce()
+    {
+        var schema = PostgresFixture.NewSchema();
+        var (_, first) = await postgres.CreateHubAsync(schema);
+        await using var _ = first;
+        await first.AppendAsync("busy", null, "x"u8.ToArray(), default);
+
+        await using var connection = new NpgsqlConnection(postgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var open = await connection.BeginTransactionAsync();
+        await using (var holding = new NpgsqlCommand($"UPDATE {schema}.topics SET head = head WHERE topic = 'busy'", connection, open))
+        {
+            await holding.ExecuteNonQueryAsync();
+        }
+
+        var joining = postgres.CreateHubAsync(schema);
+        var (_, second) = await joining.WaitAsync(TimeSpan.FromSeconds(10));
+        await using var __ = second;
+        await open.RollbackAsync();
+        Assert.Equal((await first.GetHeadAsync("busy", default)).Epoch, (await second.GetHeadAsync("busy", default)).Epoch);
+    }
+
     private async Task<long> ScalarAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(postgres.ConnectionString);
