@@ -130,6 +130,10 @@ internal static class SseRunHandler
                 // The end for everyone attached, at once, wherever the work runs (or if its server is gone); the work
                 // itself stops here, or on its server when the log tells it.
                 await log.AppendAsync(run.Topic, SseRunEvents.End("cancelled"), context.RequestAborted).ConfigureAwait(false);
+                if (!host.TryCancel(runId!))
+                {
+                    await log.AppendAsync(SseRunEvents.CancelTopic(run.Topic), SseRunEvents.CancelRequest(), context.RequestAborted).ConfigureAwait(false);
+                }
             }
         }
         catch (Exception ex)
@@ -138,7 +142,6 @@ internal static class SseRunHandler
             return;
         }
 
-        host.TryCancel(runId!);
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 

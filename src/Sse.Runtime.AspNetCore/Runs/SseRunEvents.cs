@@ -46,6 +46,12 @@ internal static class SseRunEvents
     /// <summary>The topic a run's events are kept in: <c>sse/runs/{method}/{id}</c> (topic names starting <c>sse/</c> are the library's).</summary>
     public static string Topic(string displayName, string runId) => string.Concat("sse/runs/", displayName, "/", runId);
 
+    /// <summary>The topic a cancel writes to for the server doing the run, which watches it: <c>{run topic}/cancel</c>.</summary>
+    public static string CancelTopic(string runTopic) => runTopic + "/cancel";
+
+    /// <summary>What a cancel writes to <see cref="CancelTopic"/>.</summary>
+    public static SseTopicEventContent CancelRequest() => new(SseProtocol.RunEventType, "{\"cancel\":true}"u8.ToArray());
+
     /// <summary>Whether an event ends its run.</summary>
     public static bool IsTerminal(string? eventType) =>
         eventType is SseProtocol.EndEventType or SseProtocol.ErrorEventType;

@@ -31,7 +31,7 @@ internal enum SseRunStop
 /// (<c>sse-end</c>, or <c>sse-error</c> for a failure, an expired lifetime or a stopping server). Only the run appends to
 /// its topic, besides a cancel's end event, so an append whose outcome is unknown (the log was unreachable) is checked
 /// against the log before it is tried again: nothing twice. A cancel made on another server reaches it through the
-/// log: it watches its topic, and an event it did not append is the cancel.
+/// log: it watches the run's cancel topic, which only a cancel writes to (no read per item).
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Its token source is disposed when its work ends (RunAsync), which is what owns it.")]
 internal sealed partial class SseRunWork<T> : ISseRunWork
@@ -47,11 +47,8 @@ internal sealed partial class SseRunWork<T> : ISseRunWork
     private readonly ILogger _logger;
     private IAsyncDisposable? _watch;
     private long _ownLast;
-    private long _reported;
-    private long _checkedUpTo;
-    private int _appending;
-    private int _checking;
     private int _stop;
+    private int _checking;
 
     public SseRunWork(SseRunHost host, SseHub hub, SseEventFormat<T> format, string displayName, string runId, ILogger logger)
     {
@@ -79,7 +76,7 @@ internal sealed partial class SseRunWork<T> : ISseRunWork
     public async ValueTask<SseTopicPosition> OpenAsync(DateTimeOffset started, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var position = await _log.AppendAsync(Topic, SseRunEvents.Marker(Id, _displayName, started, deadline), cancellationToken).ConfigureAwait(false);
-        _ownLast = _checkedUpTo = position.Position;
+        _ownLast = position.Position;
         _cancellation.CancelAfter(deadline - started);
         _cancellation.Token.UnsafeRegister(static state =>
         {
@@ -117,8 +114,11 @@ internal sealed partial class SseRunWork<T> : ISseRunWork
         long count = 0;
         try
         {
-            // The log tells of events this run did not append: a cancel made on any server.
-            _watch = await _log.WatchAsync(Topic, OnAppended, _cancellation.Token).ConfigureAwait(false);
+            // A cancel made on any server writes to the run's cancel topic: watched (a report is only a reason to look:
+            // logs also report on polls and reconnects), then looked at once for one made already.
+            _watch = await _log.WatchAsync(SseRunEvents.CancelTopic(Topic), _ => StartCancelCheck(), _cancellation.Token).ConfigureAwait(false);
+            await CheckCancelAsync().ConfigureAwait(false);
+
             var next = first;
             while (await next.ConfigureAwait(false))
             {
@@ -208,23 +208,12 @@ internal sealed partial class SseRunWork<T> : ISseRunWork
                     uncertain = false;
                 }
 
-                Volatile.Write(ref _appending, 1);
-                var previous = _ownLast;
                 var position = await _log.AppendAsync(Topic, content, CancellationToken.None).ConfigureAwait(false);
-                Volatile.Write(ref _ownLast, position.Position);
-                Volatile.Write(ref _appending, 0);
-
-                // Something came between this run's last event and this one, or was reported past it: look.
-                if (position.Position != previous + 1 || Volatile.Read(ref _reported) > position.Position)
-                {
-                    StartCheck();
-                }
-
+                _ownLast = position.Position;
                 return Volatile.Read(ref _stop) != (int)SseRunStop.Cancelled;
             }
             catch (SseTopicLogUnavailableException ex)
             {
-                Volatile.Write(ref _appending, 0);
                 Log.AppendFailed(_logger, _displayName, Id, ex.Message);
                 uncertain = true;
                 await Task.Delay(delay, _cancellation.Token).ConfigureAwait(false);
@@ -258,58 +247,27 @@ internal sealed partial class SseRunWork<T> : ISseRunWork
         }
     }
 
-    private void OnAppended(SseTopicPosition reported)
-    {
-        var position = reported.Position;
-        long known;
-        do
-        {
-            known = Volatile.Read(ref _reported);
-        }
-        while (position > known && Interlocked.CompareExchange(ref _reported, position, known) != known);
-
-        if (Volatile.Read(ref _appending) == 0 && position > Volatile.Read(ref _ownLast))
-        {
-            StartCheck();
-        }
-    }
-
-    /// <summary>Reads what others appended after this run's last event: a terminal there is a cancel.</summary>
-    private void StartCheck()
+    private void StartCancelCheck()
     {
         if (Interlocked.Exchange(ref _checking, 1) == 0)
         {
-            _ = CheckAsync();
+            _ = CheckCancelAsync();
         }
     }
 
-    private async Task CheckAsync()
+    /// <summary>Stops the work when the run's cancel topic has an event (only a cancel writes there).</summary>
+    private async Task CheckCancelAsync()
     {
         try
         {
-            while (true)
+            if ((await _log.ReadAsync(SseRunEvents.CancelTopic(Topic), 0, 1, CancellationToken.None).ConfigureAwait(false)).Events.Count > 0)
             {
-                var read = await _log.ReadAsync(Topic, _checkedUpTo, 256, CancellationToken.None).ConfigureAwait(false);
-                foreach (var kept in read.Events)
-                {
-                    if (SseRunEvents.IsTerminal(kept.EventType))
-                    {
-                        Stop(SseRunStop.Cancelled);
-                        return;
-                    }
-
-                    _checkedUpTo = kept.Position;
-                }
-
-                if (read.Events.Count < 256)
-                {
-                    return;
-                }
+                Stop(SseRunStop.Cancelled);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The log is away: the next report looks again.
+            // The log is away: its next report looks again.
         }
         finally
         {
