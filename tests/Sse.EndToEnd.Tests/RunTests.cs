@@ -240,6 +240,61 @@ public sealed class RunTests
         }
     }
 
+    /// <summary>
+    /// The log keeps some of a run's appends but answers them as failed (a database that committed, then dropped the
+    /// connection), and is unreachable for the check after: the run looks in the log before it appends again, so every
+    /// client gets each item once, in order. Without the check the retried appends would be duplicates.
+    /// </summary>
+    [Fact]
+    public async Task AppendsKeptButAnsweredAsFailed_AreNotWrittenTwice()
+    {
+        var probe = new RunProbe();
+        var log = new AmbiguousAppendLog(new InMemorySseTopicLog(Microsoft.Extensions.Options.Options.Create(new SseHubOptions())));
+        await using var host = await SseTestHost.StartAsync(
+            builder => builder.Services.AddSingleton(probe).AddScoped<IRunFeed, RunFeed>().AddSingleton<Sse.Runtime.AspNetCore.TopicLogs.ISseTopicLog>(log).AddSseHub(),
+            static app => app.MapRunFeed());
+        using var http = host.CreateHttpClient();
+        var client = new RunFeedClient(http);
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var run = client.StartCount(new CountRequest(60, 1));
+        Assert.Equal(Enumerable.Range(0, 60), await ReadAllAsync(run, cts.Token));
+        Assert.Equal(Enumerable.Range(0, 60), await ReadAllAsync(client.AttachCount(run.Id!), cts.Token));
+        Assert.True(log.Ambiguous >= 5, $"Only {log.Ambiguous} appends were answered as failed.");
+        Assert.Equal(1, probe.Starts);
+    }
+
+    /// <summary>Keeps every 7th append of a run's items but throws as if it had not; the read after it fails once too.</summary>
+    private sealed class AmbiguousAppendLog(Sse.Runtime.AspNetCore.TopicLogs.ISseTopicLog inner) : Sse.Runtime.AspNetCore.TopicLogs.ISseTopicLog
+    {
+        private int _appends;
+        private int _failNextRead;
+
+        public int Ambiguous { get; private set; }
+
+        public async ValueTask<Sse.Runtime.AspNetCore.TopicLogs.SseTopicPosition> AppendAsync(string topic, Sse.Runtime.AspNetCore.TopicLogs.SseTopicEventContent content, CancellationToken cancellationToken)
+        {
+            var position = await inner.AppendAsync(topic, content, cancellationToken);
+            if (content.EventType is null && topic.StartsWith("sse/runs/", StringComparison.Ordinal) && Interlocked.Increment(ref _appends) % 7 == 0)
+            {
+                Ambiguous++;
+                Volatile.Write(ref _failNextRead, 1);
+                throw new SseTopicLogUnavailableException("The connection dropped after the commit.");
+            }
+
+            return position;
+        }
+
+        public ValueTask<Sse.Runtime.AspNetCore.TopicLogs.SseTopicHead> GetHeadAsync(string topic, CancellationToken cancellationToken) => inner.GetHeadAsync(topic, cancellationToken);
+
+        public ValueTask<Sse.Runtime.AspNetCore.TopicLogs.SseTopicRead> ReadAsync(string topic, long afterPosition, int maxCount, CancellationToken cancellationToken) =>
+            maxCount == 1 && Interlocked.Exchange(ref _failNextRead, 0) == 1
+                ? throw new SseTopicLogUnavailableException("Still away.")
+                : inner.ReadAsync(topic, afterPosition, maxCount, cancellationToken);
+
+        public ValueTask<IAsyncDisposable> WatchAsync(string topic, Action<Sse.Runtime.AspNetCore.TopicLogs.SseTopicPosition> onAppended, CancellationToken cancellationToken) => inner.WatchAsync(topic, onAppended, cancellationToken);
+    }
+
     [Fact]
     public async Task RunPastItsLifetime_IsCancelled_AndEndsWithTheErrorEvent()
     {
