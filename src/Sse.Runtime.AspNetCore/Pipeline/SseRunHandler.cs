@@ -37,16 +37,19 @@ internal static class SseRunHandler
         // The run's own scope: the request's is gone when its client leaves, and the work is not.
         var scope = context.RequestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
         IAsyncEnumerator<T>? items = null;
+        ValueTask<bool> first = default;
         var handedOver = false;
         try
         {
             var service = SseEndpoint.ResolveService<TService>(scope.ServiceProvider, displayName);
             items = invoke(service, work.Token).GetAsyncEnumerator(work.Token);
-            var first = items.MoveNextAsync();
+            first = items.MoveNextAsync();
             if (first.IsCompleted)
             {
                 // A refusal before the first item (a bad argument) is the request's answer; nothing was started.
-                first = new ValueTask<bool>(await first.ConfigureAwait(false));
+                var completed = first;
+                first = default;
+                first = new ValueTask<bool>(await completed.ConfigureAwait(false));
             }
 
             if (!host.TryAdd(work))
@@ -80,7 +83,10 @@ internal static class SseRunHandler
             {
                 if (items is not null)
                 {
-                    await DisposeQuietlyAsync(items).ConfigureAwait(false);
+                    // Not started (the log refused its marker, the application is stopping): the work that began
+                    // stops, and its pending first step finishes before the enumerator goes.
+                    work.Stop(SseRunStop.Stopped);
+                    await DisposeQuietlyAsync(items, first).ConfigureAwait(false);
                 }
 
                 await scope.DisposeAsync().ConfigureAwait(false);
@@ -201,8 +207,20 @@ internal static class SseRunHandler
         }
     }
 
-    private static async Task DisposeQuietlyAsync<T>(IAsyncEnumerator<T> items)
+    private static async Task DisposeQuietlyAsync<T>(IAsyncEnumerator<T> items, ValueTask<bool> first)
     {
+        try
+        {
+            if (!first.IsCompleted)
+            {
+                await first.ConfigureAwait(false);
+            }
+        }
+        catch (Exception)
+        {
+            // Cancelled with the run that never started.
+        }
+
         try
         {
             await items.DisposeAsync().ConfigureAwait(false);

@@ -46,9 +46,6 @@ internal sealed class SseRunHost : IAsyncDisposable
 
     public TimeProvider TimeProvider { get; }
 
-    /// <summary>Gets the number of runs at work here.</summary>
-    public int Count => _runs.Count;
-
     /// <summary>Takes a run in; <see langword="false"/> when the application is stopping (no run starts then).</summary>
     public bool TryAdd(ISseRunWork run) => Volatile.Read(ref _stopped) == 0 && _runs.TryAdd(run.Id, run);
 
