@@ -20,4 +20,5 @@ public interface IFanOut
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Tick))]
 [JsonSerializable(typeof(Quote))]
+[JsonSerializable(typeof(int))] // the SignalR peer's stream argument
 internal sealed partial class LoopbackJson : JsonSerializerContext;

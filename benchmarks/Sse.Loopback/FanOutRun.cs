@@ -151,12 +151,8 @@ internal static class FanOutRun
             (wireAfter - wire) / recipients);
     }
 
-    private static async Task Broadcast(ServerProcess server, string target, int count, int intervalMs, int perTick = 1)
-    {
-        target = target == "topic-compressed" ? "topic" : target;
-        using var response = await server.Http.PostAsync(new Uri($"/broadcast/{target}?count={count}&intervalMs={intervalMs}&perTick={perTick}", UriKind.Relative), null);
-        response.EnsureSuccessStatusCode();
-    }
+    private static Task Broadcast(ServerProcess server, string target, int count, int intervalMs, int perTick = 1) =>
+        server.BroadcastAsync(target == "topic-compressed" ? "topic" : target, count, intervalMs, perTick);
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 

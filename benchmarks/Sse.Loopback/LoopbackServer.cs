@@ -23,22 +23,28 @@ namespace Sse.Loopback;
 /// </summary>
 internal static class LoopbackServer
 {
-    public static async Task RunAsync(int port)
+    public static async Task RunAsync(int port, int http2Port)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(options =>
         {
             options.Listen(IPAddress.Loopback, port);
+            // HTTP/2 without TLS (prior knowledge): gRPC, and our streams many to a connection as behind a proxy.
+            options.Listen(IPAddress.Loopback, http2Port, static listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+            options.Limits.Http2.MaxStreamsPerConnection = 100_000;
             options.Limits.MaxConcurrentConnections = null;
         });
-        if (Environment.GetEnvironmentVariable("LOOPBACK_INLINE") == "1")
+        builder.WebHost.UseSockets(static options =>
         {
-            builder.WebHost.UseSockets(static options => options.UnsafePreferInlineScheduling = true);
-        }
+            // Many subscribers connect at once (the scale run): a deeper accept queue than the default 512.
+            options.Backlog = 4096;
+            options.UnsafePreferInlineScheduling = Environment.GetEnvironmentVariable("LOOPBACK_INLINE") == "1";
+        });
 
         builder.Services.AddFanOutPublisher(static hub => hub.ReplayCount = 100);
         builder.Services.AddSingleton<IStreamBench, StreamBench>();
+        builder.Services.AddPeers();
         builder.Services.ConfigureHttpJsonOptions(static options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, LoopbackJson.Default));
         var app = builder.Build();
         var baseline = new ConcurrentDictionary<Channel<Tick>, byte>();
@@ -49,6 +55,7 @@ internal static class LoopbackServer
         // The same topic compressed (gzip or Brotli, as the subscriber asks), flushed after every event.
         app.MapGroup("/gz").MapFanOut(endpointNamePrefix: "Compressed.").WithSseCompression();
         app.MapStreamBench();
+        app.MapPeers();
 
         // The platform's way to stream the same items, with the same ids.
         app.MapGet("/typed", static (int count, CancellationToken cancellationToken) =>
@@ -89,14 +96,18 @@ internal static class LoopbackServer
         app.MapGet("/bare", async (HttpContext context) =>
         {
             Interlocked.Increment(ref bare);
-            context.Response.ContentType = "text/event-stream";
-            await context.Response.Body.FlushAsync(context.RequestAborted);
             try
             {
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.Body.FlushAsync(context.RequestAborted);
                 await Task.Delay(Timeout.Infinite, context.RequestAborted);
             }
             catch (OperationCanceledException)
             {
+            }
+            finally
+            {
+                Interlocked.Decrement(ref bare);
             }
         });
 
@@ -131,6 +142,10 @@ internal static class LoopbackServer
                     if (target == "topic")
                     {
                         await topic.PublishAsync(tick);
+                    }
+                    else if (target == "signalr")
+                    {
+                        await PeerEndpoints.BroadcastSignalRAsync(app.Services, tick);
                     }
                     else if (target == "raw")
                     {
@@ -170,6 +185,7 @@ internal static class LoopbackServer
             "topic" => publisher.Topic().SubscriberCount,
             "baseline" => baseline.Count,
             "raw" => raw.Count,
+            "signalr" => StreamHub.Connections,
             "idle" => StreamBench.IdleStreams,
             _ => Volatile.Read(ref bare),
         });
@@ -184,6 +200,9 @@ internal static class LoopbackServer
             using var process = Process.GetCurrentProcess();
             return Results.Text($"{process.TotalProcessorTime.Ticks} {heap} {process.WorkingSet64}");
         });
+
+        // The process's GC pause time so far.
+        app.MapGet("/gc", static () => Results.Text(GC.GetTotalPauseDuration().Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         // Bytes allocated by the whole process so far (every thread).
         app.MapGet("/allocated", static () => Results.Text(GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture)));

@@ -7,6 +7,7 @@ using Sse.Loopback;
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- stream [events=1000000] [repetitions=3]
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- rates [subscribers=1000] [rates=10,100,1000,5000] [seconds=3]
+// dotnet run -c Release --project benchmarks/Sse.Loopback -- scale [subscribers=10000,25000,50000,100000] [broadcasts=10]   (raw-socket subscribers; raises its own open-file limit)
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- compression [subscribers=100] [broadcasts=500] [intervalMs=10]
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- postgres [publishes=20000] [latencySamples=1000]   (needs Debian's postgresql)
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- backplanes [publishes=20000] [latencySamples=1000] [subscribers=10,5000] [signalRSubscribers=10,1000] [outageSeconds=10]   (needs redis-server; PostgreSQL rows when installed)
@@ -15,7 +16,7 @@ using Sse.Loopback;
 switch (args.FirstOrDefault())
 {
     case "serve":
-        await LoopbackServer.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture));
+        await LoopbackServer.RunAsync(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture));
         break;
     case "fanout":
         var counts = args.Length > 1 ? args[1].Split(',').Select(static c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [1000, 5000];
@@ -34,6 +35,11 @@ switch (args.FirstOrDefault())
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000,
             args.Length > 2 ? args[2].Split(',').Select(static c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [10, 100, 1000, 5000],
             args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 3);
+        break;
+    case "scale":
+        await ScaleRun.RunAsync(
+            args.Length > 1 ? args[1].Split(',').Select(static c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [10_000, 25_000, 50_000, 100_000],
+            args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10);
         break;
     case "compression":
         await FanOutRun.RunCompressionAsync(
@@ -60,7 +66,7 @@ switch (args.FirstOrDefault())
             args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
         break;
     default:
-        Console.Error.WriteLine("usage: Sse.Loopback [all] | stream [events=1000000] [repetitions=3] | fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50] | rates [subscribers=1000] [rates=10,100,1000,5000] [seconds=3] | compression [subscribers=100] [broadcasts=500] [intervalMs=10] | postgres [publishes=20000] [latencySamples=1000] | backplanes [publishes=20000] [latencySamples=1000] [subscribers=10,5000] [signalRSubscribers=10,1000] [outageSeconds=10]");
+        Console.Error.WriteLine("usage: Sse.Loopback [all] | stream [events=1000000] [repetitions=3] | fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50] | scale [subscribers=10000,25000,50000,100000] [broadcasts=10] | rates [subscribers=1000] [rates=10,100,1000,5000] [seconds=3] | compression [subscribers=100] [broadcasts=500] [intervalMs=10] | postgres [publishes=20000] [latencySamples=1000] | backplanes [publishes=20000] [latencySamples=1000] [subscribers=10,5000] [signalRSubscribers=10,1000] [outageSeconds=10]");
         return 2;
 }
 

@@ -14,20 +14,25 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private ServerProcess(Process process, Uri address)
+    private ServerProcess(Process process, Uri address, Uri http2Address)
     {
         _process = process;
         Address = address;
+        Http2Address = http2Address;
         Http = new HttpClient { BaseAddress = address };
     }
 
     public Uri Address { get; }
+
+    /// <summary>Gets the server's HTTP/2-only (prior knowledge, no TLS) address.</summary>
+    public Uri Http2Address { get; }
 
     public HttpClient Http { get; }
 
     public static async Task<ServerProcess> StartAsync()
     {
         var port = FreePort();
+        var http2Port = FreePort();
         var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
         if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
         {
@@ -36,8 +41,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add(port.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(http2Port.ToString(CultureInfo.InvariantCulture));
         var process = Process.Start(start)!;
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), new Uri($"http://127.0.0.1:{http2Port}"));
         for (var attempt = 0; ; attempt++)
         {
             try
@@ -70,6 +76,32 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         var parts = (await Http.GetStringAsync("/stats")).Split(' ');
         return (long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The server's total GC pause time so far.</summary>
+    public async Task<TimeSpan> GcPauseAsync() => TimeSpan.FromTicks(long.Parse(await Http.GetStringAsync("/gc"), CultureInfo.InvariantCulture));
+
+    /// <summary>Starts <paramref name="count"/> broadcasts on the server, <paramref name="intervalMs"/> apart (<paramref name="perTick"/> events each time).</summary>
+    public async Task BroadcastAsync(string target, int count, int intervalMs, int perTick = 1)
+    {
+        using var response = await Http.PostAsync(new Uri($"/broadcast/{target}?count={count}&intervalMs={intervalMs}&perTick={perTick}", UriKind.Relative), null);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Waits until the server holds <paramref name="count"/> streams of <paramref name="target"/>; returns how many it holds at the end.</summary>
+    public async Task<int> WaitForCountAsync(string target, int count, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var held = int.Parse(await Http.GetStringAsync(new Uri($"/count/{target}", UriKind.Relative)), CultureInfo.InvariantCulture);
+            if (held == count || clock.Elapsed > timeout)
+            {
+                return held;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -19,51 +19,73 @@ namespace Sse.Loopback;
 /// </summary>
 internal static class StreamRun
 {
-    private static readonly (string Name, string Path)[] Servers =
-    [
-        ("TypedResults.ServerSentEvents", "/typed"),
-        ("hand-written PipeWriter", "/raw-stream"),
-        ("**Sse.Contracts**", "/bench/items"),
-    ];
+    private const string Ours = "**Sse.Contracts**";
+    private const string Generated = "**generated client**";
 
     public static async Task RunAsync(int events, int repetitions)
     {
         Console.WriteLine($"one stream of {events:N0} quotes (~50-byte JSON, numeric id) over loopback; server in its own process; {Environment.ProcessorCount} cores; {repetitions} repetitions");
         await using var server = await ServerProcess.StartAsync();
         using var http = new HttpClient(new SocketsHttpHandler()) { BaseAddress = server.Address, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        using var http2 = new HttpClient(new SocketsHttpHandler()) { BaseAddress = server.Http2Address, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        using var grpc = global::Grpc.Net.Client.GrpcChannel.ForAddress(server.Http2Address, new global::Grpc.Net.Client.GrpcChannelOptions { HttpHandler = new SocketsHttpHandler(), MaxReceiveMessageSize = null });
+        await using var signalR = await PeerClients.ConnectSignalRAsync(server.Address);
 
-        foreach (var (_, path) in Servers)
+        // Each server's stream, drained as raw bytes by this process so that the server is what is measured.
+        (string Name, Func<int, Task<long>> Drain)[] servers =
+        [
+            ("TypedResults.ServerSentEvents", n => DrainAsync(http, "/typed", n)),
+            ("hand-written PipeWriter", n => DrainAsync(http, "/raw-stream", n)),
+            ("gRPC server streaming (Grpc.AspNetCore 2.85, HTTP/2, each message written with the default options)", n => PeerClients.DrainGrpcAsync(http2, n)),
+            ("SignalR IAsyncEnumerable hub stream (WebSockets, JSON protocol)", n => PeerClients.DrainSignalRAsync(server.Address, n)),
+            (Ours, n => DrainAsync(http, "/bench/items", n)),
+        ];
+        const string Ceiling = "ceiling: JsonSerializer.Deserialize of the same payloads from memory (no socket, no parsing)";
+        (string Name, Func<int, Task<int>> Read)[] clients =
+        [
+            ("SseParser + JsonSerializer", n => ReadParserAsync(http, n)),
+            ("Grpc.Net.Client (protobuf)", n => PeerClients.ReadGrpcAsync(grpc, n)),
+            ("SignalR HubConnection.StreamAsync (JSON)", n => PeerClients.ReadSignalRAsync(signalR, n)),
+            (Generated, n => ReadGeneratedAsync(http, n)),
+        ];
+
+        foreach (var (_, drain) in servers)
         {
-            await DrainAsync(http, path, Math.Min(events, 100_000)); // warm-up: JIT, pools
+            await drain(Math.Min(events, 100_000)); // warm-up: JIT, pools
         }
 
-        await ReadGeneratedAsync(http, 100_000);
-        await ReadParserAsync(http, 100_000);
+        foreach (var (_, read) in clients)
+        {
+            await read(100_000);
+        }
 
-        var serverRuns = Servers.ToDictionary(static s => s.Name, static _ => new List<Measure>());
-        const string Ceiling = "ceiling: JsonSerializer.Deserialize of the same payloads from memory (no socket, no parsing)";
+        var serverRuns = servers.ToDictionary(static s => s.Name, static _ => new List<Measure>());
         var payloads = StreamBench.Quotes(events).Select(static q => JsonSerializer.SerializeToUtf8Bytes(q, LoopbackJson.Default.Quote)).ToArray();
-        var clientRuns = new Dictionary<string, List<Measure>> { ["SseParser + JsonSerializer"] = [], ["**generated client**"] = [], [Ceiling] = [] };
+        var clientRuns = clients.ToDictionary(static c => c.Name, static _ => new List<Measure>());
+        clientRuns[Ceiling] = [];
         for (var rep = 1; rep <= repetitions; rep++)
         {
-            foreach (var (name, path) in Servers)
+            foreach (var (name, drain) in servers)
             {
                 var cpu = await server.CpuAsync();
                 var allocated = await server.AllocatedAsync();
                 var clock = Stopwatch.StartNew();
-                var bytes = await DrainAsync(http, path, events);
+                var bytes = await drain(events);
                 var elapsed = clock.Elapsed;
                 var cpuAfter = await server.CpuAsync();
                 var allocatedAfter = await server.AllocatedAsync();
                 serverRuns[name].Add(new Measure(events / elapsed.TotalSeconds, (cpuAfter.User + cpuAfter.Kernel - cpu.User - cpu.Kernel) / events, (allocatedAfter - allocated) / (double)events, bytes / (double)events));
             }
 
-            clientRuns["SseParser + JsonSerializer"].Add(await MeasureClientAsync(() => ReadParserAsync(http, events), events));
-            clientRuns["**generated client**"].Add(await MeasureClientAsync(() => ReadGeneratedAsync(http, events), events));
+            foreach (var (name, read) in clients)
+            {
+                clientRuns[name].Add(await MeasureClientAsync(() => read(events), events));
+            }
+
             clientRuns[Ceiling].Add(await MeasureClientAsync(() => Task.FromResult(DeserializeAll(payloads)), events));
 
             Console.WriteLine();
-            Console.WriteLine($"repetition {rep}: ours / TypedResults = {Ratio(serverRuns, "**Sse.Contracts**", "TypedResults.ServerSentEvents", rep - 1):F2}×, ours / hand-written = {Ratio(serverRuns, "**Sse.Contracts**", "hand-written PipeWriter", rep - 1):F2}× events/s; generated client / SseParser = {Ratio(clientRuns, "**generated client**", "SseParser + JsonSerializer", rep - 1):F2}×, generated client / the System.Text.Json ceiling = {Ratio(clientRuns, "**generated client**", Ceiling, rep - 1):F2}× events/s");
+            Console.WriteLine($"repetition {rep}, events/s: ours / {string.Join(", ours / ", servers.Where(static s => s.Name != Ours).Select(s => $"{s.Name.Split(' ')[0]} = {Ratio(serverRuns, Ours, s.Name, rep - 1):F2}×"))}; generated client / {string.Join(", generated client / ", clients.Where(static c => c.Name != Generated).Select(c => $"{c.Name.Split(' ')[0]} = {Ratio(clientRuns, Generated, c.Name, rep - 1):F2}×"))}, generated client / the System.Text.Json ceiling = {Ratio(clientRuns, Generated, Ceiling, rep - 1):F2}×");
         }
 
         Console.WriteLine();
@@ -112,16 +134,7 @@ internal static class StreamRun
     {
         using var response = await http.GetAsync(new Uri($"{path}?count={events}", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
-        await using var stream = await response.Content.ReadAsStreamAsync();
-        var buffer = new byte[64 * 1024];
-        long total = 0;
-        int read;
-        while ((read = await stream.ReadAsync(buffer)) > 0)
-        {
-            total += read;
-        }
-
-        return total;
+        return await PeerClients.DrainAsync(await response.Content.ReadAsStreamAsync());
     }
 
     private static async Task<int> ReadGeneratedAsync(HttpClient http, int events)
