@@ -38,6 +38,8 @@ internal static class FanOutRun
                 ("floor: a preformatted frame written to each response by the publisher (Kestrel alone)", "raw"),
                 ("**Sse.Contracts topic**", "topic"),
                 ("Channel per connection + TypedResults.ServerSentEvents", "baseline"),
+                ("SignalR `Clients.All.SendAsync` (WebSockets, JSON protocol)", "signalr"),
+                ("Sse.Contracts topic over HTTP/2, every stream on one connection (as behind a proxy)", "topic-h2"),
             })
             {
                 var result = await MeasureAsync(target, count, broadcasts, intervalMs);
@@ -152,7 +154,7 @@ internal static class FanOutRun
     }
 
     private static Task Broadcast(ServerProcess server, string target, int count, int intervalMs, int perTick = 1) =>
-        server.BroadcastAsync(target == "topic-compressed" ? "topic" : target, count, intervalMs, perTick);
+        server.BroadcastAsync(target is "topic-compressed" or "topic-h2" ? "topic" : target, count, intervalMs, perTick);
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
@@ -199,9 +201,16 @@ internal static class FanOutRun
 
         public static async Task<Subscribers> ConnectAsync(ServerProcess server, string target, int count, int expected, int measureFrom, System.Net.DecompressionMethods decompression = System.Net.DecompressionMethods.None)
         {
-            var path = target switch { "topic" => "/bench/topic", "topic-compressed" => "/gz/bench/topic", "baseline" => "/baseline", "raw" => "/raw", "idle" => "/bench/idle", _ => "/bare" };
-            var subscribers = new Subscribers(server.Address, count, expected, measureFrom, decompression);
-            target = target == "topic-compressed" ? "topic" : target;
+            var path = target switch { "topic" or "topic-h2" => "/bench/topic", "topic-compressed" => "/gz/bench/topic", "baseline" => "/baseline", "raw" => "/raw", "idle" => "/bench/idle", "signalr" => "/hub", _ => "/bare" };
+            var subscribers = new Subscribers(target == "topic-h2" ? server.Http2Address : server.Address, count, expected, measureFrom, decompression);
+            if (target == "topic-h2")
+            {
+                // Every stream on one HTTP/2 connection, as a proxy in front of the server multiplexes them.
+                subscribers._http.DefaultRequestVersion = System.Net.HttpVersion.Version20;
+                subscribers._http.DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            }
+
+            target = target is "topic-compressed" or "topic-h2" ? "topic" : target;
 
             // In batches, so the listen backlog is never overrun; the server counts who is subscribed.
             for (var first = 0; first < count; first += 100)
@@ -210,7 +219,7 @@ internal static class FanOutRun
                 for (var i = first; i < end; i++)
                 {
                     var index = i;
-                    subscribers._readers.Add(Task.Run(() => subscribers.ReadAsync(path, index)));
+                    subscribers._readers.Add(Task.Run(() => target == "signalr" ? subscribers.ReadSignalRAsync(server.Address, index) : subscribers.ReadAsync(path, index)));
                 }
 
                 using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -292,6 +301,83 @@ internal static class FanOutRun
             }
         }
 
+        /// <summary>
+        /// A SignalR connection (a WebSocket, JSON protocol, no negotiate) that only listens: each tick's arrival is
+        /// timed from its message (a minimal reader, lighter than a <c>HubConnection</c>, which at 5,000 did not fit here).
+        /// </summary>
+        private async Task ReadSignalRAsync(Uri address, int index)
+        {
+            using var socket = new System.Net.WebSockets.ClientWebSocket();
+            try
+            {
+                await socket.ConnectAsync(new Uri($"ws://{address.Authority}/hub"), _stop.Token);
+                await socket.SendAsync("{\"protocol\":\"json\",\"version\":1}\u001e"u8.ToArray(), System.Net.WebSockets.WebSocketMessageType.Text, true, _stop.Token);
+                var buffer = new byte[4096];
+                var length = 0;
+                while (true)
+                {
+                    var result = await socket.ReceiveAsync(buffer.AsMemory(length), _stop.Token);
+                    if (result.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                    {
+                        return;
+                    }
+
+                    Interlocked.Add(ref _wireBytes, result.Count);
+                    length += result.Count;
+                    if (!result.EndOfMessage)
+                    {
+                        if (length == buffer.Length)
+                        {
+                            Array.Resize(ref buffer, buffer.Length * 2);
+                        }
+
+                        continue;
+                    }
+
+                    // One message may hold several records, each ended by 0x1E: the invocations of "tick" are timed.
+                    var records = buffer.AsSpan(0, length);
+                    var received = DateTime.UtcNow.Ticks;
+                    int end;
+                    while ((end = records.IndexOf((byte)0x1e)) >= 0)
+                    {
+                        var record = records[..end];
+                        records = records[(end + 1)..];
+                        if (record.IndexOf("\"target\":\"tick\""u8) < 0)
+                        {
+                            continue;
+                        }
+
+                        var at = record.IndexOf("\"sentTicks\":"u8) + "\"sentTicks\":"u8.Length;
+                        if (!System.Buffers.Text.Utf8Parser.TryParse(record[at..], out long sent, out _))
+                        {
+                            throw new InvalidOperationException("A tick without its sentTicks.");
+                        }
+
+                        Delivered(index, received, sent);
+                    }
+
+                    length = 0;
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+            }
+            catch (System.Net.WebSockets.WebSocketException) when (_stop.IsCancellationRequested)
+            {
+            }
+        }
+
+        private void Delivered(int index, long received, long sentTicks)
+        {
+            var n = _received[index];
+            if (n >= _measureFrom && n - _measureFrom < _latencies[index].Length)
+            {
+                _latencies[index][n - _measureFrom] = TimeSpan.FromTicks(received - sentTicks).TotalMilliseconds;
+            }
+
+            Volatile.Write(ref _received[index], n + 1);
+        }
+
         private async Task ReadAsync(string path, int index)
         {
             using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, _stop.Token);
@@ -303,14 +389,7 @@ internal static class FanOutRun
                     var parser = SseParser.Create(stream, static (_, data) => JsonSerializer.Deserialize(data, LoopbackJson.Default.Tick)!);
                     await foreach (var item in parser.EnumerateAsync(_stop.Token))
                     {
-                        var received = DateTime.UtcNow.Ticks;
-                        var n = _received[index];
-                        if (n >= _measureFrom && n - _measureFrom < _latencies[index].Length)
-                        {
-                            _latencies[index][n - _measureFrom] = TimeSpan.FromTicks(received - item.Data.SentTicks).TotalMilliseconds;
-                        }
-
-                        Volatile.Write(ref _received[index], n + 1);
+                        Delivered(index, DateTime.UtcNow.Ticks, item.Data.SentTicks);
                     }
                 }
                 catch (OperationCanceledException) when (_stop.IsCancellationRequested)
