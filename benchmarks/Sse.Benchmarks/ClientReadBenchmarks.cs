@@ -21,9 +21,18 @@ public class ClientReadBenchmarks
     private const int Events = 10_000;
     private static readonly SseEventFormat<Tick> Format = SseEventFormat.Json(BenchJson.Default.Tick, eventType: "tick");
     private HttpClient _client = null!;
+    private byte[][] _payloads = null!;
 
     [GlobalSetup]
-    public void Setup() => _client = new HttpClient(new EventStreamHandler([.. Payloads.EventStream(Events), .. "event: sse-end\ndata:\n\n"u8])) { BaseAddress = new System.Uri("http://bench") };
+    public void Setup()
+    {
+        _client = new HttpClient(new EventStreamHandler([.. Payloads.EventStream(Events), .. "event: sse-end\ndata:\n\n"u8])) { BaseAddress = new System.Uri("http://bench") };
+        _payloads = new byte[Events][];
+        for (var i = 0; i < Events; i++)
+        {
+            _payloads[i] = JsonSerializer.SerializeToUtf8Bytes(Payloads.TickAt(i), BenchJson.Default.Tick);
+        }
+    }
 
     [GlobalCleanup]
     public void Cleanup() => _client.Dispose();
@@ -49,6 +58,19 @@ public class ClientReadBenchmarks
         await foreach (var tick in SseStreamReader.ReadAsync(_client, new SseRequest("Bench.Ticks", HttpMethod.Get, "/ticks", resumable: false), Format))
         {
             sum += tick.Seq;
+        }
+
+        return sum;
+    }
+
+    /// <summary>The limit for any client: System.Text.Json deserializing the same payloads from memory (no HTTP, no parsing).</summary>
+    [Benchmark]
+    public long CeilingDeserializeOnly()
+    {
+        var sum = 0L;
+        foreach (var payload in _payloads)
+        {
+            sum += JsonSerializer.Deserialize(payload, BenchJson.Default.Tick)!.Seq;
         }
 
         return sum;

@@ -18,8 +18,8 @@ namespace Sse.Loopback;
 /// </summary>
 internal sealed class RawSubscribers : IAsyncDisposable
 {
-    /// <summary>Subscribers per source address: below the 28,000 ephemeral ports Linux gives each by default.</summary>
-    private const int PerSourceAddress = 20_000;
+    /// <summary>Subscribers per source address: well below the 28,000 ephemeral ports Linux gives each by default, so earlier runs' TIME_WAIT ports do not slow the search for a free one.</summary>
+    private const int PerSourceAddress = 5_000;
 
     [ThreadStatic]
     private static byte[]? t_buffer;
@@ -142,10 +142,18 @@ internal sealed class RawSubscribers : IAsyncDisposable
     {
         try
         {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
             connection.Socket = socket;
+            if (OperatingSystem.IsLinux())
+            {
+                // IP_BIND_ADDRESS_NO_PORT: the source port is picked at connect, for the whole 4-tuple, instead of
+                // at bind by a search of every port of the address (which made the kernel the bottleneck).
+                socket.SetRawSocketOption(0 /* IPPROTO_IP */, 24, BitConverter.GetBytes(1));
+            }
+
             socket.Bind(new IPEndPoint(source, 0));
             await socket.ConnectAsync(server, _stop.Token);
+
             await socket.SendAsync(request, SocketFlags.None, _stop.Token);
             var headers = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             connection.HeadersRead = headers;
@@ -173,12 +181,24 @@ internal sealed class RawSubscribers : IAsyncDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                // Wait for data without holding a buffer, then read what is there into this thread's buffer.
+                // Wait for data without holding a buffer, then read what is there into this thread's buffer. The
+                // socket does not block: a read with nothing there returns at once (a thread blocked per subscriber
+                // would starve the pool).
                 await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _stop.Token);
                 var buffer = t_buffer ??= new byte[64 * 1024];
                 while (true)
                 {
-                    var read = socket.Receive(buffer, SocketFlags.None);
+                    var read = socket.Receive(buffer, 0, buffer.Length, SocketFlags.None, out var error);
+                    if (error == SocketError.WouldBlock)
+                    {
+                        break;
+                    }
+
+                    if (error != SocketError.Success)
+                    {
+                        throw new SocketException((int)error);
+                    }
+
                     if (read == 0)
                     {
                         Fail(connection, "the server closed the stream");
@@ -190,7 +210,7 @@ internal sealed class RawSubscribers : IAsyncDisposable
                         return;
                     }
 
-                    if (read < buffer.Length || socket.Available == 0)
+                    if (read < buffer.Length)
                     {
                         break;
                     }

@@ -26,16 +26,29 @@ internal static class ScaleRun
             most = Math.Max(most, count);
         }
 
-        // Both processes hold one socket per subscriber (and the server a few more per stream); the server inherits this.
-        var limit = FileLimit.Raise((ulong)most + 10_000);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"subscribers on one node: raw-socket subscribers from {(most + 19_999) / 20_000} loopback source addresses, server in its own process; {Environment.ProcessorCount} cores; open-file limit raised to {limit:N0} for this run (both processes); {broadcasts} broadcasts after {Warmup} warm-up"));
-        if (limit < (ulong)most + 1_000)
+        // Both processes hold one socket per subscriber (and a few hundred files of their own); the server inherits this.
+        const int Reserve = 1_000;
+        var limit = FileLimit.Raise((ulong)most + Reserve);
+        var reachable = (int)Math.Min(int.MaxValue, limit) - Reserve;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"subscribers on one node: raw-socket subscribers from {(Math.Min(most, reachable) + 4_999) / 5_000} loopback source addresses, server in its own process; {Environment.ProcessorCount} cores; open-file limit {limit:N0} for this run (both processes); {broadcasts} broadcasts after {Warmup} warm-up"));
+        if (reachable < most)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"note: the open-file limit ({limit:N0}) is below the largest count ({most:N0}); run as root or raise the hard limit (ulimit -Hn) to reach it"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"limit: each process needs one open file per subscriber, and its hard RLIMIT_NOFILE here is {limit:N0}, which it may not raise (that needs CAP_SYS_RESOURCE or root outside a container: `ulimit -Hn`). Counts above {reachable:N0} are not reachable on this machine; the run measures {reachable:N0} instead."));
+            var capped = new System.Collections.Generic.List<int>();
+            foreach (var count in counts)
+            {
+                var target = Math.Min(count, reachable);
+                if (!capped.Contains(target))
+                {
+                    capped.Add(target);
+                }
+            }
+
+            counts = [.. capped];
         }
 
         Console.WriteLine();
-        Console.WriteLine("| subscribers | endpoint | connect rate | managed heap per idle subscriber | RSS per idle subscriber | publish → all received p50 / p99 / max | server CPU per delivery (user + kernel) | server GC pause during the broadcasts | failed / short | after all left: subscribers, heap kept per subscriber |");
+        Console.WriteLine("| subscribers | endpoint | connect rate | managed heap per idle subscriber | RSS per idle subscriber | publish → all received p50 / p99 / max | server CPU per delivery (user + kernel) | server GC pause during the broadcasts | failed / short | after all left: subscribers held, heap kept per subscriber after one round / after a second |");
         Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var count in counts)
         {
@@ -47,7 +60,7 @@ internal static class ScaleRun
     }
 
     private static string Row(int count, string name, Result r, Result? bare) => string.Create(CultureInfo.InvariantCulture,
-        $"| {count:N0} | {name} | {r.ConnectsPerSecond:N0}/s | {r.HeapPerSubscriber:N0} B{(bare is null ? "" : $" (**{r.HeapPerSubscriber - bare.HeapPerSubscriber:+#,0;-#,0}** over bare)")} | {r.RssPerSubscriber:N0} B{(bare is null ? "" : $" ({r.RssPerSubscriber - bare.RssPerSubscriber:+#,0;-#,0})")} | {(r.Latencies is null ? "" : $"{r.P50:F0} / {r.P99:F0} / {r.Max:F0} ms")} | {(r.Latencies is null ? "" : $"{r.UserCpu.TotalMicroseconds:F1} + {r.KernelCpu.TotalMicroseconds:F1} = {(r.UserCpu + r.KernelCpu).TotalMicroseconds:F1} µs")} | {(r.Latencies is null ? "" : $"{r.GcPause.TotalMilliseconds:F0} ms")} | {r.Failed} / {r.Short}{(r.FirstFailure is null ? "" : $" ({r.FirstFailure})")} | {r.Left}, {r.HeapKeptPerSubscriber:N0} B |");
+        $"| {count:N0} | {name} | {r.ConnectsPerSecond:N0}/s | {r.HeapPerSubscriber:N0} B{(bare is null ? "" : $" (**{r.HeapPerSubscriber - bare.HeapPerSubscriber:+#,0;-#,0}** over bare)")} | {r.RssPerSubscriber:N0} B{(bare is null ? "" : $" ({r.RssPerSubscriber - bare.RssPerSubscriber:+#,0;-#,0})")} | {(r.Latencies is null ? "" : $"{r.P50:F0} / {r.P99:F0} / {r.Max:F0} ms")} | {(r.Latencies is null ? "" : $"{r.UserCpu.TotalMicroseconds:F1} + {r.KernelCpu.TotalMicroseconds:F1} = {(r.UserCpu + r.KernelCpu).TotalMicroseconds:F1} µs")} | {(r.Latencies is null ? "" : $"{r.GcPause.TotalMilliseconds:F0} ms")} | {r.Failed} / {r.Short}{(r.FirstFailure is null ? "" : $" ({r.FirstFailure})")} | {r.Left}, {r.HeapKeptPerSubscriber:N0} B / {r.HeapKeptAfterTwoRounds:N0} B |");
 
     private static async Task<Result> MeasureAsync(string target, int count, int broadcasts)
     {
@@ -91,10 +104,19 @@ internal static class ScaleRun
             await subscribers.DisposeAsync();
         }
 
-        // Every subscriber left: the server must hold none of them, and its heap what it held before they came.
+        // Every subscriber left: the server must hold none of them, and its heap what it held before they came. What
+        // pools keep stays after the first round; a leak grows with each, so a second round comes and goes.
         result.Left = await server.WaitForCountAsync(target, 0, TimeSpan.FromSeconds(120));
         await Task.Delay(500);
         result.HeapKeptPerSubscriber = ((await server.MemoryAsync()).Heap - before.Heap) / count;
+        await using (var again = await RawSubscribers.ConnectAsync(endPoint, path, count, expected: 0, measureFrom: 0))
+        {
+            await server.WaitForCountAsync(target, count - again.Failed, TimeSpan.FromSeconds(120));
+        }
+
+        result.Left += await server.WaitForCountAsync(target, 0, TimeSpan.FromSeconds(120));
+        await Task.Delay(500);
+        result.HeapKeptAfterTwoRounds = ((await server.MemoryAsync()).Heap - before.Heap) / count;
         return result;
     }
 
@@ -129,6 +151,8 @@ internal static class ScaleRun
         public int Left { get; set; }
 
         public long HeapKeptPerSubscriber { get; set; }
+
+        public long HeapKeptAfterTwoRounds { get; set; }
 
         private float Percentile(double p) => Latencies is { Length: > 0 } l ? l[Math.Min(l.Length - 1, (int)Math.Ceiling(p * l.Length) - 1)] : float.NaN;
     }
