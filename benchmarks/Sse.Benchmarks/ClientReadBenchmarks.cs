@@ -43,9 +43,10 @@ public class ClientReadBenchmarks
         var sum = 0L;
         using var response = await _client.GetAsync(new System.Uri("/ticks", System.UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
         await using var stream = await response.Content.ReadAsStreamAsync();
-        await foreach (var item in SseParser.Create(stream, static (type, data) => JsonSerializer.Deserialize(data, BenchJson.Default.Tick)!).EnumerateAsync())
+        // The stream ends with our sse-end event (empty data): only the ticks are items.
+        await foreach (var item in SseParser.Create(stream, static (type, data) => type == "tick" ? JsonSerializer.Deserialize(data, BenchJson.Default.Tick) : null).EnumerateAsync())
         {
-            sum += item.Data.Seq;
+            sum += item.Data?.Seq ?? 0;
         }
 
         return sum;

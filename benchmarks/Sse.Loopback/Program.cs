@@ -4,8 +4,8 @@ using System.Linq;
 using Sse.Loopback;
 
 // dotnet run -c Release --project benchmarks/Sse.Loopback                  (everything below, about two minutes)
-// dotnet run -c Release --project benchmarks/Sse.Loopback -- stream [events=1000000] [repetitions=3]
-// dotnet run -c Release --project benchmarks/Sse.Loopback -- fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]
+// dotnet run -c Release --project benchmarks/Sse.Loopback -- stream [events=1000000] [repetitions=3]   (beside TypedResults, gRPC, SignalR; clients beside the System.Text.Json ceiling)
+// dotnet run -c Release --project benchmarks/Sse.Loopback -- fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]   (beside Channel + TypedResults, SignalR Clients.All, and over HTTP/2)
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- rates [subscribers=1000] [rates=10,100,1000,5000] [seconds=3]
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- scale [subscribers=10000,25000,50000,100000] [broadcasts=10]   (raw-socket subscribers; raises its own open-file limit)
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- compression [subscribers=100] [broadcasts=500] [intervalMs=10]
