@@ -5,6 +5,7 @@ using Sse.Loopback;
 
 // dotnet run -c Release --project benchmarks/Sse.Loopback                  (everything below, about two minutes)
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- stream [events=1000000] [repetitions=3]   (beside TypedResults, gRPC, SignalR; clients beside the System.Text.Json ceiling)
+// dotnet run -c Release --project benchmarks/Sse.Loopback -- profile-client [events=10000000]   (only the generated client reading, after a warm-up and a 3 s pause: attach a profiler, see docs/performance.md)
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50]   (beside Channel + TypedResults, SignalR Clients.All, and over HTTP/2)
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- rates [subscribers=1000] [rates=10,100,1000,5000] [seconds=3]
 // dotnet run -c Release --project benchmarks/Sse.Loopback -- scale [subscribers=10000,25000,50000,100000] [broadcasts=10]   (raw-socket subscribers; raises its own open-file limit)
@@ -60,13 +61,16 @@ switch (args.FirstOrDefault())
             args.Length > 4 ? args[4].Split(',').Select(static c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray() : [10, 1000],
             args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : 10);
         break;
+    case "profile-client":
+        await StreamRun.ProfileClientAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000_000);
+        break;
     case "stream":
         await StreamRun.RunAsync(
             args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
             args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3);
         break;
     default:
-        Console.Error.WriteLine("usage: Sse.Loopback [all] | stream [events=1000000] [repetitions=3] | fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50] | scale [subscribers=10000,25000,50000,100000] [broadcasts=10] | rates [subscribers=1000] [rates=10,100,1000,5000] [seconds=3] | compression [subscribers=100] [broadcasts=500] [intervalMs=10] | postgres [publishes=20000] [latencySamples=1000] | backplanes [publishes=20000] [latencySamples=1000] [subscribers=10,5000] [signalRSubscribers=10,1000] [outageSeconds=10]");
+        Console.Error.WriteLine("usage: Sse.Loopback [all] | stream [events=1000000] [repetitions=3] | fanout [subscribers=1000,5000] [broadcasts=100] [intervalMs=50] | profile-client [events=10000000] | scale [subscribers=10000,25000,50000,100000] [broadcasts=10] | rates [subscribers=1000] [rates=10,100,1000,5000] [seconds=3] | compression [subscribers=100] [broadcasts=500] [intervalMs=10] | postgres [publishes=20000] [latencySamples=1000] | backplanes [publishes=20000] [latencySamples=1000] [subscribers=10,5000] [signalRSubscribers=10,1000] [outageSeconds=10]");
         return 2;
 }
 

@@ -106,6 +106,19 @@ internal static class StreamRun
         }
     }
 
+    /// <summary>Only the generated client reading one long stream, for a profiler to attach to during the pause.</summary>
+    public static async Task ProfileClientAsync(int events)
+    {
+        await using var server = await ServerProcess.StartAsync();
+        using var http = new HttpClient(new SocketsHttpHandler()) { BaseAddress = server.Address, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        await ReadGeneratedAsync(http, 200_000);
+        Console.WriteLine($"warmed up; reading {events:N0} events in 3 s (process {Environment.ProcessId})");
+        await Task.Delay(3000);
+        var clock = Stopwatch.StartNew();
+        var n = await ReadGeneratedAsync(http, events);
+        Console.WriteLine($"{n / clock.Elapsed.TotalSeconds:N0} events/s");
+    }
+
     private static double Ratio(Dictionary<string, List<Measure>> runs, string ours, string theirs, int rep) => runs[ours][rep].EventsPerSecond / runs[theirs][rep].EventsPerSecond;
 
     private static double Median(List<Measure> runs, Func<Measure, double> value)
