@@ -100,6 +100,108 @@ public sealed class HubDeliveryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task MembersLeavingWhileADeliveryRuns_NoneWhoStaysMissesOrRepeatsAnEvent()
+    {
+        // Leavers are removed by moving the last member into their slot while deliveries read the members without a
+        // lock: a member moved during a delivery must still get that event, once. Three rounds, as the race is a race.
+        var (hub, _, _) = CreateHub();
+        for (var round = 0; round < 3; round++)
+        {
+            await LeaveDuringDeliveriesAsync(hub, "busy-" + N(round));
+        }
+    }
+
+    private static async Task LeaveDuringDeliveriesAsync(SseHub hub, string name)
+    {
+        const int Stayers = 600;
+        const int Leavers = 600;
+        const int Events = 400;
+        var topic = hub.Topic(name, Text);
+        using var stop = new CancellationTokenSource(Timeout);
+        var enumerators = new List<IAsyncEnumerator<System.Net.ServerSentEvents.SseItem<string>>>();
+        var leaving = new List<CancellationTokenSource>();
+        for (var i = 0; i < Stayers + Leavers; i++)
+        {
+            var cts = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);
+            leaving.Add(cts);
+            var enumerator = topic.SubscribeAsync(cancellationToken: cts.Token).GetAsyncEnumerator(cts.Token);
+            enumerators.Add(enumerator);
+        }
+
+        // Subscribed in an order that interleaves stayers and leavers, so a leaver's slot is anywhere.
+        var stayerReads = new List<Task<List<string>>>();
+        var leaverReads = new List<Task>();
+        for (var i = 0; i < enumerators.Count; i++)
+        {
+            var enumerator = enumerators[i];
+            if (i % 2 == 0)
+            {
+                stayerReads.Add(Task.Run(async () =>
+                {
+                    var got = new List<string>(Events);
+                    while (got.Count < Events && await enumerator.MoveNextAsync())
+                    {
+                        got.Add(enumerator.Current.Data);
+                    }
+
+                    return got;
+                }));
+            }
+            else
+            {
+                var cts = leaving[i];
+                var after = i % Events;
+                leaverReads.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        for (var taken = 0; await enumerator.MoveNextAsync(); taken++)
+                        {
+                            if (taken == after)
+                            {
+                                await cts.CancelAsync();
+                            }
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                }));
+            }
+        }
+
+        // Every member subscribes on its first read: all of them before the first publish.
+        while (hub.GetSubscriberCount(name) < Stayers + Leavers)
+        {
+            await Task.Delay(10, stop.Token);
+        }
+
+        for (var i = 0; i < Events; i++)
+        {
+            await topic.PublishAsync(N(i));
+        }
+
+        var expected = Enumerable.Range(0, Events).Select(N).ToList();
+        foreach (var read in stayerReads)
+        {
+            Assert.Equal(expected, await read.WaitAsync(Timeout));
+        }
+
+        await Task.WhenAll(leaverReads).WaitAsync(Timeout);
+        Assert.Equal(Stayers, hub.GetSubscriberCount(name));
+        await stop.CancelAsync();
+        foreach (var enumerator in enumerators)
+        {
+            await enumerator.DisposeAsync();
+        }
+
+        foreach (var cts in leaving)
+        {
+            cts.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task ServerThatHeardNothingPastRetention_GivesTheExactPrefix_ThenReset()
     {
         var (hub, log, _) = CreateHub(static o => o.ReplayCount = 100);

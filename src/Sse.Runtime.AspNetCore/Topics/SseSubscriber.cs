@@ -93,6 +93,9 @@ internal sealed class SseSubscriber
     /// <summary>Gets the position of the last live event given to this subscriber; events up to it are never given again.</summary>
     public long LastPosition { get; private set; }
 
+    /// <summary>Where it is in its channel's membership (<see cref="SseTopicChannel"/>), or -1 when not a member; under the channel's membership lock.</summary>
+    internal int ChannelIndex = -1;
+
     /// <summary>Gets how the subscription ended, or <see cref="SseSubscriberEnd.None"/>.</summary>
     public SseSubscriberEnd End { get; private set; }
 

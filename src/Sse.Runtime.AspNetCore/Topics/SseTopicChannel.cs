@@ -54,7 +54,18 @@ internal sealed class SseTopicChannel
     private readonly object _membership = new();
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SseTopicEvent, SseOutgoingEvent> _outgoing = new();
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SseTopicEvent, SseOutgoingEvent>.CreateValueCallback _wrap;
-    private SseSubscriber[] _subscribers = [];
+    /// <summary>
+    /// The members, in <c>[0, _count)</c>: added at the end, removed by moving the last into the leaver's slot, so both
+    /// cost O(1) however many there are (a copy per change made 100,000 subscribers quadratic). A delivery reads the
+    /// array without the lock; that is safe because the array is only replaced, and stale slots past <c>_count</c> only
+    /// cleared, under the gate a delivery holds. So a member moved while a delivery runs still has its old slot, which
+    /// that delivery visits: it may be visited twice (a subscriber takes each position once) but never missed.
+    /// </summary>
+    private SseSubscriber?[] _subscribers = [];
+    private int _count;
+
+    /// <summary>One past the highest slot that may still hold a stale reference (a leaver's, or a moved member's old slot).</summary>
+    private int _highWater;
     private IAsyncDisposable? _watch;
     private string _epoch = string.Empty;
     private long _delivered = -1;
@@ -78,7 +89,7 @@ internal sealed class SseTopicChannel
     /// </summary>
     internal SseOutgoingEvent Outgoing(SseTopicEvent topicEvent) => _outgoing.GetValue(topicEvent, _wrap);
 
-    public int Count => Volatile.Read(ref _subscribers).Length;
+    public int Count => Volatile.Read(ref _count);
 
     /// <summary>
     /// Adds a subscriber owed the events after <paramref name="after"/> (replayed from the log by its writer), or, when
@@ -151,7 +162,7 @@ internal sealed class SseTopicChannel
                     return null;
                 }
 
-                Volatile.Write(ref _subscribers, [.. _subscribers, subscriber]);
+                AddMember(subscriber);
             }
         }
         finally
@@ -172,19 +183,21 @@ internal sealed class SseTopicChannel
     {
         lock (_membership)
         {
-            var subscribers = _subscribers;
-            var index = Array.IndexOf(subscribers, subscriber);
-            if (index < 0)
+            var index = subscriber.ChannelIndex;
+            if (index < 0 || index >= _count || !ReferenceEquals(_subscribers[index], subscriber))
             {
-                remaining = subscribers.Length;
+                remaining = _count;
                 return false;
             }
 
-            var copy = new SseSubscriber[subscribers.Length - 1];
-            Array.Copy(subscribers, 0, copy, 0, index);
-            Array.Copy(subscribers, index + 1, copy, index, subscribers.Length - index - 1);
-            Volatile.Write(ref _subscribers, copy);
-            remaining = copy.Length;
+            // The last member takes the leaver's slot; its old slot keeps it for a delivery in flight (see _subscribers).
+            var last = _count - 1;
+            var moved = _subscribers[last]!;
+            _subscribers[index] = moved;
+            moved.ChannelIndex = index;
+            subscriber.ChannelIndex = -1;
+            Volatile.Write(ref _count, last);
+            remaining = last;
             if (remaining == 0)
             {
                 CloseCore();
@@ -194,12 +207,54 @@ internal sealed class SseTopicChannel
         }
     }
 
+    /// <summary>Under the gate and the membership lock: a new member at the end.</summary>
+    private void AddMember(SseSubscriber subscriber)
+    {
+        ClearStaleSlots();
+        if (_count == _subscribers.Length)
+        {
+            Array.Resize(ref _subscribers, Math.Max(4, _subscribers.Length * 2));
+        }
+
+        subscriber.ChannelIndex = _count;
+        _subscribers[_count] = subscriber;
+        _highWater = Math.Max(_highWater, _count + 1);
+        Volatile.Write(ref _count, _count + 1);
+    }
+
+    /// <summary>
+    /// Under the gate and the membership lock (no delivery is reading): drops the stale references past the members,
+    /// so leavers are not kept alive, and gives back most of an array that emptied.
+    /// </summary>
+    private void ClearStaleSlots()
+    {
+        if (_highWater > _count)
+        {
+            Array.Clear(_subscribers, _count, _highWater - _count);
+            _highWater = _count;
+        }
+
+        if (_subscribers.Length > 64 && _count < _subscribers.Length / 4)
+        {
+            Array.Resize(ref _subscribers, Math.Max(64, _count * 2));
+        }
+    }
+
+    /// <summary>The members now, each once: for the rare paths that must not visit one twice (a reset, the hub stopping).</summary>
+    private SseSubscriber[] Members()
+    {
+        lock (_membership)
+        {
+            return _subscribers.AsSpan(0, _count).ToArray()!;
+        }
+    }
+
     /// <summary>Closes the channel when it has no subscriber (one that failed to get its first); <see langword="true"/> when it did.</summary>
     public bool TryCloseIfEmpty()
     {
         lock (_membership)
         {
-            if (_subscribers.Length == 0)
+            if (_count == 0)
             {
                 CloseCore();
                 return true;
@@ -215,7 +270,7 @@ internal sealed class SseTopicChannel
         SseSubscriber[] subscribers;
         lock (_membership)
         {
-            subscribers = _subscribers;
+            subscribers = _subscribers.AsSpan(0, _count).ToArray()!;
             CloseCore();
         }
 
@@ -346,19 +401,29 @@ internal sealed class SseTopicChannel
                 continue;
             }
 
-            var subscribers = Volatile.Read(ref _subscribers);
+            // Members are read without the lock (see _subscribers): the array cannot be replaced while the gate is held.
+            var subscribers = _subscribers;
+            var count = Volatile.Read(ref _count);
             foreach (var logEvent in read.Events)
             {
                 var topicEvent = Outgoing(logEvent);
-                foreach (var subscriber in subscribers)
+                for (var i = 0; i < count; i++)
                 {
-                    if (subscriber.Enqueue(topicEvent))
+                    if (subscribers[i] is { } subscriber && subscriber.Enqueue(topicEvent))
                     {
                         _metrics.FellBehind(subscriber.Policy);
                     }
                 }
 
                 _delivered = topicEvent.Position;
+            }
+        }
+
+        if (Volatile.Read(ref _highWater) > Volatile.Read(ref _count))
+        {
+            lock (_membership)
+            {
+                ClearStaleSlots();
             }
         }
     }
@@ -370,7 +435,7 @@ internal sealed class SseTopicChannel
     /// </summary>
     private void StartNewEpoch(SseTopicRead read)
     {
-        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        foreach (var subscriber in Members())
         {
             if (!subscriber.IsClosed)
             {
@@ -392,7 +457,7 @@ internal sealed class SseTopicChannel
     private async Task ResetLosersAsync()
     {
         Dictionary<long, bool>? truncatedAfter = null;
-        foreach (var subscriber in Volatile.Read(ref _subscribers))
+        foreach (var subscriber in Members())
         {
             var position = subscriber.LastPosition;
             var lost = position <= _delivered;
