@@ -35,17 +35,29 @@ public sealed class RunProbe
 {
     private int _starts;
     private int _cancelled;
+    private int _byToken;
     private int _finished;
 
     public int Starts => Volatile.Read(ref _starts);
 
     public int Cancelled => Volatile.Read(ref _cancelled);
 
+    /// <summary>Gets how many of the stopped runs were stopped by their token (rather than only disposed after a step).</summary>
+    public int CancelledByToken => Volatile.Read(ref _byToken);
+
     public int Finished => Volatile.Read(ref _finished);
 
     internal void Started() => Interlocked.Increment(ref _starts);
 
-    internal void SawCancel() => Interlocked.Increment(ref _cancelled);
+    internal void SawCancel(bool byToken)
+    {
+        if (byToken)
+        {
+            Interlocked.Increment(ref _byToken);
+        }
+
+        Interlocked.Increment(ref _cancelled);
+    }
 
     internal void Done() => Interlocked.Increment(ref _finished);
 }
@@ -83,7 +95,7 @@ internal sealed class RunFeed(RunProbe probe) : IRunFeed
             // Stopped before its end: its token fired (in a delay, or between items, where the run disposes it).
             if (!finished && request.FailAt < 0)
             {
-                probe.SawCancel();
+                probe.SawCancel(cancellationToken.IsCancellationRequested);
             }
         }
     }

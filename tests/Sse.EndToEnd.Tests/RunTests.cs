@@ -241,6 +241,52 @@ public sealed class RunTests
     }
 
     /// <summary>
+    /// The log refuses the run's marker while the work's first step is still running (a database gone between the
+    /// two): the start is answered 503 with Retry-After and starts nothing, so the work that began is stopped by its
+    /// token (not left running with nobody to end it) and the client may send the start again, which it does until the
+    /// log is back. One run then completes: each earlier attempt's work was stopped, none ran to its end beside it.
+    /// </summary>
+    [Fact]
+    public async Task LogRefusingTheMarker_Is503_StopsTheWorkItsFirstStepBegan_AndTheRetriedStartRunsOnce()
+    {
+        var probe = new RunProbe();
+        var log = new SseFaultyTopicLog(new InMemorySseTopicLog(Microsoft.Extensions.Options.Options.Create(new SseHubOptions()))) { FailAppends = true };
+        await using var host = await SseTestHost.StartAsync(
+            builder => builder.Services.AddSingleton(probe).AddScoped<IRunFeed, RunFeed>().AddSingleton<Sse.Runtime.AspNetCore.TopicLogs.ISseTopicLog>(log).AddSseHub(),
+            static app => app.MapRunFeed());
+        using var http = host.CreateHttpClient();
+        var refusals = 0;
+        var client = new RunFeedClient(http, new SseClientOptions
+        {
+            OnDisconnected = context =>
+            {
+                if (context.Exception is SseHttpException { StatusCode: HttpStatusCode.ServiceUnavailable })
+                {
+                    Interlocked.Increment(ref refusals);
+                }
+            },
+        });
+        using var cts = new CancellationTokenSource(Timeout);
+
+        // Each step waits 300 ms: the first is still pending when the marker is refused.
+        var run = client.StartCount(new CountRequest(3, 300));
+        var reading = ReadAllAsync(run, cts.Token);
+        while (Volatile.Read(ref refusals) < 2 || probe.Cancelled < 2)
+        {
+            Assert.False(reading.IsCompleted, "The run ended while the log refused it.");
+            await Task.Delay(20, cts.Token);
+        }
+
+        Assert.Null(run.Id);
+        log.FailAppends = false;
+        Assert.Equal([0, 1, 2], await reading);
+        Assert.NotNull(run.Id);
+        Assert.Equal(1, probe.Finished);
+        Assert.Equal(probe.Starts - 1, probe.Cancelled);
+        Assert.Equal(probe.Cancelled, probe.CancelledByToken);
+    }
+
+    /// <summary>
     /// The log keeps some of a run's appends but answers them as failed (a database that committed, then dropped the
     /// connection), and is unreachable for the check after: the run looks in the log before it appends again, so every
     /// client gets each item once, in order. Without the check the retried appends would be duplicates.
