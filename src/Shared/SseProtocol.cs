@@ -58,8 +58,25 @@ internal static class SseProtocol
     /// </summary>
     public const string RunEventType = "sse-run";
 
-    /// <summary>The response header of a run's start (and of every attach): the run's id, issued by the server.</summary>
+    /// <summary>
+    /// The header of a run's id: on the start's response (and every attach's), the run's id; on the start request, the
+    /// id its client proposes, the same on every retry of that start, so a start whose answer was lost and is sent again
+    /// attaches to the run instead of starting it twice.
+    /// </summary>
     public const string RunIdHeader = "Sse-Run-Id";
+
+    /// <summary>The length of a run id: 16 random bytes in base64url, 128 bits that cannot be guessed.</summary>
+    public const int RunIdLength = 22;
+
+#if NET
+    /// <summary>A new run id: 16 random bytes, base64url without padding (<c>[A-Za-z0-9_-]</c>, safe in a URL path).</summary>
+    public static string NewRunId()
+    {
+        System.Span<byte> bytes = stackalloc byte[16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+        return System.Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+#endif
 
     /// <summary>The event names no contract may use, because the protocol gives them a meaning.</summary>
     public static readonly string[] ReservedEventTypes = { ErrorEventType, EndEventType, ResetEventType, GapEventType, ReauthenticateEventType, RunEventType };

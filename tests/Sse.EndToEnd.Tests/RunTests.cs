@@ -2,12 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
+using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Sse.Runtime;
 using Sse.Runtime.AspNetCore;
 using Sse.Testing;
+using Sse.Tests;
 using Xunit;
 
 namespace Sse.EndToEnd.Tests;
@@ -284,6 +286,129 @@ public sealed class RunTests
         Assert.Equal(1, probe.Finished);
         Assert.Equal(probe.Starts - 1, probe.Cancelled);
         Assert.Equal(probe.Cancelled, probe.CancelledByToken);
+    }
+
+    /// <summary>
+    /// The start reaches the server, which starts the run, but its answer is lost on the way back (the connection drops
+    /// before the headers arrive): the client cannot know the run's id, so it sends the start again, with the id it
+    /// proposed the first time (<c>Sse-Run-Id</c>). The server attaches it to the run that id started: one run, each
+    /// item once. Without the proposed id the second start is a second run (<c>Starts == 2</c>).
+    /// </summary>
+    [Fact]
+    public async Task StartWhoseAnswerIsLost_IsSentAgain_AndAttachesToTheRunItStarted()
+    {
+        var probe = new RunProbe();
+        await using var host = await StartAsync(probe);
+        var lose = new LoseFirstAnswer { InnerHandler = new SocketsHttpHandler() };
+        using var http = new HttpClient(lose) { BaseAddress = host.Address };
+        var client = new RunFeedClient(http);
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var run = client.StartCount(new CountRequest(20, 20));
+        Assert.Equal(Enumerable.Range(0, 20), await ReadAllAsync(run, cts.Token));
+        Assert.Equal(1, lose.Lost);
+        Assert.Equal(1, probe.Starts);
+        Assert.Equal(1, probe.Finished);
+        Assert.Equal(2, lose.Starts.Count);
+        Assert.Equal(lose.Starts[0], lose.Starts[1]);
+        Assert.Equal(run.Id, lose.Starts[0]);
+
+        // A new start is a new run, with an id of its own.
+        var next = client.StartCount(new CountRequest(2, 1));
+        Assert.Equal([0, 1], await ReadAllAsync(next, cts.Token));
+        Assert.NotEqual(run.Id, next.Id);
+        Assert.Equal(2, probe.Starts);
+    }
+
+    /// <summary>
+    /// The same start (one proposed id) reaches two servers sharing one log at once, both before either wrote its
+    /// marker (the log holds each server's first look until both looked): both begin, both write a marker, and the
+    /// first marker is the run. The other
+    /// server stops its work and attaches its client to the run: both clients get the run's items once, from one work.
+    /// Without the check after the marker both works would write into the run.
+    /// </summary>
+    [Fact]
+    public async Task SameStartOnTwoServersAtOnce_IsOneRun_TheOtherAttaches()
+    {
+        var probe = new RunProbe();
+        var log = new BothLookFirstLog(new InMemorySseTopicLog(Microsoft.Extensions.Options.Options.Create(new SseHubOptions())));
+        Task<SseTestHost> Server() => SseTestHost.StartAsync(
+            builder => builder.Services.AddSingleton(probe).AddScoped<IRunFeed, RunFeed>().AddSingleton<Sse.Runtime.AspNetCore.TopicLogs.ISseTopicLog>(log).AddSseHub(),
+            static app => app.MapRunFeed());
+        await using var a = await Server();
+        await using var b = await Server();
+        var id = RunIds.New();
+        using var httpA = RunIds.ClientProposing(id, a.Address);
+        using var httpB = RunIds.ClientProposing(id, b.Address);
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var runA = new RunFeedClient(httpA).StartCount(new CountRequest(20, 20));
+        var runB = new RunFeedClient(httpB).StartCount(new CountRequest(20, 20));
+        var readA = ReadAllAsync(runA, cts.Token);
+        var readB = ReadAllAsync(runB, cts.Token);
+        Assert.Equal(Enumerable.Range(0, 20), await readA);
+        Assert.Equal(Enumerable.Range(0, 20), await readB);
+        Assert.Equal(id, runA.Id);
+        Assert.Equal(id, runB.Id);
+        Assert.Equal(2, probe.Starts);
+        Assert.Equal(1, probe.Finished);
+        Assert.Equal(1, probe.CancelledByToken);
+    }
+
+    /// <summary>Holds the first two looks for a run (a read of its first event) until both are made, then answers both as of then.</summary>
+    private sealed class BothLookFirstLog(Sse.Runtime.AspNetCore.TopicLogs.ISseTopicLog inner) : Sse.Runtime.AspNetCore.TopicLogs.ISseTopicLog
+    {
+        private readonly TaskCompletionSource _bothLooked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _looks;
+
+        public ValueTask<Sse.Runtime.AspNetCore.TopicLogs.SseTopicPosition> AppendAsync(string topic, Sse.Runtime.AspNetCore.TopicLogs.SseTopicEventContent content, CancellationToken cancellationToken) => inner.AppendAsync(topic, content, cancellationToken);
+
+        public ValueTask<Sse.Runtime.AspNetCore.TopicLogs.SseTopicHead> GetHeadAsync(string topic, CancellationToken cancellationToken) => inner.GetHeadAsync(topic, cancellationToken);
+
+        public async ValueTask<Sse.Runtime.AspNetCore.TopicLogs.SseTopicRead> ReadAsync(string topic, long afterPosition, int maxCount, CancellationToken cancellationToken)
+        {
+            if (topic.StartsWith("sse/runs/", StringComparison.Ordinal) && afterPosition == 0 && maxCount == 1 && Interlocked.Increment(ref _looks) <= 2)
+            {
+                var read = await inner.ReadAsync(topic, afterPosition, maxCount, cancellationToken);
+                if (Volatile.Read(ref _looks) >= 2)
+                {
+                    _bothLooked.TrySetResult();
+                }
+
+                await _bothLooked.Task.WaitAsync(cancellationToken);
+                return read;
+            }
+
+            return await inner.ReadAsync(topic, afterPosition, maxCount, cancellationToken);
+        }
+
+        public ValueTask<IAsyncDisposable> WatchAsync(string topic, Action<Sse.Runtime.AspNetCore.TopicLogs.SseTopicPosition> onAppended, CancellationToken cancellationToken) => inner.WatchAsync(topic, onAppended, cancellationToken);
+    }
+
+    /// <summary>Sends the first POST on, then drops its answer as a cut connection would; records the id each start proposed.</summary>
+    private sealed class LoseFirstAnswer : DelegatingHandler
+    {
+        public List<string?> Starts { get; } = [];
+
+        public int Lost { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method == HttpMethod.Post)
+            {
+                Starts.Add(request.Headers.TryGetValues("Sse-Run-Id", out var ids) ? ids.Single() : null);
+            }
+
+            var response = await base.SendAsync(request, cancellationToken);
+            if (request.Method == HttpMethod.Post && Lost == 0)
+            {
+                Lost++;
+                response.Dispose();
+                throw new HttpRequestException("The connection was reset before the response arrived.", new System.IO.IOException("Connection reset by peer"));
+            }
+
+            return response;
+        }
     }
 
     /// <summary>

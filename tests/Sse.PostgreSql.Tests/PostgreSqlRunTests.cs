@@ -24,6 +24,10 @@ public sealed class PostgreSqlRunTests(PostgresFixture postgres, ITestOutputHelp
     public Task ServerStoppedMidRun_EndsItsRunsWithTheError() =>
         NodeRuns.ServerStoppedMidRun_EndsItsRunsWithTheErrorAsync(Starter(), output.WriteLine);
 
+    [RequiresPostgresFact]
+    public Task SameStartOnBothServersAtOnce_IsOneRun() =>
+        NodeRuns.SameStartOnBothServersAtOnce_IsOneRunAsync(Starter(), output.WriteLine);
+
     private NodeRuns.StartNode Starter()
     {
         var schema = PostgresFixture.NewSchema();

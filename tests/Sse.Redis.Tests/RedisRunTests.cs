@@ -25,6 +25,10 @@ public sealed class RedisRunTests(RedisFixture redis, ITestOutputHelper output)
     public Task ServerStoppedMidRun_EndsItsRunsWithTheError() =>
         NodeRuns.ServerStoppedMidRun_EndsItsRunsWithTheErrorAsync(Starter(), output.WriteLine);
 
+    [RequiresRedisFact]
+    public Task SameStartOnBothServersAtOnce_IsOneRun() =>
+        NodeRuns.SameStartOnBothServersAtOnce_IsOneRunAsync(Starter(), output.WriteLine);
+
     private NodeRuns.StartNode Starter()
     {
         var prefix = RedisFixture.NewPrefix();

@@ -14,7 +14,9 @@ namespace Sse.Runtime.AspNetCore;
 /// The three requests of a run (<c>[SseRun]</c>). <c>POST</c> starts it: the implementation is called in a scope of its
 /// own with the run's token, its first item is asked for (a refusal before that, such as a
 /// <see cref="BadHttpRequestException"/>, is answered as a problem and starts nothing), the run's log is opened with its
-/// marker under a new id, the work goes on in the background, and the response attaches to the run from its start.
+/// marker under its id (the one the client proposed in <c>Sse-Run-Id</c>, else a new one), the work goes on in the
+/// background, and the response attaches to the run from its start. A start sent again with an id whose run exists
+/// attaches to that run instead of starting it twice.
 /// <c>GET …/runs/{id}</c> attaches (from the start, or after Last-Event-ID); <c>DELETE …/runs/{id}</c> ends it for
 /// everyone by appending its end event, and stops the work wherever it runs.
 /// </summary>
@@ -31,7 +33,39 @@ internal static class SseRunHandler
         var endpoint = SseEndpointContext.For(context);
         var hub = endpoint.Hub(displayName);
         var host = context.RequestServices.GetRequiredService<SseRunHost>();
-        var runId = SseRunEvents.NewId();
+
+        // The client proposes the run's id (the same on every retry of its start), so a start whose answer was lost
+        // and is sent again attaches to the run the first one started instead of starting it twice.
+        var proposed = context.Request.Headers[SseProtocol.RunIdHeader].ToString();
+        var runId = SseRunEvents.IsValidId(proposed) ? proposed : SseRunEvents.NewId();
+        var topic = SseRunEvents.Topic(displayName, runId);
+        if (runId == proposed)
+        {
+            KeptRun? kept;
+            try
+            {
+                kept = await FindAsync(hub.TopicLog, topic, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                await SseCallFailures.HandleAsync(context, endpoint, SseCallKind.Stream, displayName, session: null, ex).ConfigureAwait(false);
+                return;
+            }
+
+            if (kept is { } existing)
+            {
+                await AttachFromStartAsync(context, displayName, runId, existing).ConfigureAwait(false);
+                return;
+            }
+
+            if (host.IsRunning(runId))
+            {
+                // Its first start is still starting here (no marker yet): the retry is answered once that one has it.
+                await RetrySoonAsync(context, displayName, runId).ConfigureAwait(false);
+                return;
+            }
+        }
+
         var work = new SseRunWork<T>(host, hub, format, displayName, runId, host.Logger);
 
         // The run's own scope: the request's is gone when its client leaves, and the work is not.
@@ -54,19 +88,45 @@ internal static class SseRunHandler
 
             if (!host.TryAdd(work))
             {
+                if (host.IsRunning(runId))
+                {
+                    // The same start, sent twice at once to this server: the other one goes on.
+                    await RetrySoonAsync(context, displayName, runId).ConfigureAwait(false);
+                    return;
+                }
+
                 throw new SseTopicLogUnavailableException($"'{displayName}' cannot start a run now: the application is stopping.", null, TimeSpan.FromSeconds(1));
             }
 
             var started = host.TimeProvider.GetUtcNow();
             SseTopicPosition marker;
+            KeptRun? winner = null;
             try
             {
                 marker = await work.OpenAsync(started, started + hub.Options.RunLifetime, context.RequestAborted).ConfigureAwait(false);
+                if (runId == proposed)
+                {
+                    // The same start sent to two servers at once: both wrote a marker, and the first one in the log
+                    // is the run. (Readers skip markers, so the other is never seen.)
+                    var opening = await FindAsync(hub.TopicLog, topic, context.RequestAborted).ConfigureAwait(false);
+                    if (opening is { Marker: { } firstMarker } && firstMarker.Position != marker.Position)
+                    {
+                        winner = opening;
+                    }
+                }
             }
             catch
             {
                 host.Remove(work);
                 throw;
+            }
+
+            if (winner is { } other)
+            {
+                host.Remove(work);
+                work.Stop(SseRunStop.Stopped);
+                await AttachFromStartAsync(context, displayName, runId, other).ConfigureAwait(false);
+                return;
             }
 
             work.Start(items, first, scope);
@@ -83,8 +143,8 @@ internal static class SseRunHandler
             {
                 if (items is not null)
                 {
-                    // Not started (the log refused its marker, the application is stopping): the work that began
-                    // stops, and its pending first step finishes before the enumerator goes.
+                    // Not started (the log refused its marker, the application is stopping, another start of the same
+                    // id won): the work that began stops, and its pending first step finishes before the enumerator goes.
                     work.Stop(SseRunStop.Stopped);
                     await DisposeQuietlyAsync(items, first).ConfigureAwait(false);
                 }
@@ -92,6 +152,24 @@ internal static class SseRunHandler
                 await scope.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>A start of a run that is still starting on this server: 503 with Retry-After, and nothing started.</summary>
+    private static Task RetrySoonAsync(HttpContext context, string displayName, string runId)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return SseProblemWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable", $"The run '{runId}' of '{displayName}' is starting: its start was sent twice; try again in a second.");
+    }
+
+    /// <summary>A start sent again for a run that started: the response is the run from its start, as an attach is.</summary>
+    private static Task AttachFromStartAsync(HttpContext context, string displayName, string runId, KeptRun run)
+    {
+        if (run.Marker is not { } marker)
+        {
+            return SseEndpoint.RejectResumeAsync(context, displayName, string.Empty, $"The first events of the run '{runId}' are no longer kept, so it cannot be given from its start.");
+        }
+
+        return SseTopicHandler.RunAsync(context, displayName, run.Topic, new SseRunAttachment(runId, marker.EventId, run.Deadline));
     }
 
 #pragma warning restore CA2012
@@ -163,38 +241,15 @@ internal static class SseRunHandler
             return null;
         }
 
-        var topic = SseRunEvents.Topic(displayName, runId!);
-        var log = endpoint.Hub(displayName).TopicLog;
         try
         {
-            var first = await log.ReadAsync(topic, 0, 1, context.RequestAborted).ConfigureAwait(false);
-            if (first.Events.Count == 0)
+            var kept = await FindAsync(endpoint.Hub(displayName).TopicLog, SseRunEvents.Topic(displayName, runId!), context.RequestAborted).ConfigureAwait(false);
+            if (kept is null)
             {
                 await SseProblemWriter.WriteAsync(context, StatusCodes.Status404NotFound, "Not Found", $"There is no run '{runId}' of '{displayName}': it never started, or it ended longer ago than the topic log keeps events.").ConfigureAwait(false);
-                return null;
             }
 
-            var opening = first.Events[0];
-            SseTopicPosition? marker = null;
-            DateTimeOffset? deadline = null;
-            if (SseRunEvents.TryReadDeadline(opening, out var due))
-            {
-                marker = new SseTopicPosition(first.Epoch, opening.Position);
-                deadline = due;
-            }
-
-            var ended = false;
-            if (first.Head > opening.Position)
-            {
-                var last = await log.ReadAsync(topic, first.Head - 1, 1, context.RequestAborted).ConfigureAwait(false);
-                ended = last.Events is [var newest, ..] && SseRunEvents.IsTerminal(newest.EventType);
-            }
-            else
-            {
-                ended = SseRunEvents.IsTerminal(opening.EventType);
-            }
-
-            return new KeptRun(topic, marker, deadline, ended);
+            return kept;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -205,6 +260,38 @@ internal static class SseRunHandler
         {
             return null;
         }
+    }
+
+    /// <summary>What the log keeps of the run whose topic this is, or <see langword="null"/> when it keeps nothing.</summary>
+    private static async ValueTask<KeptRun?> FindAsync(ISseTopicLog log, string topic, CancellationToken cancellationToken)
+    {
+        var first = await log.ReadAsync(topic, 0, 1, cancellationToken).ConfigureAwait(false);
+        if (first.Events.Count == 0)
+        {
+            return null;
+        }
+
+        var opening = first.Events[0];
+        SseTopicPosition? marker = null;
+        DateTimeOffset? deadline = null;
+        if (SseRunEvents.TryReadDeadline(opening, out var due))
+        {
+            marker = new SseTopicPosition(first.Epoch, opening.Position);
+            deadline = due;
+        }
+
+        bool ended;
+        if (first.Head > opening.Position)
+        {
+            var last = await log.ReadAsync(topic, first.Head - 1, 1, cancellationToken).ConfigureAwait(false);
+            ended = last.Events is [var newest, ..] && SseRunEvents.IsTerminal(newest.EventType);
+        }
+        else
+        {
+            ended = SseRunEvents.IsTerminal(opening.EventType);
+        }
+
+        return new KeptRun(topic, marker, deadline, ended);
     }
 
     private static async Task DisposeQuietlyAsync<T>(IAsyncEnumerator<T> items, ValueTask<bool> first)

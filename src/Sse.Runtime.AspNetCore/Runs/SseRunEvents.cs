@@ -1,6 +1,5 @@
 using System;
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Sse.Runtime.AspNetCore.TopicLogs;
 
@@ -14,15 +13,10 @@ namespace Sse.Runtime.AspNetCore;
 internal static class SseRunEvents
 {
     /// <summary>The length of a run id: 16 random bytes in base64url, 128 bits that cannot be guessed.</summary>
-    public const int IdLength = 22;
+    public const int IdLength = SseProtocol.RunIdLength;
 
     /// <summary>A new run id: 16 random bytes, base64url without padding (<c>[A-Za-z0-9_-]</c>, safe in a URL path).</summary>
-    public static string NewId()
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        RandomNumberGenerator.Fill(bytes);
-        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-    }
+    public static string NewId() => SseProtocol.NewRunId();
 
     /// <summary>Whether <paramref name="id"/> has the form of a run id (anything else is answered 404 without a read).</summary>
     public static bool IsValidId(string? id)

@@ -51,6 +51,9 @@ internal sealed class SseRunHost : IAsyncDisposable
 
     public void Remove(ISseRunWork run) => _runs.TryRemove(new(run.Id, run));
 
+    /// <summary>Whether a run of this id is at work on this server.</summary>
+    public bool IsRunning(string runId) => _runs.ContainsKey(runId);
+
     /// <summary>Cancels a run at work here; <see langword="false"/> when it is not (another server runs it, or it ended).</summary>
     public bool TryCancel(string runId)
     {

@@ -191,6 +191,12 @@ public sealed class SseRequest
             message.Headers.TryAddWithoutValidation(SseProtocol.LastEventIdHeader, lastEventId);
         }
 
+        if (Run is { Id: null } run && Method != HttpMethod.Get)
+        {
+            // A run's start: the id it proposes, so that this start sent again (its answer lost) attaches to the run.
+            message.Headers.TryAddWithoutValidation(SseProtocol.RunIdHeader, run.ProposedId);
+        }
+
         if (_headers is not null)
         {
             foreach (var header in _headers)

@@ -21,6 +21,7 @@ internal sealed class SseRunState
         StreamName = streamName;
         RunsPath = runsPath;
         _firstLastEventId = lastEventId;
+        ProposedId = id ?? SseProtocol.NewRunId();
         if (id is not null)
         {
             _id = id;
@@ -36,6 +37,9 @@ internal sealed class SseRunState
     public string RunsPath { get; }
 
     public string? Id => Volatile.Read(ref _id);
+
+    /// <summary>The id the start proposes (<c>Sse-Run-Id</c> on its request), the same on every retry of it.</summary>
+    public string ProposedId { get; }
 
     public Task<string> Started => _started.Task;
 

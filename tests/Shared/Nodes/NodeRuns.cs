@@ -59,6 +59,44 @@ internal static class NodeRuns
     }
 
     /// <summary>
+    /// The same start (one proposed id, as a client's retry sends it) reaches both servers at once: both begin, both
+    /// write a marker, and the first marker in the log is the run. So both responses are that one run, each note once,
+    /// all from one server; two works writing into the run would show as repeated numbers.
+    /// </summary>
+    public static async Task SameStartOnBothServersAtOnce_IsOneRunAsync(StartNode start, Action<string> log)
+    {
+        await using var a = await start("a");
+        await using var b = await start("b");
+        using var timeout = new CancellationTokenSource(NodeNotes.Timeout);
+        var id = RunIds.New();
+        using var httpA = RunIds.ClientProposing(id, a.Address);
+        using var httpB = RunIds.ClientProposing(id, b.Address);
+        var runA = new NodeFeedClient(httpA).StartCount(30, 20);
+        var runB = new NodeFeedClient(httpB).StartCount(30, 20);
+        var readA = TakeAllAsync(runA, timeout.Token);
+        var readB = TakeAllAsync(runB, timeout.Token);
+        var (onA, onB) = (await readA, await readB);
+
+        Assert.Equal(id, runA.Id);
+        Assert.Equal(id, runB.Id);
+        Assert.Equal(Enumerable.Range(0, 30).Select(static i => (long)i), onA.Select(static n => n.Seq));
+        Assert.Equal(Enumerable.Range(0, 30).Select(static i => (long)i), onB.Select(static n => n.Seq));
+        var worker = Assert.Single(onA.Concat(onB).Select(static n => n.From).Distinct());
+        log($"run {id}: both starts got the 30 notes of the run on {worker}");
+    }
+
+    private static async Task<List<Note>> TakeAllAsync(IAsyncEnumerable<Note> run, CancellationToken cancellationToken)
+    {
+        var notes = new List<Note>();
+        await foreach (var note in run.WithCancellation(cancellationToken))
+        {
+            notes.Add(note);
+        }
+
+        return notes;
+    }
+
+    /// <summary>
     /// The server doing a run is killed: a client attached through the other server is told at the run's deadline
     /// (the error event), not left waiting; so is one that attaches later.
     /// </summary>
