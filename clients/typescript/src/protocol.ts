@@ -20,8 +20,15 @@ export const ReservedEvents = {
   run: "sse-run",
 } as const;
 
-/** The response header of a run's start: the run's id, issued by the server. */
+/** The header of a run's id: on the start's response, the run's id; on the start request, the id the client proposes (the same on every retry). */
 export const RunIdHeader = "Sse-Run-Id";
+
+/** A new run id, as servers issue them: 16 random bytes in base64url without padding (22 characters). */
+export function newRunId(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
 
 /** The request header a reconnecting client sends with the last event id it received. */
 export const LastEventIdHeader = "Last-Event-ID";

@@ -22,6 +22,11 @@ export interface SseRunStart {
   readonly runsPath: string;
   /** Called once with the run's id, as soon as the start is answered (before its first item). */
   readonly started: (runId: string) => void;
+  /**
+   * The id the start proposes (`Sse-Run-Id` on its request), the same on every retry of it: a start whose answer was
+   * lost and is sent again attaches to the run it started instead of starting a second.
+   */
+  readonly proposedId?: string | undefined;
 }
 
 /** Percent-encodes one route value; `.` and `..` cannot travel in a path (URLs normalize them away). */

@@ -1,6 +1,7 @@
 import { sendCommand } from "./command.js";
 import type { SseClientOptions } from "./options.js";
 import type { SseRequest } from "./request.js";
+import { newRunId } from "./protocol.js";
 import { readItems, type EventReader, type SseItem } from "./stream.js";
 
 /**
@@ -20,6 +21,8 @@ export class SseRun<T> implements AsyncIterable<T> {
   readonly #options: SseClientOptions;
   readonly #signal: AbortSignal | undefined;
   #id: string | undefined;
+  /** The id the start proposes, the same on every retry of it (and on iterating again before it was answered). */
+  readonly #proposedId = newRunId();
   #resolveStarted!: (id: string) => void;
   #rejectStarted!: (error: unknown) => void;
 
@@ -69,7 +72,7 @@ export class SseRun<T> implements AsyncIterable<T> {
 
   async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
     const request: SseRequest = this.#id === undefined
-      ? { ...this.#start!, run: { runsPath: this.#runsPath, started: (id) => this.#onStarted(id) } }
+      ? { ...this.#start!, run: { runsPath: this.#runsPath, started: (id) => this.#onStarted(id), proposedId: this.#proposedId } }
       : { name: this.#name, method: "GET", path: this.#runsPath + encodeURIComponent(this.#id), resumable: true, lastEventId: this.#lastEventId };
     try {
       for await (const item of readItems(this.#baseUrl, request, this.#read, this.#options, this.#signal)) {

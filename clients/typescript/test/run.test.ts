@@ -48,6 +48,35 @@ test("a run's start is sent once; after a drop the client attaches by the run's 
   }
 });
 
+test("a start whose answer is lost is sent again with the id it proposed, so the server attaches it to the run it started", async () => {
+  const server = await serve((request, response, attempt) => {
+    if (attempt === 0) {
+      request.socket.destroy(); // the start reached the server; its answer never arrives
+      return;
+    }
+
+    const proposed = request.headers["sse-run-id"] as string;
+    response.writeHead(200, { "content-type": "text/event-stream", "sse-run-id": proposed });
+    response.end("id: e-1\n\n" + token(0) + "id: e-3\nevent: sse-end\ndata: {\"reason\":\"completed\"}\n\n");
+  });
+  try {
+    const completion = run(server.url);
+    const seen: number[] = [];
+    for await (const index of completion) {
+      seen.push(index);
+    }
+
+    assert.deepEqual(seen, [0]);
+    assert.deepEqual(server.requests.map((r) => `${r.method} ${r.url}`), ["POST /api/complete", "POST /api/complete"]);
+    const [first, second] = server.requests.map((r) => r.headers["sse-run-id"]);
+    assert.match(first as string, /^[A-Za-z0-9_-]{22}$/);
+    assert.equal(second, first);
+    assert.equal(completion.id, first);
+  } finally {
+    await server.close();
+  }
+});
+
 test("attaching by id starts from the run's start, or after the id given; a start without Sse-Run-Id is a protocol error", async () => {
   const server = await serve((request, response) => {
     if (request.method === "POST") {

@@ -1,4 +1,5 @@
 import { sendCommand } from "./command.js";
+import { newRunId } from "./protocol.js";
 import { readItems } from "./stream.js";
 /**
  * A run (a contract method with `[SseRun]`): work the server does under an id it issues, whose events it keeps in its
@@ -17,6 +18,8 @@ export class SseRun {
     #options;
     #signal;
     #id;
+    /** The id the start proposes, the same on every retry of it (and on iterating again before it was answered). */
+    #proposedId = newRunId();
     #resolveStarted;
     #rejectStarted;
     /** Resolves with the run's id as soon as the server answered the start (before its first item); rejects if the start failed. */
@@ -50,7 +53,7 @@ export class SseRun {
     }
     async *[Symbol.asyncIterator]() {
         const request = this.#id === undefined
-            ? { ...this.#start, run: { runsPath: this.#runsPath, started: (id) => this.#onStarted(id) } }
+            ? { ...this.#start, run: { runsPath: this.#runsPath, started: (id) => this.#onStarted(id), proposedId: this.#proposedId } }
             : { name: this.#name, method: "GET", path: this.#runsPath + encodeURIComponent(this.#id), resumable: true, lastEventId: this.#lastEventId };
         try {
             for await (const item of readItems(this.#baseUrl, request, this.#read, this.#options, this.#signal)) {

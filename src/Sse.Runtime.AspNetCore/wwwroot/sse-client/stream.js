@@ -58,6 +58,9 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
             if (lastEventId !== undefined) {
                 headers[LastEventIdHeader] = headerText(LastEventIdHeader, lastEventId); // as browsers send it: UTF-8
             }
+            if (active.run?.proposedId !== undefined) {
+                headers[RunIdHeader] = active.run.proposedId; // a run's start: the same id on every retry of it
+            }
             sentLastEventId = lastEventId;
             touch();
             const response = await options.fetch(url, {
