@@ -54,7 +54,7 @@ internal static class SseRunHandler
 
             if (kept is { } existing)
             {
-                await AttachFromStartAsync(context, displayName, runId, existing).ConfigureAwait(false);
+                await AttachToAsync(context, displayName, runId, existing, lastEventId: null).ConfigureAwait(false);
                 return;
             }
 
@@ -125,7 +125,7 @@ internal static class SseRunHandler
             {
                 host.Remove(work);
                 work.Stop(SseRunStop.Stopped);
-                await AttachFromStartAsync(context, displayName, runId, other).ConfigureAwait(false);
+                await AttachToAsync(context, displayName, runId, other, lastEventId: null).ConfigureAwait(false);
                 return;
             }
 
@@ -161,9 +161,17 @@ internal static class SseRunHandler
         return SseProblemWriter.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable", $"The run '{runId}' of '{displayName}' is starting: its start was sent twice; try again in a second.");
     }
 
-    /// <summary>A start sent again for a run that started: the response is the run from its start, as an attach is.</summary>
-    private static Task AttachFromStartAsync(HttpContext context, string displayName, string runId, KeptRun run)
+    /// <summary>
+    /// The response is the run: from its start (an attach without Last-Event-ID, or a start sent again for a run that
+    /// started), or after <paramref name="lastEventId"/>.
+    /// </summary>
+    private static Task AttachToAsync(HttpContext context, string displayName, string runId, KeptRun run, string? lastEventId)
     {
+        if (!string.IsNullOrEmpty(lastEventId))
+        {
+            return SseTopicHandler.RunAsync(context, displayName, run.Topic, new SseRunAttachment(runId, lastEventId, run.Deadline));
+        }
+
         if (run.Marker is not { } marker)
         {
             return SseEndpoint.RejectResumeAsync(context, displayName, string.Empty, $"The first events of the run '{runId}' are no longer kept, so it cannot be given from its start.");
@@ -184,15 +192,7 @@ internal static class SseRunHandler
             return;
         }
 
-        var lastEventId = SseParameterBinder.GetLastEventId(context);
-        if (run.Marker is null && string.IsNullOrEmpty(lastEventId))
-        {
-            await SseEndpoint.RejectResumeAsync(context, displayName, string.Empty, $"The first events of the run '{runId}' are no longer kept, so it cannot be given from its start.").ConfigureAwait(false);
-            return;
-        }
-
-        var resumeAfter = string.IsNullOrEmpty(lastEventId) ? run.Marker!.Value.EventId : lastEventId;
-        await SseTopicHandler.RunAsync(context, displayName, run.Topic, new SseRunAttachment(runId!, resumeAfter, run.Deadline)).ConfigureAwait(false);
+        await AttachToAsync(context, displayName, runId!, run, SseParameterBinder.GetLastEventId(context)).ConfigureAwait(false);
     }
 
     public static async Task CancelAsync(HttpContext context, string displayName)
