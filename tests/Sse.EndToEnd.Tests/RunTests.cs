@@ -355,6 +355,39 @@ public sealed class RunTests
         Assert.Equal(1, probe.CancelledByToken);
     }
 
+    /// <summary>
+    /// The same start twice at once at one server, both before it has a marker: one goes on; the other is answered 503
+    /// "is starting" (not "the application is stopping"), its work stopped, and its client, retrying, attaches to the
+    /// run the first one started.
+    /// </summary>
+    [Fact]
+    public async Task SameStartTwiceAtOnceAtOneServer_TheSecondIsToldItIsStarting_ThenAttaches()
+    {
+        var probe = new RunProbe();
+        var log = new BothLookFirstLog(new InMemorySseTopicLog(Microsoft.Extensions.Options.Options.Create(new SseHubOptions())));
+        await using var host = await SseTestHost.StartAsync(
+            builder => builder.Services.AddSingleton(probe).AddScoped<IRunFeed, RunFeed>().AddSingleton<Sse.Runtime.AspNetCore.TopicLogs.ISseTopicLog>(log).AddSseHub(),
+            static app => app.MapRunFeed());
+        var id = RunIds.New();
+        using var http = RunIds.ClientProposing(id, host.Address);
+        var refusals = new System.Collections.Concurrent.ConcurrentBag<string?>();
+        var options = new SseClientOptions { OnDisconnected = context => refusals.Add((context.Exception as SseHttpException)?.ProblemDetail) };
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var first = new RunFeedClient(http, options).StartCount(new CountRequest(20, 20));
+        var second = new RunFeedClient(http, options).StartCount(new CountRequest(20, 20));
+        var readFirst = ReadAllAsync(first, cts.Token);
+        var readSecond = ReadAllAsync(second, cts.Token);
+        Assert.Equal(Enumerable.Range(0, 20), await readFirst);
+        Assert.Equal(Enumerable.Range(0, 20), await readSecond);
+        Assert.Equal(id, first.Id);
+        Assert.Equal(id, second.Id);
+        var refusal = Assert.Single(refusals);
+        Assert.Contains("is starting", refusal, StringComparison.Ordinal);
+        Assert.Equal(1, probe.Finished);
+        Assert.Equal(probe.Starts - 1, probe.CancelledByToken);
+    }
+
     /// <summary>Holds the first two looks for a run (a read of its first event) until both are made, then answers both as of then.</summary>
     private sealed class BothLookFirstLog(Sse.Runtime.AspNetCore.TopicLogs.ISseTopicLog inner) : Sse.Runtime.AspNetCore.TopicLogs.ISseTopicLog
     {

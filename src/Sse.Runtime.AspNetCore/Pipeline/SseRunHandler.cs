@@ -44,7 +44,7 @@ internal static class SseRunHandler
             KeptRun? kept;
             try
             {
-                kept = await FindAsync(hub.TopicLog, topic, context.RequestAborted).ConfigureAwait(false);
+                kept = await FindAsync(hub.TopicLog, topic, readEnd: false, context.RequestAborted).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -108,7 +108,7 @@ internal static class SseRunHandler
                 {
                     // The same start sent to two servers at once: both wrote a marker, and the first one in the log
                     // is the run. (Readers skip markers, so the other is never seen.)
-                    var opening = await FindAsync(hub.TopicLog, topic, context.RequestAborted).ConfigureAwait(false);
+                    var opening = await FindAsync(hub.TopicLog, topic, readEnd: false, context.RequestAborted).ConfigureAwait(false);
                     if (opening is { Marker: { } firstMarker } && firstMarker.Position != marker.Position)
                     {
                         winner = opening;
@@ -186,7 +186,7 @@ internal static class SseRunHandler
     {
         var endpoint = SseEndpointContext.For(context);
         var runId = context.Request.RouteValues["runId"] as string;
-        var opened = await OpenAsync(context, endpoint, displayName, runId).ConfigureAwait(false);
+        var opened = await OpenAsync(context, endpoint, displayName, runId, readEnd: false).ConfigureAwait(false);
         if (opened is not { } run)
         {
             return;
@@ -199,7 +199,7 @@ internal static class SseRunHandler
     {
         var endpoint = SseEndpointContext.For(context);
         var runId = context.Request.RouteValues["runId"] as string;
-        var opened = await OpenAsync(context, endpoint, displayName, runId).ConfigureAwait(false);
+        var opened = await OpenAsync(context, endpoint, displayName, runId, readEnd: true).ConfigureAwait(false);
         if (opened is not { } run)
         {
             return;
@@ -209,7 +209,7 @@ internal static class SseRunHandler
         var log = endpoint.Hub(displayName).TopicLog;
         try
         {
-            if (!run.Ended)
+            if (run.Ended != true)
             {
                 // The end for everyone attached, at once, wherever the work runs (or if its server is gone); the work
                 // itself stops here, or on its server when the log tells it.
@@ -229,11 +229,11 @@ internal static class SseRunHandler
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
-    /// <summary>What the log keeps of a run: its topic, its marker (when still kept), its deadline, whether it ended.</summary>
-    private readonly record struct KeptRun(string Topic, SseTopicPosition? Marker, DateTimeOffset? Deadline, bool Ended);
+    /// <summary>What the log keeps of a run: its topic, its marker (when still kept), its deadline, whether it ended (null when not asked: that is a read more).</summary>
+    private readonly record struct KeptRun(string Topic, SseTopicPosition? Marker, DateTimeOffset? Deadline, bool? Ended);
 
     /// <summary>Finds a run in the log; answers 404 (no such run, or forgotten) or 503 (the log is away) and returns null otherwise.</summary>
-    private static async ValueTask<KeptRun?> OpenAsync(HttpContext context, SseEndpointContext endpoint, string displayName, string? runId)
+    private static async ValueTask<KeptRun?> OpenAsync(HttpContext context, SseEndpointContext endpoint, string displayName, string? runId, bool readEnd)
     {
         if (!SseRunEvents.IsValidId(runId))
         {
@@ -243,7 +243,7 @@ internal static class SseRunHandler
 
         try
         {
-            var kept = await FindAsync(endpoint.Hub(displayName).TopicLog, SseRunEvents.Topic(displayName, runId!), context.RequestAborted).ConfigureAwait(false);
+            var kept = await FindAsync(endpoint.Hub(displayName).TopicLog, SseRunEvents.Topic(displayName, runId!), readEnd, context.RequestAborted).ConfigureAwait(false);
             if (kept is null)
             {
                 await SseProblemWriter.WriteAsync(context, StatusCodes.Status404NotFound, "Not Found", $"There is no run '{runId}' of '{displayName}': it never started, or it ended longer ago than the topic log keeps events.").ConfigureAwait(false);
@@ -262,8 +262,11 @@ internal static class SseRunHandler
         }
     }
 
-    /// <summary>What the log keeps of the run whose topic this is, or <see langword="null"/> when it keeps nothing.</summary>
-    private static async ValueTask<KeptRun?> FindAsync(ISseTopicLog log, string topic, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the log keeps of the run whose topic this is, or <see langword="null"/> when it keeps nothing: one read of
+    /// its first event, and with <paramref name="readEnd"/> one of its last (whether it ended; only a cancel needs it).
+    /// </summary>
+    private static async ValueTask<KeptRun?> FindAsync(ISseTopicLog log, string topic, bool readEnd, CancellationToken cancellationToken)
     {
         var first = await log.ReadAsync(topic, 0, 1, cancellationToken).ConfigureAwait(false);
         if (first.Events.Count == 0)
@@ -280,8 +283,12 @@ internal static class SseRunHandler
             deadline = due;
         }
 
-        bool ended;
-        if (first.Head > opening.Position)
+        bool? ended;
+        if (!readEnd)
+        {
+            ended = null;
+        }
+        else if (first.Head > opening.Position)
         {
             var last = await log.ReadAsync(topic, first.Head - 1, 1, cancellationToken).ConfigureAwait(false);
             ended = last.Events is [var newest, ..] && SseRunEvents.IsTerminal(newest.EventType);
