@@ -86,6 +86,25 @@ internal static class LoopbackServer
 
             await pipe.FlushAsync(context.RequestAborted);
         });
+        // The same bytes as /raw-stream, rendered once (a block of 16,384 quotes, repeated as often as the count
+        // takes) and replayed in 64 KiB writes: a server that costs next to nothing, so that a client is measured at
+        // its own rate rather than at the share of two cores it gets.
+        var block = Render(ReplayBlock);
+        app.MapGet("/replay/items", async (int count, HttpContext context) =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            var pipe = context.Response.BodyWriter;
+            for (var sent = 0; sent < count; sent += ReplayBlock)
+            {
+                var bytes = sent + ReplayBlock <= count ? block.Whole : block.Whole.AsMemory(0, block.Ends[count - sent - 1]);
+                for (var offset = 0; offset < bytes.Length; offset += 64 * 1024)
+                {
+                    await pipe.WriteAsync(bytes.Slice(offset, Math.Min(64 * 1024, bytes.Length - offset)), context.RequestAborted);
+                }
+            }
+
+            await pipe.WriteAsync("event: sse-end\ndata: \n\n"u8.ToArray(), context.RequestAborted);
+        });
         app.MapGet("/baseline", (CancellationToken cancellationToken) =>
         {
             var channel = Channel.CreateBounded<Tick>(new BoundedChannelOptions(1000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
@@ -213,6 +232,31 @@ internal static class LoopbackServer
         });
 
         await app.RunAsync();
+    }
+
+    private const int ReplayBlock = 16_384;
+
+    /// <summary>The frames the generated endpoint writes for <paramref name="count"/> quotes (id and data lines), and where each ends.</summary>
+    private static (byte[] Whole, int[] Ends) Render(int count)
+    {
+        var output = new ArrayBufferWriter<byte>(count * 64);
+        var ends = new int[count];
+        using var json = new System.Text.Json.Utf8JsonWriter(output);
+        foreach (var quote in StreamBench.Quotes(count))
+        {
+            var span = output.GetSpan(32);
+            "id: "u8.CopyTo(span);
+            System.Buffers.Text.Utf8Formatter.TryFormat(quote.Seq, span[4..], out var digits);
+            "\ndata: "u8.CopyTo(span[(4 + digits)..]);
+            output.Advance(4 + digits + 7);
+            System.Text.Json.JsonSerializer.Serialize(json, quote, LoopbackJson.Default.Quote);
+            json.Flush();
+            json.Reset(output);
+            output.Write("\n\n"u8);
+            ends[quote.Seq] = output.WrittenCount;
+        }
+
+        return (output.WrittenSpan.ToArray(), ends);
     }
 
     private static async System.Collections.Generic.IAsyncEnumerable<System.Net.ServerSentEvents.SseItem<Quote>> TypedItems(int count, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

@@ -21,6 +21,7 @@ internal static class StreamRun
 {
     private const string Ours = "**Sse.Contracts**";
     private const string Generated = "**generated client**";
+    private const string Alone = "**replayed: generated client**";
 
     public static async Task RunAsync(int events, int repetitions)
     {
@@ -30,6 +31,7 @@ internal static class StreamRun
         using var http2 = new HttpClient(new SocketsHttpHandler()) { BaseAddress = server.Http2Address, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         using var grpc = global::Grpc.Net.Client.GrpcChannel.ForAddress(server.Http2Address, new global::Grpc.Net.Client.GrpcChannelOptions { HttpHandler = new SocketsHttpHandler(), MaxReceiveMessageSize = null });
         await using var signalR = await PeerClients.ConnectSignalRAsync(server.Address);
+        using var replay = new HttpClient(new ReplayHandler()) { BaseAddress = server.Address, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
 
         // Each server's stream, drained as raw bytes by this process so that the server is what is measured.
         (string Name, Func<int, Task<long>> Drain)[] servers =
@@ -48,6 +50,8 @@ internal static class StreamRun
             ("Grpc.Net.Client (protobuf)", n => PeerClients.ReadGrpcAsync(grpc, n)),
             ("SignalR HubConnection.StreamAsync (JSON)", n => PeerClients.ReadSignalRAsync(signalR, n)),
             (Generated, n => ReadGeneratedAsync(http, n)),
+            ("replayed: transport alone", async n => await DrainAsync(http, "/replay/items", n) > 0 ? n : 0),
+            (Alone, n => ReadGeneratedAsync(replay, n)),
         ];
 
         foreach (var (_, drain) in servers)
@@ -86,7 +90,7 @@ internal static class StreamRun
             clientRuns[Ceiling].Add(await MeasureClientAsync(() => Task.FromResult(DeserializeAll(payloads)), events));
 
             Console.WriteLine();
-            Console.WriteLine($"repetition {rep}, events/s: ours / {string.Join(", ours / ", servers.Where(static s => s.Name != Ours).Select(s => $"{s.Name.Split(' ')[0]} = {Ratio(serverRuns, Ours, s.Name, rep - 1):F2}×"))}; generated client / {string.Join(", generated client / ", clients.Where(static c => c.Name != Generated).Select(c => $"{c.Name.Split(' ')[0]} = {Ratio(clientRuns, Generated, c.Name, rep - 1):F2}×"))}, generated client / the System.Text.Json ceiling = {Ratio(clientRuns, Generated, Ceiling, rep - 1):F2}×");
+            Console.WriteLine($"repetition {rep}, events/s: ours / {string.Join(", ours / ", servers.Where(static s => s.Name != Ours).Select(s => $"{s.Name.Split(' ')[0]} = {Ratio(serverRuns, Ours, s.Name, rep - 1):F2}×"))}; generated client / {string.Join(", generated client / ", clients.Where(static c => c.Name != Generated).Select(c => $"{c.Name.Split(' ')[0]} = {Ratio(clientRuns, Generated, c.Name, rep - 1):F2}×"))}, generated client / the System.Text.Json ceiling = {Ratio(clientRuns, Generated, Ceiling, rep - 1):F2}× (against our endpoint), {Ratio(clientRuns, Alone, Ceiling, rep - 1):F2}× (the same bytes replayed)");
         }
 
         Console.WriteLine();
@@ -110,7 +114,7 @@ internal static class StreamRun
     public static async Task ProfileClientAsync(int events)
     {
         await using var server = await ServerProcess.StartAsync();
-        using var http = new HttpClient(new SocketsHttpHandler()) { BaseAddress = server.Address, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(Environment.GetEnvironmentVariable("LOOPBACK_REPLAY") == "1" ? new ReplayHandler() : new SocketsHttpHandler()) { BaseAddress = server.Address, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         await ReadGeneratedAsync(http, 200_000);
         Console.WriteLine($"warmed up; reading {events:N0} events in 3 s (process {Environment.ProcessId})");
         await Task.Delay(3000);

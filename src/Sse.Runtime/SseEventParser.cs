@@ -519,9 +519,11 @@ internal sealed class SseEventParser<T> : IDisposable
 
         try
         {
-            // The watchdog's token carries the caller's cancellation and the idle timeout: no registration per read.
+            // The watchdog's token carries the caller's cancellation and the idle timeout: no registration per read. It
+            // counts only while this read waits, not while the consumer works through what the last one brought.
+            _watchdog.Resume();
             var read = await _stream.ReadAsync(buffer, _watchdog.Token).ConfigureAwait(false);
-            _watchdog.Touch();
+            _watchdog.Pause();
             return read;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && _watchdog.TimedOut)

@@ -6,7 +6,9 @@ namespace Sse.Runtime;
 /// <summary>
 /// Ends a connection that receives nothing for the idle timeout. One timer per connection checks, every quarter of the
 /// timeout, when bytes last arrived; a read only records a timestamp. So waiting for bytes costs no timer reset or
-/// cancellation registration per read, and the loss is noticed at most a quarter of the timeout late.
+/// cancellation registration per read, and the loss is noticed at most a quarter of the timeout late. Only waiting
+/// counts: while the consumer works through what it has read (<see cref="Pause"/> to <see cref="Resume"/>), a quiet
+/// server is not idle, so a slow consumer is never taken for a lost connection.
 /// </summary>
 internal sealed class SseIdleWatchdog : IDisposable
 {
@@ -16,6 +18,7 @@ internal sealed class SseIdleWatchdog : IDisposable
     private readonly ITimer? _timer;
     private long _lastActivity;
     private volatile bool _timedOut;
+    private volatile bool _paused;
 
     /// <param name="timeProvider">The clock.</param>
     /// <param name="idleTimeout">The timeout, or <see cref="Timeout.InfiniteTimeSpan"/> for none.</param>
@@ -44,6 +47,16 @@ internal sealed class SseIdleWatchdog : IDisposable
     /// <summary>Records that bytes arrived.</summary>
     public void Touch() => Volatile.Write(ref _lastActivity, _timeProvider.GetTimestamp());
 
+    /// <summary>Stops counting: nothing is being waited for until <see cref="Resume"/>.</summary>
+    public void Pause() => _paused = true;
+
+    /// <summary>Counts again from now: a read starts waiting.</summary>
+    public void Resume()
+    {
+        Touch();
+        _paused = false;
+    }
+
     public void Dispose()
     {
         _timer?.Dispose();
@@ -52,7 +65,7 @@ internal sealed class SseIdleWatchdog : IDisposable
 
     private void Check()
     {
-        if (_timeProvider.GetElapsedTime(Volatile.Read(ref _lastActivity)) < _idleTimeout || _cts.IsCancellationRequested)
+        if (_paused || _timeProvider.GetElapsedTime(Volatile.Read(ref _lastActivity)) < _idleTimeout || _cts.IsCancellationRequested)
         {
             return;
         }

@@ -123,6 +123,24 @@ public class ReadingLimitsTests
     }
 
     [Fact]
+    public async Task ASlowConsumer_IsNotASilentServer()
+    {
+        // The consumer spends four idle timeouts on each event while the next bytes are already there: only the time a
+        // read waits for bytes counts, so the stream goes on (before, the next read failed at once as idle).
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var options = new SseClientOptions { IdleTimeout = TimeSpan.FromMilliseconds(300), TimeProvider = time };
+        var stream = new ReadyChunksStream("data: a\n\ndata: b\n\n"u8.ToArray(), "data: c\n\n"u8.ToArray());
+        var seen = new System.Collections.Generic.List<string>();
+        await foreach (var item in SseStreamReader.ReadEventsAsync(stream, RawFormat.Instance, options, CancellationToken.None))
+        {
+            seen.Add(item.Data);
+            time.Advance(TimeSpan.FromMilliseconds(1200));
+        }
+
+        Assert.Equal(["a", "b", "c"], seen);
+    }
+
+    [Fact]
     public async Task CallerCancellation_IsNotAnIdleTimeout()
     {
         var options = new SseClientOptions { IdleTimeout = TimeSpan.FromSeconds(30) };

@@ -118,6 +118,47 @@ internal sealed class TrickleStream(byte[] chunk, TimeSpan interval, int chunks,
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
+/// <summary>Hands out its chunks one per read, each already there (the read completes at once), honouring cancellation.</summary>
+internal sealed class ReadyChunksStream(params byte[][] chunks) : Stream
+{
+    private int _next;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_next == chunks.Length)
+        {
+            return new ValueTask<int>(0);
+        }
+
+        var chunk = chunks[_next++];
+        chunk.CopyTo(buffer);
+        return new ValueTask<int>(chunk.Length);
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Async only.");
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
 internal static class Reading
 {
     public static async Task<List<SseItem<string>>> ReadAllAsync(Stream stream, SseClientOptions? options = null)
