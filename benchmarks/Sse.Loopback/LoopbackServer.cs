@@ -69,15 +69,7 @@ internal static class LoopbackServer
             using var json = new System.Text.Json.Utf8JsonWriter(pipe);
             foreach (var quote in StreamBench.Quotes(count))
             {
-                var span = pipe.GetSpan(32);
-                "id: "u8.CopyTo(span);
-                System.Buffers.Text.Utf8Formatter.TryFormat(quote.Seq, span[4..], out var digits);
-                "\ndata: "u8.CopyTo(span[(4 + digits)..]);
-                pipe.Advance(4 + digits + 7);
-                System.Text.Json.JsonSerializer.Serialize(json, quote, LoopbackJson.Default.Quote);
-                json.Flush();
-                json.Reset(pipe);
-                pipe.Write("\n\n"u8);
+                WriteFrame(pipe, json, quote);
                 if (pipe.UnflushedBytes > 16 * 1024)
                 {
                     await pipe.FlushAsync(context.RequestAborted);
@@ -236,6 +228,20 @@ internal static class LoopbackServer
 
     private const int ReplayBlock = 16_384;
 
+    /// <summary>One quote's frame as the generated endpoint writes it: its id line, its data line, a blank line.</summary>
+    private static void WriteFrame(IBufferWriter<byte> output, System.Text.Json.Utf8JsonWriter json, Quote quote)
+    {
+        var span = output.GetSpan(32);
+        "id: "u8.CopyTo(span);
+        System.Buffers.Text.Utf8Formatter.TryFormat(quote.Seq, span[4..], out var digits);
+        "\ndata: "u8.CopyTo(span[(4 + digits)..]);
+        output.Advance(4 + digits + 7);
+        System.Text.Json.JsonSerializer.Serialize(json, quote, LoopbackJson.Default.Quote);
+        json.Flush();
+        json.Reset(output);
+        output.Write("\n\n"u8);
+    }
+
     /// <summary>The frames the generated endpoint writes for <paramref name="count"/> quotes (id and data lines), and where each ends.</summary>
     private static (byte[] Whole, int[] Ends) Render(int count)
     {
@@ -244,15 +250,7 @@ internal static class LoopbackServer
         using var json = new System.Text.Json.Utf8JsonWriter(output);
         foreach (var quote in StreamBench.Quotes(count))
         {
-            var span = output.GetSpan(32);
-            "id: "u8.CopyTo(span);
-            System.Buffers.Text.Utf8Formatter.TryFormat(quote.Seq, span[4..], out var digits);
-            "\ndata: "u8.CopyTo(span[(4 + digits)..]);
-            output.Advance(4 + digits + 7);
-            System.Text.Json.JsonSerializer.Serialize(json, quote, LoopbackJson.Default.Quote);
-            json.Flush();
-            json.Reset(output);
-            output.Write("\n\n"u8);
+            WriteFrame(output, json, quote);
             ends[quote.Seq] = output.WrittenCount;
         }
 
