@@ -25,6 +25,9 @@ namespace Sse.Runtime;
 internal sealed class SseEventParser<T> : IDisposable
 {
     private const int InitialBufferSize = 4096;
+
+    /// <summary>The read buffer of a stream that outruns its reader: 64 KiB reads.</summary>
+    private const int BulkBufferSize = 64 * 1024;
     private const int MaxExcerptChars = 256;
 
     /// <summary>The longest reconnection time a <c>retry</c> field can set: 2^31−1 ms (about 24.8 days); longer values are clamped to it.</summary>
@@ -45,6 +48,12 @@ internal sealed class SseEventParser<T> : IDisposable
     /// <summary>How many bytes after <see cref="_start"/> are known to hold no line end, so a long line arriving in small reads is scanned once, not once per read.</summary>
     private int _scanned;
     private bool _eof;
+
+    /// <summary>Whether the last read found its bytes waiting and filled all the room it had.</summary>
+    private bool _outrun;
+
+    /// <summary>Whether the last read had to wait for its bytes.</summary>
+    private bool _waited;
     private bool _bomChecked;
     private bool _skipLeadingLf;
 
@@ -493,21 +502,37 @@ internal sealed class SseEventParser<T> : IDisposable
             _start = 0;
         }
 
-        if (_end == _buffer.Length)
+        if (_end == _buffer.Length || (_outrun && _buffer.Length < BulkBufferSize))
         {
-            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-            _buffer.AsSpan(0, _end).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
+            Resize(_buffer.Length * 2);
+        }
+        else if (_waited && _buffer.Length > InitialBufferSize && _end <= InitialBufferSize / 2)
+        {
+            Resize(InitialBufferSize); // quiet again: the large buffer goes back to the pool
         }
 
-        var read = await ReadWithIdleTimeoutAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        var room = _buffer.Length - _end;
+        var pending = ReadWithIdleTimeoutAsync(_buffer.AsMemory(_end), cancellationToken);
+        _waited = !pending.IsCompleted;
+        var read = await pending.ConfigureAwait(false);
         if (read == 0)
         {
             _eof = true;
         }
 
         _end += read;
+
+        // The bytes were already there and filled all the room: the stream outruns its reader, so the next reads are
+        // larger (fewer system calls and completions per event). A read that had to wait gives the large buffer back.
+        _outrun = !_waited && read == room;
+    }
+
+    private void Resize(int size)
+    {
+        var resized = ArrayPool<byte>.Shared.Rent(size);
+        _buffer.AsSpan(0, _end).CopyTo(resized);
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = resized;
     }
 
     private async ValueTask<int> ReadWithIdleTimeoutAsync(Memory<byte> buffer, CancellationToken cancellationToken)

@@ -159,6 +159,61 @@ internal sealed class ReadyChunksStream(params byte[][] chunks) : Stream
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
+/// <summary>
+/// Alternates bursts and quiet: for <paramref name="phaseReads"/> reads every read fills all the room it is given at
+/// once (a server far ahead), then for as many reads each waits and brings a few bytes (a server trickling).
+/// </summary>
+internal sealed class PhasedStream(byte[] bytes, int phaseReads, int seed) : Stream
+{
+    private readonly Random _random = new(seed);
+    private int _position;
+    private int _reads;
+
+    /// <summary>Gets the largest room a read was given: how large the reader's buffer grew.</summary>
+    public int LargestRead { get; private set; }
+
+    /// <summary>Gets whether a read was given no more than 4 KiB after one was given more than 8 KiB: the buffer shrank back.</summary>
+    public bool ShrankAfterGrowing { get; private set; }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ShrankAfterGrowing |= LargestRead > 8 * 1024 && buffer.Length <= 4096;
+        LargestRead = Math.Max(LargestRead, buffer.Length);
+        var burst = _reads++ / phaseReads % 2 == 0;
+        if (!burst)
+        {
+            await Task.Yield();
+        }
+
+        var count = Math.Min(burst ? buffer.Length : Math.Min(_random.Next(1, 200), buffer.Length), bytes.Length - _position);
+        bytes.AsSpan(_position, count).CopyTo(buffer.Span);
+        _position += count;
+        return count;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Async only.");
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
 internal static class Reading
 {
     public static async Task<List<SseItem<string>>> ReadAllAsync(Stream stream, SseClientOptions? options = null)
