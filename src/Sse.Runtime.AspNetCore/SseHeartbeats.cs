@@ -90,7 +90,9 @@ internal sealed class SseHeartbeats : IDisposable
         private readonly TimeProvider _timeProvider;
         private readonly TimeSpan _interval;
         private readonly List<Registration> _streams = new();
+        private readonly List<Action> _due = new();
         private readonly ITimer _timer;
+        private int _ticking;
 
         public Wheel(TimeProvider timeProvider, TimeSpan interval)
         {
@@ -133,26 +135,40 @@ internal sealed class SseHeartbeats : IDisposable
 
         public void Dispose() => _timer.Dispose();
 
-        private void Tick()
+        /// <summary>
+        /// Asks every stream that wrote nothing for an interval for a heartbeat. The due streams are gathered into a list
+        /// kept from tick to tick (so a tick over 100,000 idle streams allocates nothing) and asked outside the lock; a
+        /// tick that finds the previous one still running is skipped.
+        /// </summary>
+        internal void Tick()
         {
-            List<Action>? due = null;
-            lock (_streams)
+            if (Interlocked.Exchange(ref _ticking, 1) == 1)
             {
-                foreach (var stream in _streams)
-                {
-                    if (_timeProvider.GetElapsedTime(Volatile.Read(ref stream.LastWrite)) >= _interval)
-                    {
-                        (due ??= new()).Add(stream.OnDue);
-                    }
-                }
+                return;
             }
 
-            if (due is not null)
+            try
             {
-                foreach (var onDue in due)
+                lock (_streams)
+                {
+                    foreach (var stream in _streams)
+                    {
+                        if (_timeProvider.GetElapsedTime(Volatile.Read(ref stream.LastWrite)) >= _interval)
+                        {
+                            _due.Add(stream.OnDue);
+                        }
+                    }
+                }
+
+                foreach (var onDue in _due)
                 {
                     onDue();
                 }
+            }
+            finally
+            {
+                _due.Clear(); // no stream stays reachable from the timer
+                Volatile.Write(ref _ticking, 0);
             }
         }
     }
