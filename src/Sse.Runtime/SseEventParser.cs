@@ -185,7 +185,10 @@ internal sealed class SseEventParser<T> : IDisposable
                 }
             }
 
-            var lineEnd = available[_scanned..].IndexOfAny((byte)'\r', (byte)'\n');
+            // A blank line (the end of nearly every event) is told by its first byte, without a search.
+            var lineEnd = _scanned == 0 && !available.IsEmpty && available[0] is (byte)'\n' or (byte)'\r'
+                ? 0
+                : available[_scanned..].IndexOfAny((byte)'\r', (byte)'\n');
             if (lineEnd < 0)
             {
                 // An unfinished line: fail now if it already makes the event too large, rather than buffer it all.
@@ -244,7 +247,11 @@ internal sealed class SseEventParser<T> : IDisposable
 
         ReadOnlySpan<byte> field, value;
         var valueOffset = lineOffset + line.Length;
-        var colon = line.IndexOf((byte)':');
+
+        // The two fields of nearly every event are told by their first bytes, without a search for the colon.
+        var colon = line.Length > 4 && line[4] == (byte)':' && line.StartsWith("data"u8) ? 4
+            : line.Length > 2 && line[2] == (byte)':' && line[0] == (byte)'i' && line[1] == (byte)'d' ? 2
+            : line.IndexOf((byte)':');
         if (colon < 0)
         {
             // Spec: a line with no colon is a field name with an empty value.
