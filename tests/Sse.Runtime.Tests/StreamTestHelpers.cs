@@ -28,12 +28,9 @@ internal sealed class RawFormat : SseEventFormat<string>
     }
 }
 
-/// <summary>Hands out a byte sequence in the given chunk sizes, one chunk per read, sometimes completing asynchronously.</summary>
-internal sealed class ChunkedStream(byte[] bytes, Func<int, int> nextChunkSize) : Stream
+/// <summary>A read-only, asynchronous-only stream: the test streams below implement only <c>ReadAsync</c>.</summary>
+internal abstract class AsyncReadStream : Stream
 {
-    private int _position;
-    private int _reads;
-
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -44,18 +41,9 @@ internal sealed class ChunkedStream(byte[] bytes, Func<int, int> nextChunkSize) 
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        if (++_reads % 3 == 0)
-        {
-            await Task.Yield();
-        }
+    public abstract override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
 
-        var count = Math.Min(Math.Min(nextChunkSize(_reads), buffer.Length), bytes.Length - _position);
-        bytes.AsSpan(_position, count).CopyTo(buffer.Span);
-        _position += count;
-        return count;
-    }
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Async only.");
 
@@ -70,24 +58,34 @@ internal sealed class ChunkedStream(byte[] bytes, Func<int, int> nextChunkSize) 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
+/// <summary>Hands out a byte sequence in the given chunk sizes, one chunk per read, sometimes completing asynchronously.</summary>
+internal sealed class ChunkedStream(byte[] bytes, Func<int, int> nextChunkSize) : AsyncReadStream
+{
+    private int _position;
+    private int _reads;
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (++_reads % 3 == 0)
+        {
+            await Task.Yield();
+        }
+
+        var count = Math.Min(Math.Min(nextChunkSize(_reads), buffer.Length), bytes.Length - _position);
+        bytes.AsSpan(_position, count).CopyTo(buffer.Span);
+        _position += count;
+        return count;
+    }
+}
+
 /// <summary>A stream whose reads never complete until cancelled, except for the chunks it is told to deliver.</summary>
-internal sealed class TrickleStream(byte[] chunk, TimeSpan interval, int chunks, TimeProvider? timeProvider = null) : Stream
+internal sealed class TrickleStream(byte[] chunk, TimeSpan interval, int chunks, TimeProvider? timeProvider = null) : AsyncReadStream
 {
     private int _delivered;
     private int _waits;
 
     /// <summary>Gets how many times a read started waiting for its chunk (so a fake clock is advanced only once the reader waits).</summary>
     public int Waits => Volatile.Read(ref _waits);
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -104,34 +102,12 @@ internal sealed class TrickleStream(byte[] chunk, TimeSpan interval, int chunks,
         chunk.CopyTo(buffer);
         return chunk.Length;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Async only.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>Hands out its chunks one per read, each already there (the read completes at once), honouring cancellation.</summary>
-internal sealed class ReadyChunksStream(params byte[][] chunks) : Stream
+internal sealed class ReadyChunksStream(params byte[][] chunks) : AsyncReadStream
 {
     private int _next;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -145,25 +121,13 @@ internal sealed class ReadyChunksStream(params byte[][] chunks) : Stream
         chunk.CopyTo(buffer);
         return new ValueTask<int>(chunk.Length);
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Async only.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 /// <summary>
 /// Alternates bursts and quiet: for <paramref name="phaseReads"/> reads every read fills all the room it is given at
 /// once (a server far ahead), then for as many reads each waits and brings a few bytes (a server trickling).
 /// </summary>
-internal sealed class PhasedStream(byte[] bytes, int phaseReads, int seed) : Stream
+internal sealed class PhasedStream(byte[] bytes, int phaseReads, int seed) : AsyncReadStream
 {
     private readonly Random _random = new(seed);
     private int _position;
@@ -175,16 +139,6 @@ internal sealed class PhasedStream(byte[] bytes, int phaseReads, int seed) : Str
     /// <summary>Gets whether a read was given no more than 4 KiB after one was given more than 8 KiB: the buffer shrank back.</summary>
     public bool ShrankAfterGrowing { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ShrankAfterGrowing |= LargestRead > 8 * 1024 && buffer.Length <= 4096;
@@ -192,7 +146,8 @@ internal sealed class PhasedStream(byte[] bytes, int phaseReads, int seed) : Str
         var burst = _reads++ / phaseReads % 2 == 0;
         if (!burst)
         {
-            await Task.Yield();
+            // A real wait (a timer, not a yield that another core may finish before the reader looks).
+            await Task.Delay(1, cancellationToken);
         }
 
         var count = Math.Min(burst ? buffer.Length : Math.Min(_random.Next(1, 200), buffer.Length), bytes.Length - _position);
@@ -200,18 +155,6 @@ internal sealed class PhasedStream(byte[] bytes, int phaseReads, int seed) : Str
         _position += count;
         return count;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Async only.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 internal static class Reading
