@@ -133,6 +133,45 @@ test("the idle timeout ends a silent connection; heartbeats keep a quiet one ali
   }
 });
 
+test("a consumer slower than the idle timeout is not taken for a silent server", async () => {
+  const server = await serve((_, response) => {
+    response.writeHead(200, eventStream);
+    response.write("data: 1\n\ndata: 2\n\n");
+    setTimeout(() => response.end("data: 3\n\nevent: sse-end\ndata:\n\n"), 50);
+  });
+  try {
+    // Not resumable: a timeout would fail the stream. The consumer spends two timeouts on each item it already has.
+    const seen: number[] = [];
+    for await (const item of readStream(server.url, { name: "T.Slow", method: "GET", path: "/slow" }, json<number>(), { ...fast, idleTimeoutMs: 150 })) {
+      seen.push(item);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+
+    assert.deepEqual(seen, [1, 2, 3]);
+  } finally {
+    await server.close();
+  }
+});
+
+test("an abort after the whole body arrived ends the stream (Node's fetch would leave the next read waiting forever)", async () => {
+  const server = await serve((_, response) => {
+    response.writeHead(200, eventStream);
+    response.write("data: 1\n\n");
+    setTimeout(() => response.end("data: 2\n\nevent: sse-end\ndata:\n\n"), 20);
+  });
+  try {
+    const controller = new AbortController();
+    await assert.rejects((async () => {
+      for await (const _ of readStream(server.url, { name: "T.Late", method: "GET", path: "/late" }, json<number>(), { ...fast, idleTimeoutMs: 0 }, controller.signal)) {
+        await new Promise((resolve) => setTimeout(resolve, 150)); // the rest of the body arrives meanwhile
+        controller.abort();
+      }
+    })(), (e: unknown) => (e as Error).name === "AbortError");
+  } finally {
+    await server.close();
+  }
+});
+
 test("POST streams send their body and headers; the caller's AbortSignal ends the stream", async () => {
   const server = await serve((request, response) => {
     let body = "";

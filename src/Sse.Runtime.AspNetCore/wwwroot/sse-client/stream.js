@@ -115,8 +115,12 @@ export async function* readItems(baseUrl, request, read, clientOptions = {}, sig
                 };
                 try {
                     while (true) {
-                        const { value, done } = await reader.read();
+                        // Node's fetch never settles a read begun after an abort once the body has all arrived: look first.
+                        connection.signal.throwIfAborted();
+                        // Only a read's wait counts toward the idle timeout: not the time the consumer spends on what it has.
                         touch();
+                        const { value, done } = await reader.read();
+                        clearTimeout(idleTimer);
                         if (done) {
                             parser.end();
                             reportGap();
