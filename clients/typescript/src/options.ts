@@ -69,7 +69,7 @@ export interface SseClientOptions {
   readonly maxReconnectDelayMs?: number;
   /** The most reconnections in a row without an event (default unlimited). */
   readonly maxReconnectAttempts?: number;
-  /** How long nothing, not even a heartbeat, may arrive before the connection counts as lost (default 45,000 ms; 0 for none). */
+  /** How long nothing, not even a heartbeat, may arrive while the client waits for it before the connection counts as lost (default 45,000 ms; 0 for none); the time the consumer spends on events it already has does not count. */
   readonly idleTimeoutMs?: number;
   /** The largest event, in bytes of the wire format: field names, values and line ends (default 1 MiB, as the .NET client). */
   readonly maxEventBytes?: number;
