@@ -68,7 +68,8 @@ public sealed class SseClientOptions
     /// <summary>
     /// Gets or sets how long a connection may go without receiving a byte (heartbeat comments included, and the response
     /// headers when connecting) while the client waits for one, before it counts as lost (time the consumer spends on
-    /// events already received does not count, so a slow consumer is not taken for a silent server): a resumable stream reconnects, another fails with
+    /// events already received does not count, so a slow consumer is not taken for a silent server): a resumable
+    /// stream reconnects, another fails with
     /// <see cref="SseConnectionLostException"/> whose inner exception is an <see cref="SseIdleTimeoutException"/>.
     /// Default 45 s; <see cref="Timeout.InfiniteTimeSpan"/> turns it off, which a client of a server that sends no
     /// heartbeats may need. The loss is noticed within a quarter of the timeout after it passes.
