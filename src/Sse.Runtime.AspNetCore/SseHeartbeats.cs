@@ -140,7 +140,7 @@ internal sealed class SseHeartbeats : IDisposable
         /// kept from tick to tick (so a tick over 100,000 idle streams allocates nothing) and asked outside the lock; a
         /// tick that finds the previous one still running is skipped.
         /// </summary>
-        internal void Tick()
+        private void Tick()
         {
             if (Interlocked.Exchange(ref _ticking, 1) == 1)
             {
