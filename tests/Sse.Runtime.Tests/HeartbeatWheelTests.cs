@@ -30,9 +30,18 @@ public class HeartbeatWheelTests
         var before = GC.GetAllocatedBytesForCurrentThread();
         time.Advance(TimeSpan.FromSeconds(7.5));
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
         Assert.Equal(10_000 + 9_998, asked);
+
+        // The least a tick allocated over three: the timer's own bookkeeping (FakeTimeProvider, a JIT tier-up on this
+        // thread) may add a few KB to one tick, while a list of the due streams costs about 260 KB every time.
+        for (var tick = 0; tick < 2; tick++)
+        {
+            before = GC.GetAllocatedBytesForCurrentThread();
+            time.Advance(TimeSpan.FromSeconds(7.5));
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+
         // Before, each tick built a new list of the due streams: about 260 KB here, 2.6 MB at 100,000.
-        Assert.True(allocated < 2048, $"A tick over 10,000 idle streams allocated {allocated:N0} bytes.");
+        Assert.True(allocated < 16_384, $"A tick over 10,000 idle streams allocated {allocated:N0} bytes.");
     }
 }
