@@ -35,6 +35,7 @@ internal sealed class SseResponseSession : IAsyncDisposable
     private bool _reauthenticated;
     private SseFrameWriter? _writer;
     private SseHeartbeats.Registration? _heartbeats;
+    private volatile bool _flushesAbandoned;
 
     public SseResponseSession(HttpContext context, SseEndpointContext endpoint, string displayName, JavaScriptEncoder? encoder)
     {
@@ -263,8 +264,27 @@ internal sealed class SseResponseSession : IAsyncDisposable
     {
         _writer?.Commit();
         Wrote();
-        var flush = await Pipe.FlushAsync(Token).ConfigureAwait(false);
-        return !(flush.IsCompleted || flush.IsCanceled);
+        var pending = Pipe.FlushAsync(Token);
+        if (_flushesAbandoned && !pending.IsCompleted)
+        {
+            // Abandoned before this flush began: the cancel it sent may have gone to a flush of the server's own.
+            Pipe.CancelPendingFlush();
+        }
+
+        var flush = await pending.ConfigureAwait(false);
+        return !(flush.IsCompleted || flush.IsCanceled || _flushesAbandoned);
+    }
+
+    /// <summary>
+    /// Ends the stream's flushes, the one waiting now and every later one (each then returns <see langword="false"/>):
+    /// for a subscriber that fell behind, whose writer may be stuck in a flush to a client that stopped reading. A
+    /// pipe's <see cref="PipeWriter.CancelPendingFlush"/> alone does not do it: sent while none of our flushes waits,
+    /// Kestrel's own next flush of the connection may take it, and ours then waits for a client that never reads.
+    /// </summary>
+    public void AbandonFlushes()
+    {
+        _flushesAbandoned = true;
+        Pipe.CancelPendingFlush();
     }
 
     /// <summary>Flushes what is left, when the client may already be gone (there is no one to tell then).</summary>

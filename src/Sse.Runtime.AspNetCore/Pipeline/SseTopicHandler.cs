@@ -73,7 +73,7 @@ internal static partial class SseTopicHandler
         // its resume needs the least of the replay. (Kestrel drops a client that never reads again by its minimum data rate.)
         session.Open(topic);
         var pipe = session.Pipe;
-        subscriber.OnFellBehind = pipe.CancelPendingFlush;
+        subscriber.OnFellBehind = session.AbandonFlushes;
         session.RegisterHeartbeats(() =>
         {
             subscriber.HeartbeatDue = true;
