@@ -98,6 +98,31 @@ public sealed class LifecycleTests(ServerFixture server) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task ASlowConsumerOfABusyStream_IsNotTakenForASilentServer()
+    {
+        // 1,000 events written at once (about 120 KB, so a read buffer holds only part of them), a 1 s idle timeout,
+        // and a consumer that spends 1.5 s on the first item: the next read finds its bytes waiting, but comes long
+        // after the timeout. Only the time a read waits counts, so the connection is not given up (the stream cannot
+        // resume: giving it up would fail it).
+        var reconnects = 0;
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        var client = new TestFeedClient(http, new SseClientOptions { IdleTimeout = TimeSpan.FromSeconds(1), OnReconnecting = _ => Interlocked.Increment(ref reconnects) });
+        var seqs = new List<long>();
+        using var stop = new CancellationTokenSource(Timeout);
+        await foreach (var item in client.Count(1_000).WithCancellation(stop.Token))
+        {
+            seqs.Add(item.Seq);
+            if (seqs.Count == 1)
+            {
+                await Task.Delay(1_500);
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(0, 1_000).Select(static i => (long)i), seqs);
+        Assert.Equal(0, reconnects);
+    }
+
+    [Fact]
     public async Task Shutdown_TwoHundredOpenStreams_EndWithTheStoppingToken()
     {
         const int Streams = 200;
