@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Net.ServerSentEvents;
 using System.Text;
@@ -79,6 +80,10 @@ internal sealed class SseEventParser<T> : IDisposable
     private TimeSpan? _retry;
     private long _eventBytes;
 
+    /// <summary>The name and the reconnection interval of the event dispatched last, for <see cref="TryReadItem"/>.</summary>
+    private string _dispatchedType = SseProtocol.MessageEventType;
+    private TimeSpan? _dispatchedRetry;
+
     /// <summary>The event names seen lately, as bytes and strings, so a stream's few names cost no allocation (even alternating).</summary>
     private readonly (byte[] Bytes, string Name)[] _typeCache = new (byte[], string)[8];
     private int _typeCacheNext;
@@ -108,12 +113,6 @@ internal sealed class SseEventParser<T> : IDisposable
     }
 
     /// <summary>
-    /// Gets or sets whether each item carries its event id as a string (<see cref="SseItem{T}.EventId"/>). A stream of
-    /// plain items does not need it: the last id is kept as bytes and made a string only for a reconnect.
-    /// </summary>
-    public bool MaterializeEventIds { get; set; } = true;
-
-    /// <summary>
     /// Spec: the last event ID string, set from the last event ID buffer each time a block ends (a blank line), whether or
     /// not it dispatched an event. It is what a reconnect sends as Last-Event-ID: an <c>id:</c> of an unfinished block is
     /// not, since that event was never received.
@@ -140,7 +139,23 @@ internal sealed class SseEventParser<T> : IDisposable
     /// buffer holds no complete event, and <see cref="FillAsync"/> must read more. Kept synchronous so that a burst of
     /// buffered events costs no async machinery per event.
     /// </summary>
-    public bool TryRead(out SseItem<T> item) => TryParseBuffered(out item);
+    public bool TryRead([MaybeNullWhen(false)] out T item) => TryParseBuffered(out item);
+
+    /// <summary>
+    /// Like <see cref="TryRead(out T)"/>, with the event's name, id and reconnection interval. The plain items of
+    /// <see cref="TryRead(out T)"/> need none of them: the last id stays bytes until a reconnect needs it.
+    /// </summary>
+    public bool TryReadItem(out SseItem<T> item)
+    {
+        if (!TryParseBuffered(out var value))
+        {
+            item = default;
+            return false;
+        }
+
+        item = new SseItem<T>(value, _dispatchedType) { EventId = _lastIdLength == 0 ? null : LastEventId, ReconnectionInterval = _dispatchedRetry };
+        return true;
+    }
 
     /// <summary>Reads more of the stream; <see langword="false"/> at its end, when any unfinished event is discarded.</summary>
     public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
@@ -163,7 +178,7 @@ internal sealed class SseEventParser<T> : IDisposable
     }
 
     /// <summary>Processes complete lines until one dispatches an event or the buffer has no complete line.</summary>
-    private bool TryParseBuffered(out SseItem<T> item)
+    private bool TryParseBuffered([MaybeNullWhen(false)] out T item)
     {
         item = default;
         if (EndReceived || ReauthenticateReason is not null || (!_bomChecked && !SkipBom()))
@@ -353,7 +368,7 @@ internal sealed class SseEventParser<T> : IDisposable
     }
 
     /// <summary>Spec: "dispatch the event" on a blank line.</summary>
-    private bool Dispatch(out SseItem<T> item)
+    private bool Dispatch([MaybeNullWhen(false)] out T item)
     {
         item = default;
         _eventBytes = 0;
@@ -372,8 +387,8 @@ internal sealed class SseEventParser<T> : IDisposable
             _lastIdString = null;
         }
 
-        var eventType = _eventType ?? SseProtocol.MessageEventType;
-        var retry = _retry;
+        var eventType = _dispatchedType = _eventType ?? SseProtocol.MessageEventType;
+        _dispatchedRetry = _retry;
         _eventType = null;
         _retry = null;
 
@@ -420,10 +435,9 @@ internal sealed class SseEventParser<T> : IDisposable
             }
         }
 
-        T value;
         try
         {
-            if (!_format.TryDeserialize(eventType, data, out value!))
+            if (!_format.TryDeserialize(eventType, data, out item))
             {
                 if (_logger is not null)
                 {
@@ -438,7 +452,6 @@ internal sealed class SseEventParser<T> : IDisposable
             throw new SsePayloadException(eventType, LastEventId, typeof(T), Excerpt(data), ex);
         }
 
-        item = new SseItem<T>(value, eventType) { EventId = !MaterializeEventIds || _lastIdLength == 0 ? null : LastEventId, ReconnectionInterval = retry };
         return true;
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Net.Http;
 using System.Net.ServerSentEvents;
@@ -50,9 +51,6 @@ internal sealed class SseSession<T> : IAsyncDisposable
         _mayReconnect = request.IsResumable ? options.Reconnect : options.RestartNonResumableStreams;
     }
 
-    /// <summary>Gets or sets whether items carry their event id as a string (see <see cref="SseEventParser{T}.MaterializeEventIds"/>).</summary>
-    public bool MaterializeEventIds { get; init; } = true;
-
     /// <summary>Opens the first connection; <see langword="false"/> when the server has nothing to stream (204).</summary>
     public async ValueTask<bool> ConnectAsync()
     {
@@ -74,28 +72,45 @@ internal sealed class SseSession<T> : IAsyncDisposable
     }
 
     /// <summary>Hands out the next item the current connection has buffered, without waiting.</summary>
-    public bool TryRead(out SseItem<T> item)
+    public bool TryRead([MaybeNullWhen(false)] out T item)
     {
         if (_response is not null && _response.Parser.TryRead(out item))
         {
-            if (_response.Parser.MissedEvents > 0)
-            {
-                ReportGap(_response.Parser);
-            }
-
-            _eventCount++;
-            if (_reconnected)
-            {
-                // A reconnected stream delivered: the next loss counts its attempts from one again.
-                _reconnected = false;
-                _policy.Reset();
-            }
-
+            Delivered(_response.Parser);
             return true;
         }
 
         item = default;
         return false;
+    }
+
+    /// <summary>Like <see cref="TryRead(out T)"/>, with the event's name, id and reconnection interval.</summary>
+    public bool TryReadItem(out SseItem<T> item)
+    {
+        if (_response is not null && _response.Parser.TryReadItem(out item))
+        {
+            Delivered(_response.Parser);
+            return true;
+        }
+
+        item = default;
+        return false;
+    }
+
+    private void Delivered(SseEventParser<T> parser)
+    {
+        if (parser.MissedEvents > 0)
+        {
+            ReportGap(parser);
+        }
+
+        _eventCount++;
+        if (_reconnected)
+        {
+            // A reconnected stream delivered: the next loss counts its attempts from one again.
+            _reconnected = false;
+            _policy.Reset();
+        }
     }
 
     /// <summary>
@@ -228,7 +243,6 @@ internal sealed class SseSession<T> : IAsyncDisposable
                     return false;
                 }
 
-                response.Parser.MaterializeEventIds = MaterializeEventIds;
                 if (_request.Run is { } run)
                 {
                     // A run: its start's answer says its id, and every later connection attaches by it (never re-POSTs).

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Net.Http;
 using System.Net.ServerSentEvents;
 using System.Threading;
@@ -52,10 +53,8 @@ internal abstract class SseStream<T, TOut> : IAsyncEnumerable<TOut>, ISseConnect
         }
     }
 
-    protected abstract TOut Project(in SseItem<T> item);
-
-    /// <summary>Gets whether the consumer sees each item's event id (else ids stay bytes until a reconnect needs one).</summary>
-    protected virtual bool ReadsEventIds => true;
+    /// <summary>Hands out what the consumer sees of the next buffered event: the item alone, or with its name and id.</summary>
+    protected abstract bool TryRead(SseSession<T> session, [MaybeNullWhen(false)] out TOut item);
 
     private Enumerator CreateEnumerator(CancellationToken cancellationToken)
     {
@@ -75,7 +74,7 @@ internal abstract class SseStream<T, TOut> : IAsyncEnumerable<TOut>, ISseConnect
             }
         }
 
-        return new Enumerator(this, new SseSession<T>(_httpClient, _request, _format, _options, token) { MaterializeEventIds = ReadsEventIds }, linked);
+        return new Enumerator(this, new SseSession<T>(_httpClient, _request, _format, _options, token), linked);
     }
 
     /// <summary>
@@ -106,9 +105,9 @@ internal abstract class SseStream<T, TOut> : IAsyncEnumerable<TOut>, ISseConnect
 
         public ValueTask<bool> MoveNextAsync()
         {
-            if (_session.TryRead(out var item))
+            if (_stream.TryRead(_session, out var item))
             {
-                Current = _stream.Project(item);
+                Current = item;
                 return new ValueTask<bool>(true);
             }
 
@@ -131,9 +130,9 @@ internal abstract class SseStream<T, TOut> : IAsyncEnumerable<TOut>, ISseConnect
 
             while (!_finished)
             {
-                if (_session.TryRead(out var item))
+                if (_stream.TryRead(_session, out var item))
                 {
-                    Current = _stream.Project(item);
+                    Current = item;
                     return true;
                 }
 
@@ -152,14 +151,12 @@ internal abstract class SseStream<T, TOut> : IAsyncEnumerable<TOut>, ISseConnect
 internal sealed class SseDataStream<T>(HttpClient httpClient, SseRequest request, SseEventFormat<T> format, SseClientOptions options, CancellationToken cancellationToken)
     : SseStream<T, T>(httpClient, request, format, options, cancellationToken)
 {
-    protected override T Project(in SseItem<T> item) => item.Data;
-
-    protected override bool ReadsEventIds => false;
+    protected override bool TryRead(SseSession<T> session, [MaybeNullWhen(false)] out T item) => session.TryRead(out item);
 }
 
 /// <summary>A stream of items with their event name, id and reconnection interval.</summary>
 internal sealed class SseItemStream<T>(HttpClient httpClient, SseRequest request, SseEventFormat<T> format, SseClientOptions options, CancellationToken cancellationToken)
     : SseStream<T, SseItem<T>>(httpClient, request, format, options, cancellationToken)
 {
-    protected override SseItem<T> Project(in SseItem<T> item) => item;
+    protected override bool TryRead(SseSession<T> session, out SseItem<T> item) => session.TryReadItem(out item);
 }

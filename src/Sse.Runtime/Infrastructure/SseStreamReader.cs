@@ -64,7 +64,7 @@ public static class SseStreamReader
         using var parser = new SseEventParser<T>(stream, format, options, lastEventId: null, watchdog);
         do
         {
-            while (parser.TryRead(out var item))
+            while (parser.TryReadItem(out var item))
             {
                 yield return item;
             }
