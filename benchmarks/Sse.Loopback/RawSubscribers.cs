@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.IO;
 using System.Net;
+using System.Net.Http;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading;
@@ -31,6 +33,7 @@ internal sealed class RawSubscribers : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _readers = [];
 
+    private HttpClient? _http;
     private int _failed;
     private string? _firstFailure;
 
@@ -65,6 +68,39 @@ internal sealed class RawSubscribers : IAsyncDisposable
             var source = new IPAddress(new byte[] { 127, 0, (byte)((2 + (i / PerSourceAddress)) >> 8), (byte)(2 + (i / PerSourceAddress)) });
             var connection = subscribers._connections[i] = new Connection(i);
             connected.Add(subscribers.OpenAsync(connection, source, server, request, gate));
+        }
+
+        await Task.WhenAll(connected);
+        subscribers.ConnectTime = clock.Elapsed;
+        return subscribers;
+    }
+
+    /// <summary>
+    /// Connects <paramref name="count"/> subscribers to <paramref name="path"/> as streams of HTTP/2 connections (prior
+    /// knowledge, no TLS), as a proxy in front of the server multiplexes its clients: as many streams on a connection
+    /// as the server allows, so a few open files hold them all. Each stream waits with a zero-byte read (no buffer per
+    /// idle subscriber) and is read into this thread's buffer like a raw socket.
+    /// </summary>
+    public static async Task<RawSubscribers> ConnectHttp2Async(Uri server, string path, int count, int expected, int measureFrom, int inFlight = 256)
+    {
+        var subscribers = new RawSubscribers(count, expected, measureFrom)
+        {
+            _http = new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
+            {
+                BaseAddress = server,
+                DefaultRequestVersion = HttpVersion.Version20,
+                DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+                Timeout = Timeout.InfiniteTimeSpan,
+            },
+        };
+        using var gate = new SemaphoreSlim(inFlight);
+        var connected = new List<Task>(count);
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            await gate.WaitAsync();
+            var connection = subscribers._connections[i] = new Connection(i) { State = ReadState.Body };
+            connected.Add(subscribers.OpenHttp2Async(connection, path, gate));
         }
 
         await Task.WhenAll(connected);
@@ -132,9 +168,11 @@ internal sealed class RawSubscribers : IAsyncDisposable
         foreach (var connection in _connections)
         {
             connection?.Socket?.Dispose();
+            connection?.Response?.Dispose();
         }
 
         await Task.WhenAll(_readers).ContinueWith(static _ => { }, TaskScheduler.Default);
+        _http?.Dispose();
         _stop.Dispose();
     }
 
@@ -171,6 +209,61 @@ internal sealed class RawSubscribers : IAsyncDisposable
         finally
         {
             gate.Release();
+        }
+    }
+
+    private async Task OpenHttp2Async(Connection connection, string path, SemaphoreSlim gate)
+    {
+        try
+        {
+            var response = connection.Response = await _http!.GetAsync(new Uri(path, UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, _stop.Token);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                Fail(connection, $"the response is {(int)response.StatusCode}, not 200 OK");
+                return;
+            }
+
+            var stream = await response.Content.ReadAsStreamAsync(_stop.Token);
+            lock (_readers)
+            {
+                _readers.Add(ReadHttp2Async(connection, stream));
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or ObjectDisposedException)
+        {
+            Fail(connection, $"connect: {ex.Message}");
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task ReadHttp2Async(Connection connection, Stream stream)
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                // A zero-byte read waits for a DATA frame without a buffer; the bytes are then there to read at once.
+                _ = await stream.ReadAsync(Memory<byte>.Empty, _stop.Token);
+                var buffer = t_buffer ??= new byte[64 * 1024];
+                var read = stream.Read(buffer, 0, buffer.Length);
+                if (read == 0)
+                {
+                    Fail(connection, "the server ended the stream");
+                    return;
+                }
+
+                Feed(connection, buffer.AsSpan(0, read), DateTime.UtcNow.Ticks);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException or ObjectDisposedException)
+        {
+            if (!_stop.IsCancellationRequested)
+            {
+                Fail(connection, $"read: {ex.Message}");
+            }
         }
     }
 
@@ -303,6 +396,10 @@ internal sealed class RawSubscribers : IAsyncDisposable
                     }
 
                     break;
+                case ReadState.Body:
+                    // HTTP/2: the stream's bytes are the body itself (its framing was the client's).
+                    Scan(c, bytes[i..], now);
+                    return true;
                 case ReadState.ChunkEnd:
                     if (b == '\n')
                     {
@@ -359,6 +456,7 @@ internal sealed class RawSubscribers : IAsyncDisposable
         ChunkSize,
         ChunkData,
         ChunkEnd,
+        Body,
     }
 
     /// <summary>One subscriber's socket and where its reader is in the response.</summary>
@@ -366,6 +464,7 @@ internal sealed class RawSubscribers : IAsyncDisposable
     {
         public readonly int Index = index;
         public Socket? Socket;
+        public HttpResponseMessage? Response;
         public TaskCompletionSource? HeadersRead;
         public ReadState State;
         public int HeaderBytes;

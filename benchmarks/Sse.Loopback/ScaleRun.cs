@@ -59,16 +59,36 @@ internal static class ScaleRun
         }
     }
 
+    /// <summary>
+    /// The same counts as streams of HTTP/2 connections, as behind a proxy that multiplexes its clients: the open-file
+    /// limit does not bound them (a connection holds as many streams as the server allows), so this is how 100,000
+    /// subscribers fit on this machine.
+    /// </summary>
+    public static async Task RunHttp2Async(int[] counts, int broadcasts)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"subscribers on one node over HTTP/2: every subscriber a stream of one connection (prior knowledge, no TLS; the server allows 100,000 streams a connection), server in its own process; {Environment.ProcessorCount} cores; {broadcasts} broadcasts after {Warmup} warm-up"));
+        Console.WriteLine();
+        Console.WriteLine("| subscribers | endpoint | connect rate | managed heap per idle subscriber | RSS per idle subscriber | publish → all received p50 / p99 / max | server CPU per delivery (user + kernel) | server GC pause during the broadcasts | failed / short | after all left: subscribers held, heap kept per subscriber after one round / after a second |");
+        Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var count in counts)
+        {
+            var bare = await MeasureAsync("bare", count, 0, http2: true);
+            Console.WriteLine(Row(count, "bare held-open stream (Kestrel only), HTTP/2", bare, null));
+            var topic = await MeasureAsync("topic", count, broadcasts, http2: true);
+            Console.WriteLine(Row(count, "**Sse.Contracts topic**, HTTP/2", topic, bare));
+        }
+    }
+
     private static string Row(int count, string name, Result r, Result? bare) => string.Create(CultureInfo.InvariantCulture,
         $"| {count:N0} | {name} | {r.ConnectsPerSecond:N0}/s | {r.HeapPerSubscriber:N0} B{(bare is null ? "" : $" (**{r.HeapPerSubscriber - bare.HeapPerSubscriber:+#,0;-#,0}** over bare)")} | {r.RssPerSubscriber:N0} B{(bare is null ? "" : $" ({r.RssPerSubscriber - bare.RssPerSubscriber:+#,0;-#,0})")} | {(r.Latencies is null ? "" : $"{r.P50:F0} / {r.P99:F0} / {r.Max:F0} ms")} | {(r.Latencies is null ? "" : $"{r.UserCpu.TotalMicroseconds:F1} + {r.KernelCpu.TotalMicroseconds:F1} = {(r.UserCpu + r.KernelCpu).TotalMicroseconds:F1} µs")} | {(r.Latencies is null ? "" : $"{r.GcPause.TotalMilliseconds:F0} ms")} | {r.Failed} / {r.Short}{(r.FirstFailure is null ? "" : $" ({r.FirstFailure})")} | {r.Left}, {r.HeapKeptPerSubscriber:N0} B / {r.HeapKeptAfterTwoRounds:N0} B |");
 
-    private static async Task<Result> MeasureAsync(string target, int count, int broadcasts)
+    private static async Task<Result> MeasureAsync(string target, int count, int broadcasts, bool http2 = false)
     {
         await using var server = await ServerProcess.StartAsync();
         var endPoint = new IPEndPoint(IPAddress.Loopback, server.Address.Port);
         var path = target == "topic" ? "/bench/topic" : "/bare";
         var before = await server.MemoryAsync();
-        var subscribers = await RawSubscribers.ConnectAsync(endPoint, path, count, expected: Warmup + broadcasts, measureFrom: Warmup);
+        var subscribers = await ConnectAsync(count, Warmup + broadcasts, Warmup);
         var result = new Result { ConnectsPerSecond = count / subscribers.ConnectTime.TotalSeconds };
         try
         {
@@ -109,7 +129,7 @@ internal static class ScaleRun
         result.Left = await server.WaitForCountAsync(target, 0, TimeSpan.FromSeconds(120));
         await Task.Delay(500);
         result.HeapKeptPerSubscriber = ((await server.MemoryAsync()).Heap - before.Heap) / count;
-        await using (var again = await RawSubscribers.ConnectAsync(endPoint, path, count, expected: 0, measureFrom: 0))
+        await using (var again = await ConnectAsync(count, 0, 0))
         {
             await server.WaitForCountAsync(target, count - again.Failed, TimeSpan.FromSeconds(120));
         }
@@ -118,6 +138,10 @@ internal static class ScaleRun
         await Task.Delay(500);
         result.HeapKeptAfterTwoRounds = ((await server.MemoryAsync()).Heap - before.Heap) / count;
         return result;
+
+        Task<RawSubscribers> ConnectAsync(int count, int expected, int measureFrom) => http2
+            ? RawSubscribers.ConnectHttp2Async(server.Http2Address, path, count, expected, measureFrom)
+            : RawSubscribers.ConnectAsync(endPoint, path, count, expected, measureFrom);
     }
 
     private sealed class Result
