@@ -16,7 +16,8 @@ namespace Sse.Loopback;
 /// subscriber (no <c>HttpClient</c>), a zero-byte receive while it waits (so an idle subscriber holds no buffer), one
 /// buffer per thread to read into, and a byte-level reader of the chunked HTTP/1.1 body that only finds each event's
 /// <c>"sentTicks":</c> to time it. Connections come from several loopback source addresses (127.0.0.2, .3, …) so the
-/// ephemeral ports of one source address do not run out.
+/// ephemeral ports of one source address do not run out. Or (<see cref="ConnectHttp2Async"/>) every subscriber a
+/// stream of one HTTP/2 connection, read the same way after a zero-byte read.
 /// </summary>
 internal sealed class RawSubscribers : IAsyncDisposable
 {
