@@ -335,10 +335,13 @@ public class ReconnectTests
     {
         var log = new ConcurrentQueue<string>();
         var reconnects = 0L;
+
+        // This stream's own meters: other tests in the process report reconnects of streams with the same name.
+        using var meters = new TestMeterFactory();
         using var listener = new MeterListener();
-        listener.InstrumentPublished = static (instrument, l) =>
+        listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == "Sse.Runtime")
+            if (instrument.Meter.Name == "Sse.Runtime" && ReferenceEquals(instrument.Meter.Scope, meters))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -355,6 +358,7 @@ public class ReconnectTests
 
         await ReadAllAsync(Read(server, resumable: true, Options(o =>
         {
+            o.MeterFactory = meters;
             o.OnConnected = c => log.Enqueue($"connected {(int)c.StatusCode} HTTP/{c.HttpVersion} attempt {c.Attempt} id {c.LastEventId}");
             o.OnDisconnected = c => log.Enqueue($"disconnected {c.Reason} after {c.EventCount} id {c.LastEventId} reconnect {c.WillReconnect}");
             o.OnReconnecting = c => log.Enqueue($"reconnecting attempt {c.Attempt} id {c.LastEventId}");
@@ -431,6 +435,31 @@ public class ReconnectTests
         {
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(20), "The condition was never met.");
             await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Meters of their own (scoped to this factory), as an application's DI container gives them.</summary>
+    private sealed class TestMeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
+            lock (_meters)
+            {
+                _meters.Add(meter);
+            }
+
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in _meters)
+            {
+                meter.Dispose();
+            }
         }
     }
 }
