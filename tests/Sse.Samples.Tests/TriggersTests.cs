@@ -107,6 +107,17 @@ public sealed class TriggersTests
         return page;
     }
 
-    private static async Task WaitAsync(IPage page, string condition) =>
-        await page.WaitForFunctionAsync(condition, null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+    private static async Task WaitAsync(IPage page, string condition)
+    {
+        try
+        {
+            await page.WaitForFunctionAsync(condition, null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        }
+        catch (TimeoutException ex)
+        {
+            // What the page showed, so a failure on a loaded machine says where the stream stood.
+            var state = await page.EvaluateAsync<string>("() => `status: ${document.getElementById('status')?.textContent}; position: ${document.getElementById('position')?.textContent}; clock: ${document.getElementById('clock')?.textContent}; log: ${[...document.querySelectorAll('#log li')].map(li => li.textContent).join(' | ')}`");
+            throw new TimeoutException($"{condition} never held in 30 s. The page: {state}", ex);
+        }
+    }
 }
